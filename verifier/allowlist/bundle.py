@@ -1,0 +1,59 @@
+"""The compiled bundle: canonical JSON of ``{"signed": ..., "signatures": [...]}``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from verifier.allowlist.source import Sources, read_sources
+
+BUNDLE_TYPE = "verifier-allowlist"
+SPEC_VERSION = "1"
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8.
+
+    For the values bundles hold (strings, integers, booleans, null, lists,
+    objects) this is the RFC 8785 serialization; floats are refused because
+    their canonical form is the one place the two would differ.
+    """
+    _refuse_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise ValueError("floats are not allowed in canonical bundle JSON")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_floats(item)
+
+
+def signed_payload(sources: Sources) -> dict[str, Any]:
+    """The ``signed`` part of a bundle compiled from normalized sources."""
+    return {
+        "_type": BUNDLE_TYPE,
+        "spec_version": SPEC_VERSION,
+        "version": sources.version,
+        "expires": sources.expires,
+        "brands": sources.brands,
+        "denylist": sources.denylist,
+    }
+
+
+def build_bundle(source_root: Path) -> dict[str, Any]:
+    """Compile ``allowlists/`` into an unsigned bundle; raises SourceError on bad sources."""
+    return {"signed": signed_payload(read_sources(source_root)), "signatures": []}
+
+
+def write_bundle(bundle: dict[str, Any], path: Path) -> None:
+    """Write a bundle as canonical JSON plus a final newline, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(canonical_bytes(bundle) + b"\n")
+    tmp.replace(path)

@@ -1,0 +1,189 @@
+"""The allowlist in memory: brands, their official entries, and indexes built once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier.errors import BundleFormatError, UnknownBrand
+from verifier.model import AllowlistState, Channel, ChannelKind
+
+_SECTIONS = {
+    "domains": ChannelKind.URL,
+    "emails": ChannelKind.EMAIL,
+    "phones": ChannelKind.PHONE,
+    "handles": ChannelKind.HANDLE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One official (or denied) channel: normalized value, display form and evidence."""
+
+    brand: str
+    kind: ChannelKind
+    value: str
+    display: str
+    evidence: str
+    checked: str
+    platform: str | None = None
+    subdomains: bool = False
+
+    @property
+    def label(self) -> str:
+        """How the entry is named in results: ``tokenpocket.pro``, ``telegram:@tokenPocket_en``."""
+        if self.kind is ChannelKind.HANDLE:
+            return f"{self.platform}:@{self.display}"
+        return self.display
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A wallet brand with its official entries and whether it says it has no phone support."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    default_region: str
+    custody: str
+    entries: tuple[Entry, ...]
+    no_phone_support: dict[str, str] | None
+    unrelated: tuple[str, ...] = ()
+
+    def entries_of(self, kind: ChannelKind) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.kind is kind)
+
+
+@dataclass
+class Allowlist:
+    """Brands, denylist and lookup indexes. Build with ``Allowlist.from_signed``.
+
+    ``verified`` is False when the bundle failed verification; ``problem`` then says
+    why, and callers must not report anything as official.
+    """
+
+    version: int | None
+    expires: str | None
+    verified: bool
+    brands: dict[str, Brand]
+    denylist: tuple[Entry, ...] = ()
+    problem: str | None = None
+    _exact: dict[tuple[ChannelKind, str], list[Entry]] = field(default_factory=dict, repr=False)
+    _zones: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _handle_names: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _denied: dict[tuple[ChannelKind, str], Entry] = field(default_factory=dict, repr=False)
+    _aliases: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_signed(cls, signed: dict[str, Any], *, verified: bool, problem: str | None = None) -> Allowlist:
+        """Index the ``signed`` part of a bundle; raise BundleFormatError on a bad shape."""
+        try:
+            brands = {bid: _brand(bid, spec) for bid, spec in sorted(signed["brands"].items())}
+            denylist = tuple(
+                _entry(str(d.get("claimed_brand", "")), _kind(d["kind"]), d)
+                for d in signed.get("denylist", [])
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BundleFormatError(f"bundle content is malformed: {exc!r}") from exc
+        allowlist = cls(signed.get("version"), signed.get("expires"), verified, brands, denylist, problem)
+        allowlist._index()
+        return allowlist
+
+    @classmethod
+    def empty(cls, problem: str) -> Allowlist:
+        """An unverified allowlist with no brands, used when nothing could be loaded."""
+        return cls(None, None, False, {}, (), problem)
+
+    def _index(self) -> None:
+        for brand in self.brands.values():
+            for entry in brand.entries:
+                self._exact.setdefault((entry.kind, _key(entry)), []).append(entry)
+                if entry.kind is ChannelKind.URL and entry.subdomains:
+                    self._zones.setdefault(entry.value, []).append(entry)
+                if entry.kind is ChannelKind.HANDLE:
+                    self._handle_names.setdefault(entry.value, []).append(entry)
+            for name in (brand.id, brand.name, *brand.aliases):
+                self._aliases.setdefault(name.casefold().replace(" ", ""), brand.id)
+        for entry in self.denylist:
+            self._denied[(entry.kind, _key(entry))] = entry
+
+    @property
+    def state(self) -> AllowlistState:
+        return AllowlistState(self.version, self.expires, self.verified)
+
+    def brand(self, name: str) -> Brand:
+        """The brand with this id, name or alias (case and spaces ignored); else UnknownBrand."""
+        brand_id = self._aliases.get(name.strip().casefold().replace(" ", ""))
+        if brand_id is None:
+            known = ", ".join(sorted(self.brands))
+            raise UnknownBrand(f"unknown brand {name!r} (known: {known or 'none'})")
+        return self.brands[brand_id]
+
+    def find(self, channel: Channel) -> list[Entry]:
+        """Official entries this channel is exactly (or, for hosts, a permitted subdomain of)."""
+        if channel.kind is ChannelKind.HANDLE and channel.platform is None:
+            return list(self._handle_names.get(channel.name or "", []))
+        found = list(self._exact.get((channel.kind, _channel_key(channel)), []))
+        if channel.kind is ChannelKind.URL and channel.host and not found:
+            labels = channel.host.split(".")
+            for i in range(1, len(labels) - 1):
+                found.extend(self._zones.get(".".join(labels[i:]), []))
+        return found
+
+    def official_domain_of(self, host: str) -> list[Entry]:
+        """Domain entries whose host or zone contains ``host`` (for emails on a brand domain)."""
+        labels = host.split(".")
+        out: list[Entry] = []
+        for i in range(len(labels) - 1):
+            parent = ".".join(labels[i:])
+            out.extend(e for e in self._exact.get((ChannelKind.URL, parent), []) if i == 0 or e.subdomains)
+        return out
+
+    def find_denied(self, channel: Channel) -> Entry | None:
+        """The denylist entry for this channel, if it is a reported fake."""
+        return self._denied.get((channel.kind, _channel_key(channel)))
+
+
+def _kind(section_or_kind: str) -> ChannelKind:
+    return _SECTIONS.get(section_or_kind) or ChannelKind(section_or_kind)
+
+
+def _key(entry: Entry) -> str:
+    return f"{entry.platform}:{entry.value}" if entry.kind is ChannelKind.HANDLE else entry.value
+
+
+def _channel_key(channel: Channel) -> str:
+    if channel.kind is ChannelKind.EMAIL:
+        return channel.normalized.casefold()
+    if channel.kind is ChannelKind.HANDLE:
+        return f"{channel.platform}:{channel.name}"
+    return channel.normalized
+
+
+def _entry(brand: str, kind: ChannelKind, spec: dict[str, Any]) -> Entry:
+    return Entry(
+        brand=brand,
+        kind=kind,
+        value=str(spec["value"]),
+        display=str(spec.get("display", spec["value"])),
+        evidence=str(spec.get("evidence", "")),
+        checked=str(spec.get("checked", "")),
+        platform=spec.get("platform"),
+        subdomains=bool(spec.get("subdomains", False)),
+    )
+
+
+def _brand(brand_id: str, spec: dict[str, Any]) -> Brand:
+    entries = tuple(
+        _entry(brand_id, kind, item) for section, kind in _SECTIONS.items() for item in spec.get(section, [])
+    )
+    return Brand(
+        id=brand_id,
+        name=str(spec["name"]),
+        aliases=tuple(spec.get("aliases", [])),
+        default_region=str(spec.get("default_region", "US")),
+        custody=str(spec.get("custody", "self")),
+        entries=entries,
+        no_phone_support=spec.get("no_phone_support"),
+        unrelated=tuple(spec.get("unrelated", [])),
+    )

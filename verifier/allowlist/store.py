@@ -1,0 +1,133 @@
+"""Where bundles live on disk and how one is chosen, verified and remembered.
+
+The package ships ``data/root.json`` and ``data/allowlist.json``. ``verifier update``
+stores a newer verified bundle in the state directory; the highest version ever
+accepted is remembered there too, so an older bundle is refused (rollback).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from verifier.allowlist.model import Allowlist
+from verifier.allowlist.trust import Root, parse_bundle, verify_bundle
+from verifier.errors import AllowlistError
+
+STATE_ENV = "VERIFIER_STATE_DIR"
+BUNDLE_NAME = "allowlist.json"
+STATE_NAME = "state.json"
+
+
+def state_dir() -> Path:
+    """The state directory: ``$VERIFIER_STATE_DIR``, else ``$XDG_STATE_HOME/verifier``,
+    else ``~/.local/state/verifier``."""
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "verifier"
+
+
+def shipped_bundle_bytes() -> bytes:
+    return resources.files("verifier.data").joinpath(BUNDLE_NAME).read_bytes()
+
+
+def shipped_root() -> Root:
+    """The root of trust installed with the package."""
+    return Root.from_json(resources.files("verifier.data").joinpath("root.json").read_bytes())
+
+
+def highest_seen(directory: Path) -> int:
+    """The highest bundle version this client accepted (0 if none or unreadable)."""
+    try:
+        value = json.loads((directory / STATE_NAME).read_text("utf-8")).get("highest_version", 0)
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def remember_version(directory: Path, version: int) -> None:
+    """Record ``version`` as accepted if it is the highest so far (best effort)."""
+    if version <= highest_seen(directory):
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / (STATE_NAME + ".tmp")
+        tmp.write_text(json.dumps({"highest_version": version}) + "\n", "utf-8")
+        tmp.replace(directory / STATE_NAME)
+    except OSError:
+        pass  # a read-only home must not stop checks; rollback protection then relies on the shipped root
+
+
+def verify_bytes(
+    data: bytes,
+    *,
+    root: Root | None = None,
+    directory: Path | None = None,
+    now: dt.datetime | None = None,
+    remember: bool = True,
+) -> Allowlist:
+    """Verify bundle bytes and index them; raise an AllowlistError subclass on failure."""
+    directory = directory or state_dir()
+    verified = verify_bundle(data, root or shipped_root(), now=now, highest_seen=highest_seen(directory))
+    if remember:
+        remember_version(directory, verified.version)
+    return Allowlist.from_signed(verified.signed, verified=True)
+
+
+def unverified(data: bytes, problem: str) -> Allowlist:
+    """Index a bundle that failed verification so lookalike checks can still run."""
+    try:
+        return Allowlist.from_signed(parse_bundle(data)["signed"], verified=False, problem=problem)
+    except AllowlistError:
+        return Allowlist.empty(problem)
+
+
+def load_allowlist(
+    path: Path | str | None = None,
+    *,
+    root: Root | None = None,
+    directory: Path | None = None,
+    now: dt.datetime | None = None,
+) -> Allowlist:
+    """Load and verify an allowlist bundle; never raises for a bad bundle.
+
+    With ``path``, that file; otherwise the bundle installed by ``verifier update``
+    when it verifies, else the one shipped in the package. A bundle that fails
+    verification comes back with ``verified=False`` and ``problem`` set, so no
+    check reports ``official`` from it.
+    """
+    directory = directory or state_dir()
+    candidates: list[tuple[str, bytes | None]] = []
+    if path is not None:
+        try:
+            candidates.append((str(path), Path(path).read_bytes()))
+        except OSError as exc:
+            return Allowlist.empty(f"cannot read {path}: {exc.strerror or exc}")
+    else:
+        installed = directory / BUNDLE_NAME
+        with contextlib.suppress(OSError):
+            candidates.append((str(installed), installed.read_bytes()))
+        candidates.append(("shipped bundle", shipped_bundle_bytes()))
+    problems: list[str] = []
+    for name, data in candidates:
+        assert data is not None
+        try:
+            return verify_bytes(data, root=root, directory=directory, now=now)
+        except AllowlistError as exc:
+            problems.append(f"{name}: {exc}")
+    last = candidates[-1][1]
+    assert last is not None
+    return unverified(last, "; ".join(problems))
+
+
+@cache
+def default_allowlist() -> Allowlist:
+    """The allowlist checks use when none is given, loaded once per process."""
+    return load_allowlist()

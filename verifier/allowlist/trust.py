@@ -1,0 +1,254 @@
+"""The root of trust and signature checks, in the spirit of TUF's root and targets roles.
+
+Verification reads top-down like the specification: parse, check the shape, count
+valid signatures by trusted keys against the threshold, then check expiry, then
+check the version against the highest one this client accepted. Each failure is
+its own exception under AllowlistError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from verifier.allowlist.bundle import BUNDLE_TYPE, canonical_bytes
+from verifier.errors import (
+    BundleFormatError,
+    ExpiredBundleError,
+    RollbackError,
+    RootRotationError,
+    TamperedBundleError,
+    UnknownKeyError,
+    UnsignedBundleError,
+)
+
+ROOT_TYPE = "verifier-root"
+MAX_BUNDLE_BYTES = 8 * 1024 * 1024
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """The key id: SHA-256 of the raw 32-byte Ed25519 public key, hex."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def public_key_hex(public_key: Ed25519PublicKey) -> str:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+
+
+def load_private_key(pem: bytes) -> Ed25519PrivateKey:
+    """Load a PKCS#8 PEM Ed25519 private key; raise ValueError if it is anything else."""
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("the key is not an Ed25519 private key")
+    return key
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    """Load a PEM (SubjectPublicKeyInfo) Ed25519 public key; raise ValueError otherwise."""
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("the key is not an Ed25519 public key")
+    return key
+
+
+@dataclass(frozen=True)
+class Root:
+    """Trusted moderator keys (key id -> public key), the signing threshold and a version."""
+
+    version: int
+    threshold: int
+    keys: dict[str, Ed25519PublicKey]
+    document: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Root:
+        """Parse a root document; raise BundleFormatError when malformed.
+
+        The root's own signatures are checked by ``verify_root_update`` when a new
+        root replaces a trusted one; the shipped root is trusted as installed.
+        """
+        document = _parse_envelope(data, ROOT_TYPE)
+        signed = document["signed"]
+        version, threshold, keys_raw = signed.get("version"), signed.get("threshold"), signed.get("keys")
+        if not _positive_int(version) or not _positive_int(threshold) or not isinstance(keys_raw, dict):
+            raise BundleFormatError("root needs a positive version, a positive threshold and keys")
+        keys: dict[str, Ed25519PublicKey] = {}
+        for kid, spec in keys_raw.items():
+            try:
+                if spec["keytype"] != "ed25519" or spec["scheme"] != "ed25519":
+                    raise BundleFormatError(f"root key {kid[:12]} is not ed25519")
+                public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(spec["keyval"]["public"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise BundleFormatError(f"root key {str(kid)[:12]} is malformed") from exc
+            if key_id(public) != kid:
+                raise BundleFormatError(f"root key id {kid[:12]} does not match its key bytes")
+            keys[kid] = public
+        if threshold > len(keys):
+            raise BundleFormatError(f"root threshold {threshold} is more than its {len(keys)} keys")
+        return cls(version, threshold, keys, document)
+
+
+def root_document(public_keys: list[Ed25519PublicKey], threshold: int, version: int) -> dict[str, Any]:
+    """An unsigned root document for the given moderator keys."""
+    keys = {
+        key_id(k): {"keytype": "ed25519", "scheme": "ed25519", "keyval": {"public": public_key_hex(k)}}
+        for k in public_keys
+    }
+    signed = {
+        "_type": ROOT_TYPE,
+        "spec_version": "1",
+        "version": version,
+        "threshold": threshold,
+        "keys": keys,
+    }
+    return {"signed": signed, "signatures": []}
+
+
+def sign_document(document: dict[str, Any], private_key: Ed25519PrivateKey) -> dict[str, Any]:
+    """Return ``document`` with this key's signature added (replacing an older one by it)."""
+    kid = key_id(private_key.public_key())
+    sig = private_key.sign(canonical_bytes(document["signed"])).hex()
+    others = [s for s in document.get("signatures", []) if s.get("keyid") != kid]
+    signatures = sorted([*others, {"keyid": kid, "sig": sig}], key=lambda s: str(s.get("keyid")))
+    return {"signed": document["signed"], "signatures": signatures}
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _parse_envelope(data: bytes, expected_type: str) -> dict[str, Any]:
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleFormatError(f"file is larger than {MAX_BUNDLE_BYTES} bytes")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleFormatError(f"not valid UTF-8 JSON: {exc}") from exc
+    if not isinstance(document, dict) or set(document) != {"signed", "signatures"}:
+        raise BundleFormatError('expected an object with exactly "signed" and "signatures"')
+    if not isinstance(document["signed"], dict) or not isinstance(document["signatures"], list):
+        raise BundleFormatError('"signed" must be an object and "signatures" a list')
+    if document["signed"].get("_type") != expected_type:
+        raise BundleFormatError(f'"signed._type" must be {expected_type!r}')
+    for entry in document["signatures"]:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("keyid"), str)
+            or not isinstance(entry.get("sig"), str)
+        ):
+            raise BundleFormatError('each signature must be {"keyid": str, "sig": str}')
+    return document
+
+
+def check_signatures(
+    document: dict[str, Any], keys: dict[str, Ed25519PublicKey], threshold: int, what: str = "bundle"
+) -> set[str]:
+    """Return the trusted key ids with a valid signature; raise if fewer than ``threshold``.
+
+    A key counts once however many signatures it made. Raises TamperedBundleError when a
+    trusted key's signature does not match, UnknownKeyError when the missing signatures are
+    by untrusted keys, UnsignedBundleError otherwise.
+    """
+    payload = canonical_bytes(document["signed"])
+    valid: set[str] = set()
+    bad: set[str] = set()
+    unknown: set[str] = set()
+    for entry in document["signatures"]:
+        kid = entry["keyid"]
+        public = keys.get(kid)
+        if public is None:
+            unknown.add(kid)
+            continue
+        try:
+            public.verify(bytes.fromhex(entry["sig"]), payload)
+            valid.add(kid)
+        except (InvalidSignature, ValueError):
+            bad.add(kid)
+    if len(valid) >= threshold:
+        return valid
+    summary = f"{len(valid)} valid signature(s) from trusted keys, {threshold} required"
+    if bad - valid:
+        raise TamperedBundleError(
+            f"{what}: {summary}; {len(bad - valid)} signature(s) by trusted keys do not match the "
+            "content, so it was changed after signing"
+        )
+    if unknown:
+        short = ", ".join(sorted(k[:12] for k in unknown))
+        raise UnknownKeyError(f"{what}: {summary}; signatures by keys the root does not trust: {short}")
+    raise UnsignedBundleError(f"{what}: {summary}")
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle whose signatures, expiry and version all passed."""
+
+    version: int
+    expires: str
+    signed: dict[str, Any]
+    signed_by: frozenset[str]
+
+
+def parse_expires(value: Any) -> dt.datetime:
+    """Parse ``YYYY-MM-DDTHH:MM:SSZ``; raise BundleFormatError otherwise."""
+    if not isinstance(value, str):
+        raise BundleFormatError('"expires" must be a string such as 2027-05-22T00:00:00Z')
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise BundleFormatError(f'"expires" is not YYYY-MM-DDTHH:MM:SSZ: {value!r}') from exc
+
+
+def parse_bundle(data: bytes) -> dict[str, Any]:
+    """Parse bundle bytes and check the envelope and signed shape; raise BundleFormatError."""
+    document = _parse_envelope(data, BUNDLE_TYPE)
+    signed = document["signed"]
+    if not _positive_int(signed.get("version")):
+        raise BundleFormatError('"version" must be a positive integer')
+    parse_expires(signed.get("expires"))
+    if not isinstance(signed.get("brands"), dict) or not isinstance(signed.get("denylist", []), list):
+        raise BundleFormatError('"brands" must be an object and "denylist" a list')
+    return document
+
+
+def verify_bundle(
+    data: bytes, root: Root, *, now: dt.datetime | None = None, highest_seen: int = 0
+) -> VerifiedBundle:
+    """Verify bundle bytes against ``root``: shape, signatures, expiry, then rollback.
+
+    Raises BundleFormatError, TamperedBundleError, UnknownKeyError, UnsignedBundleError,
+    ExpiredBundleError or RollbackError, in that order of checking.
+    """
+    document = parse_bundle(data)
+    signed_by = check_signatures(document, root.keys, root.threshold)
+    signed = document["signed"]
+    expires = parse_expires(signed["expires"])
+    now = now or dt.datetime.now(dt.UTC)
+    if now >= expires:
+        raise ExpiredBundleError(f"bundle version {signed['version']} expired at {signed['expires']}")
+    if signed["version"] < highest_seen:
+        raise RollbackError(
+            f"bundle version {signed['version']} is older than version {highest_seen} accepted before"
+        )
+    return VerifiedBundle(signed["version"], signed["expires"], signed, frozenset(signed_by))
+
+
+def verify_root_update(trusted: Root, data: bytes) -> Root:
+    """Accept a new root only if signed by a threshold of the old keys and of its own.
+
+    Its version must be exactly one more than the trusted root's. Raises
+    RootRotationError (or a signature error) otherwise.
+    """
+    new = Root.from_json(data)
+    if new.version != trusted.version + 1:
+        raise RootRotationError(f"new root version {new.version} must be {trusted.version + 1}")
+    check_signatures(new.document, trusted.keys, trusted.threshold, "new root (by previous keys)")
+    check_signatures(new.document, new.keys, new.threshold, "new root (by its own keys)")
+    return new

@@ -1,0 +1,136 @@
+"""URLs and bare hosts: IDNA-normalized host and registrable domain from the bundled PSL."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import idna
+import tldextract
+
+from verifier.channels.cleaning import clean, refang
+from verifier.errors import InvalidChannel
+from verifier.model import Channel, ChannelKind
+
+_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+@cache
+def _extractor() -> tldextract.TLDExtract:
+    # The bundled Public Suffix List snapshot only: no fetch, no cache writes.
+    return tldextract.TLDExtract(
+        cache_dir=None,
+        suffix_list_urls=(),
+        fallback_to_snapshot=True,
+        include_psl_private_domains=True,
+    )
+
+
+def registrable_domain(host: str) -> str | None:
+    """Return the registrable domain (eTLD+1) of an ASCII host, or None if it has none.
+
+    ``help.tokenpocket.pro`` -> ``tokenpocket.pro``; ``x.pages.dev`` -> ``x.pages.dev``
+    (private PSL suffixes count: each pages.dev site has its own owner).
+    """
+    parts = _extractor()(host)
+    if parts.domain and parts.suffix:
+        return f"{parts.domain}.{parts.suffix}"
+    labels = host.split(".")
+    # A suffix the PSL does not know (reserved names such as .example, a new gTLD
+    # newer than the snapshot): treat the last two labels as the registrable domain.
+    if not parts.suffix and len(labels) >= 2 and labels[-1].isalpha():
+        return ".".join(labels[-2:])
+    return None
+
+
+def normalize_host(host: str) -> tuple[str, str]:
+    """Return ``(ascii_host, unicode_host)`` for a host, or raise InvalidChannel.
+
+    Lowercases, strips one trailing dot, and applies IDNA 2008 with UTS #46 mapping;
+    ``xn--`` labels are decoded for the Unicode form.
+    """
+    host = host.strip().rstrip(".").lower()
+    if not host:
+        raise InvalidChannel("no host name found", "invalid.no_host")
+    if len(host) > 253:
+        raise InvalidChannel("host name is longer than 253 characters", "invalid.host_too_long")
+    try:
+        ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        unicode_host = idna.decode(ascii_host)
+    except (idna.IDNAError, UnicodeError, ValueError) as exc:
+        raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host") from exc
+    labels = ascii_host.split(".")
+    if any(not _LABEL_RE.match(label) for label in labels):
+        raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host")
+    return ascii_host, unicode_host
+
+
+def _ip_host(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+def parse_url(raw: object) -> Channel:
+    """Parse a URL or bare host name into a url Channel.
+
+    Accepts full URLs, bare hosts, defanged forms (``hxxps://``, ``example[.]com``),
+    IDN in Unicode or ``xn--`` form, fullwidth dots, ports and userinfo. The host
+    after any ``user@`` is the one a browser visits, so ``https://brand.com@evil.com``
+    is evil.com (noted as ``url.userinfo``). Raises InvalidChannel.
+    """
+    text, notes_in = clean(raw)
+    notes = list(notes_in)
+    text, defanged = refang(text)
+    if defanged:
+        notes.append("url.defanged")
+    if any(ch.isspace() for ch in text):
+        raise InvalidChannel("a link cannot contain spaces", "invalid.spaces")
+    scheme_match = _SCHEME_RE.match(text)
+    if scheme_match and scheme_match.group(2):
+        scheme = scheme_match.group(1).lower()
+        if scheme not in _SCHEMES:
+            raise InvalidChannel(f"links with the scheme {scheme!r} are not checked", "invalid.scheme")
+    elif scheme_match and not text[scheme_match.end() :].split("/")[0].isdigit():
+        # "javascript:..." or "mailto:..." without "//"; "host:8080" is a port, not a scheme.
+        raise InvalidChannel("not a web link or host name", "invalid.scheme")
+    else:
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        raise InvalidChannel("not a valid link", "invalid.bad_url") from exc
+    if not hostname:
+        raise InvalidChannel("no host name found in the link", "invalid.no_host")
+    if "@" in parts.netloc:
+        notes.append("url.userinfo")
+    ip = _ip_host(hostname)
+    if ip is not None:
+        notes.append("url.ip_address")
+        return Channel(ChannelKind.URL, str(raw), ip, host=ip, host_unicode=ip, notes=tuple(notes))
+    ascii_host, unicode_host = normalize_host(hostname)
+    if "." not in ascii_host:
+        raise InvalidChannel(f"{unicode_host!r} is not a full host name", "invalid.no_suffix")
+    domain = registrable_domain(ascii_host)
+    if domain is None:
+        raise InvalidChannel(
+            f"{unicode_host!r} has no registrable domain under a public suffix", "invalid.no_suffix"
+        )
+    if ascii_host != unicode_host or "xn--" in ascii_host:
+        notes.append("url.idn")
+    return Channel(
+        ChannelKind.URL,
+        str(raw),
+        ascii_host,
+        host=ascii_host,
+        host_unicode=unicode_host,
+        registrable_domain=domain,
+        notes=tuple(notes),
+    )

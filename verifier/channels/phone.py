@@ -1,0 +1,116 @@
+"""Phone numbers: E.164 via phonenumbers, after undoing the tricks fake-hotline spam uses."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+from verifier.channels.cleaning import clean
+from verifier.errors import InvalidChannel
+from verifier.model import Channel, ChannelKind
+
+MAX_PHONE_CHARS = 80
+
+# Letter O between digits stands for zero in spam such as "+1-(2O9)-685-3526".
+_LETTER_O = re.compile(r"(?<=[\d\s\-().*])[oO](?=[\d\s\-().*oO])|(?<=[\d\s\-().*oO])[oO](?=[\d\s\-().*])")
+# Labels people put before a number: "Tel:", "电话：", "热线", a phone emoji.
+_LABEL = re.compile(
+    r"^(?:tel|phone|call|hotline|whatsapp|wa|电话|電話|热线|熱線|客服电话|客服電話|手机|手機)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_KEEP = re.compile(r"[^\d+]")
+_DIGITS_IN_TEXT = re.compile(r"\d")
+
+_TYPE_NAMES = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether a cleaned string is mostly a phone number (used by kind detection)."""
+    body = _LABEL.sub("", text.strip())
+    body = _LETTER_O.sub("0", body)
+    digits = len(_DIGITS_IN_TEXT.findall(body))
+    if digits < 5 or digits > 17:
+        return False
+    letters = sum(ch.isalpha() for ch in body)
+    return letters == 0 and not any(ch in body for ch in "@/")
+
+
+def _digits_only(text: str) -> tuple[str, list[str]]:
+    notes: list[str] = []
+    body = _LABEL.sub("", text.strip())
+    fixed = _LETTER_O.sub("0", body)
+    if fixed != body:
+        notes.append("phone.letter_o")
+    plus = "+" if re.match(r"^[^\d]*\+", fixed) else ""
+    digits = _KEEP.sub("", fixed).lstrip("+")
+    if any(ch.isalpha() for ch in fixed):
+        raise InvalidChannel("a phone number cannot contain letters", "invalid.phone_letters")
+    return plus + digits, notes
+
+
+def _default_region(digits: str, region: str | None) -> str | None:
+    if region:
+        return region.upper()
+    # 400/800 numbers with 10 digits are mainland China's service numbers.
+    if re.fullmatch(r"[48]00\d{7}", digits):
+        return "CN"
+    return None
+
+
+def parse_phone(raw: object, region: str | None = None) -> Channel:
+    """Parse a phone number into a Channel whose ``normalized`` value is E.164.
+
+    ``region`` (ISO 3166 alpha-2, e.g. ``CN``) is used for numbers written without
+    ``+``; without one, only China's 400/800 service numbers are understood.
+    Full-width and mathematical digits, letter O for zero, brackets, dots, dashes,
+    asterisks and labels such as ``电话：`` are accepted. Raises InvalidChannel.
+    """
+    text, notes_in = clean(raw)
+    if len(text) > MAX_PHONE_CHARS:
+        raise InvalidChannel("too long for a phone number", "invalid.phone_too_long")
+    number_text, notes = _digits_only(text)
+    digit_count = len(number_text.lstrip("+"))
+    if digit_count < 5 or digit_count > 17:
+        raise InvalidChannel("not a phone number (wrong number of digits)", "invalid.phone_digits")
+    if number_text.startswith("00"):
+        number_text = "+" + number_text[2:]
+    if not number_text.startswith("+"):
+        default = _default_region(number_text, region)
+        if default is None:
+            raise InvalidChannel(
+                "the number has no country code: write it with + (e.g. +86 ...) or give a region",
+                "invalid.phone_no_region",
+            )
+        region = default
+    try:
+        number = phonenumbers.parse(number_text, None if number_text.startswith("+") else region)
+    except NumberParseException as exc:
+        raise InvalidChannel(f"not a phone number: {exc}", "invalid.phone_parse") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidChannel("not a possible phone number for its country", "invalid.phone_impossible")
+    if not phonenumbers.is_valid_number(number):
+        notes.append("phone.not_assigned")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    number_type = _TYPE_NAMES.get(phonenumbers.number_type(number))
+    return Channel(
+        ChannelKind.PHONE,
+        str(raw),
+        e164,
+        region=phonenumbers.region_code_for_number(number),
+        number_type=number_type,
+        notes=tuple(notes_in) + tuple(notes),
+    )

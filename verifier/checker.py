@@ -1,0 +1,251 @@
+"""Decide the verdict for one value: parse it, look it up, explain the answer."""
+
+from __future__ import annotations
+
+from verifier.allowlist.model import Allowlist, Brand, Entry
+from verifier.allowlist.store import default_allowlist
+from verifier.channels import parse_channel
+from verifier.errors import InvalidChannel
+from verifier.messages import Lang, normalize_lang, reason, text
+from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
+
+_MAX_LISTED = 5
+
+
+def check(
+    value: str,
+    *,
+    brand: str | None = None,
+    kind: ChannelKind | str | None = None,
+    platform: str | None = None,
+    region: str | None = None,
+    lang: str = "en",
+    allowlist: Allowlist | None = None,
+) -> CheckResult:
+    """Check whether ``value`` is an official support channel, and if not, what it is.
+
+    ``brand`` is an id, name or alias (``tokenpocket``, ``TP钱包``); without it the value
+    is compared with every brand. ``kind`` forces url/email/phone/handle, ``platform``
+    names a handle's platform, ``region`` parses numbers written without ``+`` (else
+    the brand's default region). Messages are in ``lang`` (``en`` or ``zh``).
+    Unparseable input gives the ``invalid`` verdict. Raises UnknownBrand for a brand
+    that is not in the allowlist.
+    """
+    lang_code = normalize_lang(lang)
+    allowlist = allowlist if allowlist is not None else default_allowlist()
+    target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
+    try:
+        channel = parse_channel(
+            value, kind, platform=platform, region=region or (target.default_region if target else None)
+        )
+    except InvalidChannel as exc:
+        detail = reason("invalid." + exc.code.removeprefix("invalid."), lang_code, "invalid", detail=str(exc))
+        return CheckResult(
+            str(value)[:200], None, None, Verdict.INVALID, None, None, None, (detail,), allowlist.state
+        )
+    return _Judge(allowlist, channel, target, lang_code).result()
+
+
+class _Judge:
+    """One decision: holds the inputs so each step reads as a short method."""
+
+    def __init__(self, allowlist: Allowlist, channel: Channel, target: Brand | None, lang: Lang) -> None:
+        self.allowlist = allowlist
+        self.channel = channel
+        self.target = target
+        self.lang = lang
+        self.value = channel.host_unicode if channel.kind is ChannelKind.URL else channel.normalized
+        self.kind_name = text(f"kind.{channel.kind.value}", lang)
+
+    def result(self) -> CheckResult:
+        verdict, brand, matched, reasons = self._decide()
+        context = self._context_reasons()
+        if not self.allowlist.verified:
+            context.insert(0, reason("allowlist.unverified", self.lang, problem=self.allowlist.problem))
+        return CheckResult(
+            input=self.channel.raw,
+            kind=self.channel.kind,
+            normalized=self.channel.normalized,
+            verdict=verdict,
+            brand=brand,
+            matched=matched,
+            technique=None,
+            reasons=tuple(reasons + context),
+            allowlist=self.allowlist.state,
+            channel=self.channel,
+        )
+
+    def _brand_name(self, brand_id: str) -> str:
+        brand = self.allowlist.brands.get(brand_id)
+        return brand.name if brand else brand_id
+
+    def _decide(self) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        denied = self.allowlist.find_denied(self.channel)
+        if denied is not None:
+            return self._known_scam(denied)
+        matches = self.allowlist.find(self.channel)
+        if self.target is not None:
+            matches_mine = [m for m in matches if m.brand == self.target.id]
+            if matches_mine:
+                return self._matched(matches_mine[0])
+            if matches:
+                other = matches[0]
+                return (
+                    Verdict.NOT_OFFICIAL,
+                    self.target.id,
+                    None,
+                    [
+                        reason(
+                            "not_official.other_brand",
+                            self.lang,
+                            value=self.value,
+                            kind=self.kind_name,
+                            other=self._brand_name(other.brand),
+                            brand=self.target.name,
+                        )
+                    ],
+                )
+            return self._not_listed(self.target)
+        if matches:
+            return self._matched(matches[0])
+        if self.channel.kind is ChannelKind.EMAIL and self.channel.host:
+            owners = self.allowlist.official_domain_of(self.channel.host)
+            if owners:
+                return self._not_listed(self.allowlist.brands[owners[0].brand])
+        return Verdict.UNKNOWN, None, None, [reason("unknown.no_brand", self.lang, value=self.value)]
+
+    def _known_scam(self, denied: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        brand = denied.brand if denied.brand in self.allowlist.brands else None
+        return (
+            Verdict.KNOWN_SCAM,
+            brand,
+            None,
+            [
+                reason(
+                    "known_scam.listed",
+                    self.lang,
+                    value=self.value,
+                    kind=self.kind_name,
+                    brand=self._brand_name(denied.brand) or "?",
+                    evidence=denied.evidence,
+                )
+            ],
+        )
+
+    def _matched(self, entry: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        brand_name = self._brand_name(entry.brand)
+        if not self.allowlist.verified:
+            return (
+                Verdict.UNKNOWN,
+                entry.brand,
+                entry.label,
+                [
+                    reason(
+                        "allowlist.unverified_match",
+                        self.lang,
+                        value=self.value,
+                        matched=entry.label,
+                        brand=brand_name,
+                    )
+                ],
+            )
+        if self.channel.kind is ChannelKind.HANDLE and self.channel.platform is None:
+            return (
+                Verdict.UNKNOWN,
+                entry.brand,
+                entry.label,
+                [
+                    reason(
+                        "handle.platform_needed",
+                        self.lang,
+                        matched=entry.label,
+                        brand=brand_name,
+                        platform=entry.platform,
+                    )
+                ],
+            )
+        exact = self.channel.kind is not ChannelKind.URL or self.channel.host == entry.value
+        code = "official.listed" if exact else "official.subdomain"
+        return (
+            Verdict.OFFICIAL,
+            entry.brand,
+            entry.label,
+            [
+                reason(
+                    code,
+                    self.lang,
+                    value=self.value,
+                    kind=self.kind_name,
+                    brand=brand_name,
+                    matched=entry.label,
+                    evidence=entry.evidence,
+                )
+            ],
+        )
+
+    def _not_listed(self, brand: Brand) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        kind = self.channel.kind
+        reasons: list[Reason] = []
+        if kind is ChannelKind.PHONE and brand.no_phone_support:
+            reasons.append(
+                reason(
+                    "phone.no_phone_support",
+                    self.lang,
+                    brand=brand.name,
+                    evidence=brand.no_phone_support.get("evidence", ""),
+                )
+            )
+        elif kind is ChannelKind.PHONE and not brand.entries_of(kind):
+            reasons.append(reason("phone.none_listed", self.lang, brand=brand.name))
+        else:
+            if kind is ChannelKind.EMAIL and self.channel.host:
+                owned = [
+                    e for e in self.allowlist.official_domain_of(self.channel.host) if e.brand == brand.id
+                ]
+                if owned:
+                    reasons.append(
+                        reason(
+                            "email.brand_domain_unlisted", self.lang, brand=brand.name, matched=owned[0].label
+                        )
+                    )
+            official = [e.label for e in brand.entries_of(kind)][:_MAX_LISTED]
+            if official:
+                reasons.append(
+                    reason(
+                        "not_official.not_listed",
+                        self.lang,
+                        value=self.value,
+                        brand=brand.name,
+                        kind=self.kind_name,
+                        official=", ".join(official),
+                    )
+                )
+            else:
+                reasons.append(
+                    reason(
+                        "not_official.none_listed",
+                        self.lang,
+                        value=self.value,
+                        brand=brand.name,
+                        kind=self.kind_name,
+                    )
+                )
+        return Verdict.NOT_OFFICIAL, brand.id, None, reasons
+
+    def _context_reasons(self) -> list[Reason]:
+        ch = self.channel
+        out: list[Reason] = []
+        for note in ch.notes:
+            if note in ("url.userinfo", "url.defanged"):
+                out.append(reason(note, self.lang, host=ch.host_unicode or ch.host))
+            elif note == "url.idn":
+                out.append(reason(note, self.lang, unicode=ch.host_unicode, ascii=ch.host))
+            elif note == "email.free_mail":
+                out.append(reason(note, self.lang, domain=ch.registrable_domain))
+            else:
+                out.append(reason(note, self.lang))
+        if ch.kind is ChannelKind.PHONE and ch.number_type:
+            out.append(
+                reason("phone.number_type", self.lang, type=text(f"phone.type.{ch.number_type}", self.lang))
+            )
+        return out

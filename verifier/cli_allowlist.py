@@ -1,0 +1,159 @@
+"""``verifier allowlist ...``: the moderators' commands to build, sign and verify the list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle
+from verifier.allowlist.store import shipped_root
+from verifier.allowlist.trust import (
+    ROOT_TYPE,
+    Root,
+    load_private_key,
+    load_public_key,
+    root_document,
+    sign_document,
+    verify_bundle,
+)
+from verifier.errors import AllowlistError, SourceError
+
+DEFAULT_SOURCES = Path("allowlists")
+DEFAULT_BUNDLE = Path("verifier/data/allowlist.json")
+DEFAULT_SHIPPED_ROOT = Path("verifier/data/root.json")
+EXIT_UNVERIFIED = 3
+
+app = typer.Typer(
+    help="Moderator commands: build, sign and verify the signed allowlist.", no_args_is_help=True
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"{path} does not exist") from None
+    except (OSError, ValueError) as exc:
+        raise _fail(f"cannot read {path}: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("signed"), dict):
+        raise _fail(f"{path} is not a signed document ({{'signed': ..., 'signatures': [...]}})")
+    return data
+
+
+@app.command()
+def build(
+    sources: Annotated[Path, typer.Option(help="The allowlists/ directory.")] = DEFAULT_SOURCES,
+    out: Annotated[Path, typer.Option(help="Where to write the bundle.")] = DEFAULT_BUNDLE,
+    check: Annotated[bool, typer.Option("--check", help="Only check that OUT matches the sources.")] = False,
+) -> None:
+    """Compile the TOML sources into the canonical bundle (deterministic).
+
+    Signatures in OUT are kept when the signed content is unchanged; any change
+    empties them, so the new bundle must be signed again.
+    """
+    try:
+        bundle = build_bundle(sources)
+    except SourceError as exc:
+        for problem in exc.problems:
+            typer.echo(problem, err=True)
+        raise _fail(f"{len(exc.problems)} problem(s) in the sources") from None
+    existing = json.loads(out.read_text("utf-8")) if out.exists() else None
+    same = existing is not None and canonical_bytes(existing.get("signed")) == canonical_bytes(
+        bundle["signed"]
+    )
+    root_src, root_out = sources / "root.json", out.parent / "root.json"
+    root_same = not root_src.exists() or (
+        root_out.exists() and root_src.read_bytes() == root_out.read_bytes()
+    )
+    if check:
+        if not same:
+            raise _fail(
+                f"{out} does not match the sources in {sources}: run `verifier allowlist build` "
+                "and have moderators sign the result"
+            )
+        if not root_same:
+            raise _fail(f"{root_out} differs from {root_src}")
+        typer.echo(f"{out} matches {sources} (version {bundle['signed']['version']})")
+        return
+    if same and existing is not None:
+        bundle["signatures"] = existing.get("signatures", [])
+    write_bundle(bundle, out)
+    if not root_same:
+        root_out.write_bytes(root_src.read_bytes())
+    kept = len(bundle["signatures"])
+    typer.echo(
+        f"wrote {out}: version {bundle['signed']['version']}, {len(bundle['signed']['brands'])} brands, "
+        f"{kept} signature(s) kept" + ("" if kept else "; sign it with `verifier allowlist sign --key`")
+    )
+
+
+@app.command()
+def sign(
+    key: Annotated[Path, typer.Option(help="Your Ed25519 private key (PEM, PKCS#8). Never commit it.")],
+    file: Annotated[Path, typer.Argument(help="Bundle or root document to sign.")] = DEFAULT_BUNDLE,
+) -> None:
+    """Add your signature to a bundle or root document (run once per moderator)."""
+    document = _read_json(file)
+    try:
+        private = load_private_key(key.read_bytes())
+    except (OSError, ValueError, TypeError) as exc:
+        raise _fail(f"cannot load the private key {key}: {exc}") from None
+    signed = sign_document(document, private)
+    write_bundle(signed, file)
+    typer.echo(
+        f"signed {file} ({signed['signed'].get('_type')} version {signed['signed'].get('version')}); "
+        f"{len(signed['signatures'])} signature(s) now"
+    )
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="Bundle to verify.")] = DEFAULT_BUNDLE,
+    root: Annotated[
+        Path | None, typer.Option(help="Root of trust (default: the one in the package).")
+    ] = None,
+) -> None:
+    """Verify a bundle's signatures (threshold of trusted keys) and expiry. Exit 3 on failure."""
+    try:
+        trusted = Root.from_json(root.read_bytes()) if root else shipped_root()
+        data = file.read_bytes()
+        verified = verify_bundle(data, trusted)
+    except OSError as exc:
+        raise _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_UNVERIFIED) from None
+    except AllowlistError as exc:
+        raise _fail(f"{file} does not verify: {exc}", EXIT_UNVERIFIED) from None
+    signers = ", ".join(sorted(k[:12] for k in verified.signed_by))
+    typer.echo(
+        f"{file}: OK, version {verified.version}, expires {verified.expires}, "
+        f"signed by {len(verified.signed_by)} of {len(trusted.keys)} trusted keys "
+        f"(threshold {trusted.threshold}): {signers}"
+    )
+
+
+@app.command("init-root")
+def init_root(
+    key: Annotated[list[Path], typer.Option(help="A moderator's public key (PEM); repeat per moderator.")],
+    threshold: Annotated[int, typer.Option(help="Signatures required.")] = 2,
+    version: Annotated[int, typer.Option(help="Root version (previous + 1 when rotating).")] = 1,
+    out: Annotated[Path, typer.Option(help="Where to write the unsigned root.")] = DEFAULT_SOURCES
+    / "root.json",
+) -> None:
+    """Write an unsigned root listing the moderators' public keys; then each signs it."""
+    try:
+        keys = [load_public_key(path.read_bytes()) for path in key]
+    except (OSError, ValueError, TypeError) as exc:
+        raise _fail(f"cannot load a public key: {exc}") from None
+    if not 1 <= threshold <= len(keys):
+        raise _fail(f"threshold must be between 1 and {len(keys)}")
+    document = root_document(keys, threshold, version)
+    assert document["signed"]["_type"] == ROOT_TYPE
+    write_bundle(document, out)
+    typer.echo(f"wrote {out}: {len(keys)} keys, threshold {threshold}, version {version}")

@@ -1,0 +1,63 @@
+"""The exceptions verifier raises, one tree per concern."""
+
+from __future__ import annotations
+
+
+class VerifierError(Exception):
+    """Base of every error verifier raises on purpose."""
+
+
+class InvalidChannel(VerifierError, ValueError):
+    """The input cannot be read as a channel of the requested (or any) kind.
+
+    ``code`` is a stable dotted identifier (``invalid.too_long``); the message is
+    English text a user understands.
+    """
+
+    def __init__(self, message: str, code: str = "invalid.unparseable") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class UnknownBrand(VerifierError, ValueError):
+    """A brand id or alias that is not in the allowlist."""
+
+
+class AllowlistError(VerifierError):
+    """Base of every problem with the allowlist: its sources, bundle or signatures."""
+
+
+class SourceError(AllowlistError):
+    """An allowlist source file is malformed; ``problems`` lists file:line messages."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class BundleFormatError(AllowlistError):
+    """The bundle or root file is not well-formed JSON of the expected shape."""
+
+
+class UnsignedBundleError(AllowlistError):
+    """Fewer valid signatures from trusted keys than the threshold requires."""
+
+
+class TamperedBundleError(UnsignedBundleError):
+    """A trusted key's signature does not match the content: it changed after signing."""
+
+
+class UnknownKeyError(UnsignedBundleError):
+    """Signatures are by keys the root does not trust, so the threshold is not met."""
+
+
+class ExpiredBundleError(AllowlistError):
+    """The bundle's ``expires`` time has passed."""
+
+
+class RollbackError(AllowlistError):
+    """The bundle's version is lower than one this client accepted before."""
+
+
+class RootRotationError(AllowlistError):
+    """A new root is not signed by both the old and the new key sets, or skips a version."""
