@@ -104,7 +104,9 @@ def check(
     else:
         typer.echo(_human(result, lang.value))
     if not allowlist.verified:
-        typer.echo(text("cli.exit_unverified", normalize_lang(lang.value)), err=True)
+        typer.echo(
+            text("cli.exit_unverified", normalize_lang(lang.value), problem=allowlist.problem), err=True
+        )
         raise typer.Exit(EXIT_UNVERIFIED)
     raise typer.Exit(result.verdict.exit_code)
 

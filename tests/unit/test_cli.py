@@ -1,0 +1,113 @@
+"""The CLI through typer's runner, on the shipped allowlist and on test bundles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SignFn
+from verifier.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_official_domain_json() -> None:
+    code, out, _ = run("check", "tokenpocket.pro", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert (data["verdict"], data["brand"], data["matched"]) == ("official", "tokenpocket", "tokenpocket.pro")
+    assert data["allowlist"]["verified"] is True
+
+
+def test_phone_for_brand_without_published_number_is_not_official() -> None:
+    code, out, _ = run("check", "+86 400-800-1234", "--brand", "tokenpocket", "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["verdict"] == "not_official"
+    assert data["normalized"] == "+864008001234"
+    assert data["reasons"][0]["code"] in ("phone.no_phone_support", "phone.none_listed")
+
+
+def test_brand_alias_in_chinese_and_chinese_output() -> None:
+    code, out, _ = run("check", "+86 400-800-1234", "--brand", "TP钱包", "--lang", "zh")
+    assert code == 1
+    assert "非官方" in out
+    assert "电话" in out
+
+
+def test_phantom_says_no_phone_support() -> None:
+    code, out, _ = run("check", "+1 855 699 8683", "--brand", "phantom", "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["reasons"][0]["code"] == "phone.no_phone_support"
+    assert "help.phantom.com" in data["reasons"][0]["message"]
+
+
+def test_invalid_input_exits_2_with_invalid_verdict() -> None:
+    code, out, _ = run("check", "@@@", "--json")
+    assert code == 2
+    assert json.loads(out)["verdict"] == "invalid"
+
+
+def test_userinfo_trick_is_not_official() -> None:
+    code, out, _ = run("check", "https://tokenpocket.pro@evil.example/", "--json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["verdict"] != "official"
+    assert data["normalized"] == "evil.example"
+
+
+def test_unknown_brand_is_a_usage_error() -> None:
+    code, _, err = run("check", "tokenpocket.pro", "--brand", "nosuchwallet")
+    assert code == 2
+    assert "unknown brand 'nosuchwallet'" in err
+
+
+def test_bad_kind_is_a_usage_error() -> None:
+    code, _, _ = run("check", "tokenpocket.pro", "--kind", "fax")
+    assert code == 2
+
+
+def test_human_output_has_verdict_and_reasons() -> None:
+    code, out, _ = run("check", "help.tokenpocket.pro")
+    assert code == 0
+    assert out.startswith("✓ OFFICIAL")
+    assert "tokenpocket.pro" in out
+    assert "signature verified" in out
+
+
+@pytest.mark.parametrize("signers", [(0,), ()])
+def test_unverifiable_bundle_exits_3_and_never_official(
+    sign_bundle: SignFn, tmp_path: Path, signers: tuple[int, ...]
+) -> None:
+    # The shipped root does not trust the throwaway keys, and one signature is below threshold anyway.
+    path = tmp_path / "bundle.json"
+    path.write_bytes(sign_bundle(*signers))
+    code, out, err = run("check", "acmewallet.com", "--allowlist", str(path), "--json")
+    data = json.loads(out)
+    assert code == 3
+    assert data["verdict"] != "official"
+    assert data["allowlist"]["verified"] is False
+    assert "could not be verified" in err
+
+
+def test_tampered_copy_of_shipped_bundle_exits_3(tmp_path: Path) -> None:
+    shipped = Path("verifier/data/allowlist.json").read_bytes()
+    tampered = shipped.replace(b'"tokenpocket.pro"', b'"tokenpocket.pw"', 1)
+    assert tampered != shipped
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(tampered)
+    code, _, err = run("check", "tokenpocket.pro", "--allowlist", str(path))
+    assert code == 3
+    assert "changed after signing" in err
+    code, _, err = run("allowlist", "verify", str(path))
+    assert code == 3
+    assert "does not verify" in err
