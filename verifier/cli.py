@@ -10,10 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
-from verifier.allowlist.store import default_allowlist, load_allowlist
+from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
+from verifier.allowlist.update import UpdateError
+from verifier.allowlist.update import update as run_update
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
-from verifier.errors import UnknownBrand
+from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import normalize_lang, text
 from verifier.model import CheckResult, Verdict
 
@@ -109,6 +111,30 @@ def check(
         )
         raise typer.Exit(EXIT_UNVERIFIED)
     raise typer.Exit(result.verdict.exit_code)
+
+
+@app.command()
+def update(
+    url: Annotated[str, typer.Option(help="https URL of a newer signed allowlist bundle.")],
+    root_url: Annotated[
+        list[str] | None, typer.Option(help="URL of a rotated root (next version); repeat in order.")
+    ] = None,
+) -> None:
+    """Fetch a newer signed allowlist, verify it and use it from now on (exit 3 if it does not verify)."""
+    directory = state_dir()
+    try:
+        installed = run_update(url, directory=directory, root_urls=tuple(root_url or ()))
+    except UpdateError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except AllowlistError as exc:
+        typer.echo(f"Error: the downloaded allowlist was refused: {exc}", err=True)
+        raise typer.Exit(EXIT_UNVERIFIED) from None
+    default_allowlist.cache_clear()
+    typer.echo(
+        f"installed allowlist version {installed.version} (expires {installed.expires}) at {installed.path}; "
+        f"root version {installed.root_version}"
+    )
 
 
 app.add_typer(allowlist_app, name="allowlist")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle
-from verifier.allowlist.store import shipped_root
+from verifier.allowlist.store import trusted_root
 from verifier.allowlist.trust import (
     ROOT_TYPE,
     Root,
@@ -123,7 +123,7 @@ def verify(
 ) -> None:
     """Verify a bundle's signatures (threshold of trusted keys) and expiry. Exit 3 on failure."""
     try:
-        trusted = Root.from_json(root.read_bytes()) if root else shipped_root()
+        trusted = Root.from_json(root.read_bytes()) if root else trusted_root()
         data = file.read_bytes()
         verified = verify_bundle(data, trusted)
     except OSError as exc:

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from verifier.allowlist.model import Allowlist
-from verifier.allowlist.trust import Root, parse_bundle, verify_bundle
+from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_root_update
 from verifier.errors import AllowlistError
 
 STATE_ENV = "VERIFIER_STATE_DIR"
@@ -41,6 +41,22 @@ def shipped_bundle_bytes() -> bytes:
 def shipped_root() -> Root:
     """The root of trust installed with the package."""
     return Root.from_json(resources.files("verifier.data").joinpath("root.json").read_bytes())
+
+
+def trusted_root(directory: Path | None = None) -> Root:
+    """The shipped root, advanced through any rotated roots stored by ``verifier update``.
+
+    Each stored root (``roots/<version>.root.json``) must verify against the one before
+    it; the chain stops at the first that does not.
+    """
+    root = shipped_root()
+    roots_dir = (directory or state_dir()) / "roots"
+    while True:
+        path = roots_dir / f"{root.version + 1}.root.json"
+        try:
+            root = verify_root_update(root, path.read_bytes())
+        except (OSError, AllowlistError):
+            return root
 
 
 def highest_seen(directory: Path) -> int:
@@ -75,7 +91,9 @@ def verify_bytes(
 ) -> Allowlist:
     """Verify bundle bytes and index them; raise an AllowlistError subclass on failure."""
     directory = directory or state_dir()
-    verified = verify_bundle(data, root or shipped_root(), now=now, highest_seen=highest_seen(directory))
+    verified = verify_bundle(
+        data, root or trusted_root(directory), now=now, highest_seen=highest_seen(directory)
+    )
     if remember:
         remember_version(directory, verified.version)
     return Allowlist.from_signed(verified.signed, verified=True)

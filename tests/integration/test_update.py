@@ -1,0 +1,188 @@
+"""``verifier update`` against a real HTTP server on 127.0.0.1 serving signed bundles."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typer.testing import CliRunner
+
+from tests.conftest import NOW, SignFn
+from verifier.allowlist.bundle import canonical_bytes
+from verifier.allowlist.store import highest_seen, load_allowlist
+from verifier.allowlist.trust import Root, root_document, sign_document
+from verifier.allowlist.update import UpdateError, check_url, update
+from verifier.cli import app
+from verifier.errors import ExpiredBundleError, RollbackError, UnsignedBundleError
+
+SHIPPED = Path("verifier/data/allowlist.json")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/v6.json")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the client hanging up on an oversize body is expected in these tests
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real HTTP server on 127.0.0.1 serving files from a temporary directory."""
+    root = tmp_path / "www"
+    root.mkdir()
+
+    def handler(*args: object) -> _Handler:
+        return _Handler(*args, directory=str(root))  # type: ignore[arg-type]
+
+    httpd = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", root
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_update_installs_newer_bundle_and_checks_use_it(
+    server: tuple[str, Path], sign_bundle: SignFn, test_root: Root, isolated_state: Path
+) -> None:
+    base, www = server
+    (www / "v6.json").write_bytes(sign_bundle(0, 1, version=6))
+    result = update(f"{base}/v6.json", directory=isolated_state, root=test_root, now=NOW)
+    assert result.version == 6
+    assert highest_seen(isolated_state) == 6
+    loaded = load_allowlist(root=test_root, directory=isolated_state, now=NOW)
+    assert (loaded.verified, loaded.version) == (True, 6)
+
+
+@pytest.mark.parametrize(
+    ("signers", "overrides", "error"),
+    [
+        ((0,), {"version": 7}, UnsignedBundleError),
+        ((0, 1), {"version": 7, "expires": "2026-01-01T00:00:00Z"}, ExpiredBundleError),
+        ((0, 1), {"version": 4}, RollbackError),
+    ],
+)
+def test_update_refuses_bad_bundles_and_installs_nothing(
+    server: tuple[str, Path],
+    sign_bundle: SignFn,
+    test_root: Root,
+    isolated_state: Path,
+    signers: tuple[int, ...],
+    overrides: dict[str, object],
+    error: type[Exception],
+) -> None:
+    base, www = server
+    (www / "v6.json").write_bytes(sign_bundle(0, 1, version=6))
+    update(f"{base}/v6.json", directory=isolated_state, root=test_root, now=NOW)
+    installed = (isolated_state / "allowlist.json").read_bytes()
+    (www / "bad.json").write_bytes(sign_bundle(*signers, **overrides))
+    with pytest.raises(error):
+        update(f"{base}/bad.json", directory=isolated_state, root=test_root, now=NOW)
+    assert (isolated_state / "allowlist.json").read_bytes() == installed
+    assert highest_seen(isolated_state) == 6
+
+
+def test_update_refuses_redirects_missing_files_and_oversize(
+    server: tuple[str, Path], sign_bundle: SignFn, test_root: Root, isolated_state: Path
+) -> None:
+    base, www = server
+    (www / "v6.json").write_bytes(sign_bundle(0, 1, version=6))
+    with pytest.raises(UpdateError, match="HTTP 302"):
+        update(f"{base}/redirect", directory=isolated_state, root=test_root, now=NOW)
+    with pytest.raises(UpdateError, match="HTTP 404"):
+        update(f"{base}/missing.json", directory=isolated_state, root=test_root, now=NOW)
+    (www / "big.json").write_bytes(b" " * (9 * 1024 * 1024))
+    with pytest.raises(UpdateError, match="larger than"):
+        update(f"{base}/big.json", directory=isolated_state, root=test_root, now=NOW)
+    assert not (isolated_state / "allowlist.json").exists()
+
+
+def test_update_with_rotated_root(
+    server: tuple[str, Path],
+    moderator_keys: list[Ed25519PrivateKey],
+    sign_bundle: SignFn,
+    test_root: Root,
+    isolated_state: Path,
+) -> None:
+    base, www = server
+    newcomer = Ed25519PrivateKey.generate()
+    document = root_document([moderator_keys[0].public_key(), newcomer.public_key()], threshold=2, version=2)
+    for key in (moderator_keys[0], moderator_keys[1], newcomer):
+        document = sign_document(document, key)
+    (www / "2.root.json").write_bytes(canonical_bytes(document))
+    bundle = sign_document(json.loads(sign_bundle()), moderator_keys[0])
+    bundle = sign_document(bundle, newcomer)
+    (www / "v6.json").write_bytes(canonical_bytes(bundle))
+    result = update(
+        f"{base}/v6.json",
+        directory=isolated_state,
+        root=test_root,
+        root_urls=(f"{base}/2.root.json",),
+        now=NOW,
+    )
+    assert result.root_version == 2
+    assert (isolated_state / "roots" / "2.root.json").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/a.json",
+        "ftp://127.0.0.1/a.json",
+        "https://10.0.0.1/a.json",
+        "https://127.0.0.1/a.json",
+        "https://[::1]/a.json",
+        "https://192.168.1.1/a.json",
+        "not a url",
+    ],
+)
+def test_update_urls_are_https_and_public(url: str) -> None:
+    with pytest.raises(UpdateError):
+        check_url(url)
+
+
+def test_cli_update_installs_the_real_signed_bundle(server: tuple[str, Path], isolated_state: Path) -> None:
+    base, www = server
+    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    runner = CliRunner()
+    result = runner.invoke(app, ["update", "--url", f"{base}/allowlist.json"])
+    assert result.exit_code == 0, result.stderr
+    assert "installed allowlist version" in result.stdout
+    assert (isolated_state / "allowlist.json").read_bytes() == SHIPPED.read_bytes()
+    checked = runner.invoke(app, ["check", "tokenpocket.pro"])
+    assert checked.exit_code == 0
+
+
+def test_cli_update_refuses_bundle_signed_by_untrusted_keys(
+    server: tuple[str, Path], sign_bundle: SignFn, isolated_state: Path
+) -> None:
+    base, www = server
+    (www / "v6.json").write_bytes(sign_bundle(0, 1, version=6))
+    result = CliRunner().invoke(app, ["update", "--url", f"{base}/v6.json"])
+    assert result.exit_code == 3
+    assert "keys the root does not trust" in result.stderr
+    assert not (isolated_state / "allowlist.json").exists()
+
+
+def test_cli_update_refuses_plain_http_to_a_remote_host() -> None:
+    result = CliRunner().invoke(app, ["update", "--url", "http://example.com/allowlist.json"])
+    assert result.exit_code == 1
+    assert "https" in result.stderr
