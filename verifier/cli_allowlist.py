@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle
+from verifier.allowlist.diff import diff_bundles, load_bundle_file, render_diff
+from verifier.allowlist.lint import lint_sources
 from verifier.allowlist.store import trusted_root
 from verifier.allowlist.trust import (
     ROOT_TYPE,
@@ -19,7 +22,7 @@ from verifier.allowlist.trust import (
     sign_document,
     verify_bundle,
 )
-from verifier.errors import AllowlistError, SourceError
+from verifier.errors import AllowlistError, BundleFormatError, SourceError
 
 DEFAULT_SOURCES = Path("allowlists")
 DEFAULT_BUNDLE = Path("verifier/data/allowlist.json")
@@ -157,3 +160,34 @@ def init_root(
     assert document["signed"]["_type"] == ROOT_TYPE
     write_bundle(document, out)
     typer.echo(f"wrote {out}: {len(keys)} keys, threshold {threshold}, version {version}")
+
+
+@app.command()
+def lint(
+    sources: Annotated[Path, typer.Option(help="The allowlists/ directory.")] = DEFAULT_SOURCES,
+) -> None:
+    """Check the sources: schema, normalized values, duplicates, conflicts, evidence, dates.
+
+    Prints one ``file:line: message`` per problem and exits 1 if there is any.
+    """
+    if not (sources / "brands").is_dir():
+        raise _fail(f"{sources}/brands is not a directory (run from the repository root or pass --sources)")
+    problems = lint_sources(sources, today=dt.datetime.now(dt.UTC).date())
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        raise _fail(f"{len(problems)} problem(s)")
+    typer.echo(f"{sources}: no problems")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The bundle before the change.")],
+    new: Annotated[Path, typer.Argument(help="The bundle after the change.")] = DEFAULT_BUNDLE,
+) -> None:
+    """Show what a reviewer needs: channels added, removed and changed, per brand."""
+    try:
+        change = diff_bundles(load_bundle_file(old), load_bundle_file(new))
+    except BundleFormatError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(render_diff(change))

@@ -77,7 +77,8 @@ def _load_toml(path: Path, problems: Problems) -> tuple[dict[str, Any], str] | N
     except UnicodeDecodeError:
         problems.items.append(f"{path}:1: not UTF-8 text")
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or 1
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else 1
         problems.items.append(f"{path}:{line}: TOML syntax error: {exc}")
     return None
 
@@ -104,7 +105,7 @@ def _evidence(
     if not isinstance(evidence, str) or not evidence:
         problems.add(path, text, needle, f"missing {key} (a URL where the brand itself states this)")
         evidence = ""
-    elif not evidence.startswith("https://"):
+    elif not evidence.startswith("https://") or len(evidence) <= len("https://") or " " in evidence:
         problems.add(path, text, evidence, f"{key} must be an https:// URL, got {evidence!r}")
     if checked is None:
         problems.add(path, text, needle, f"{checked_key} must be a date such as 2026-11-22")
@@ -119,6 +120,8 @@ def normalize_entry(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         raise InvalidChannel("value must be a string", "invalid.not_text")
     if kind == "domains":
         channel = parse_url(value)
+        if channel.registrable_domain is None:
+            raise InvalidChannel("an official domain must be a host name, not an IP address", "invalid.ip")
         if channel.host != value.strip().lower().rstrip(".") and channel.host_unicode != value:
             raise InvalidChannel(f"write the host itself ({channel.host}), not a link", "invalid.not_host")
         return {
@@ -138,7 +141,7 @@ def normalize_entry(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(platform, str):
         raise InvalidChannel("a handle needs a platform", "invalid.handle_no_platform")
     channel = parse_handle(value, platform_id(platform))
-    return {"value": channel.name, "display": value.strip(), "platform": channel.platform}
+    return {"value": channel.name, "display": value.strip().lstrip("@"), "platform": channel.platform}
 
 
 def _brand(path: Path, data: dict[str, Any], text: str, problems: Problems) -> dict[str, Any] | None:
@@ -186,8 +189,8 @@ def _brand(path: Path, data: dict[str, Any], text: str, problems: Problems) -> d
     elif isinstance(phones, str):
         problems.add(path, text, "phones", 'phones is either "none" or a list of [[phones]] entries')
         phones = []
-    elif "phones_evidence" in data:
-        problems.add(path, text, "phones_evidence", 'phones_evidence belongs with phones = "none"')
+    elif "phones_evidence" in data or "phones_checked" in data:
+        problems.add(path, text, "phones_", 'phones_evidence and phones_checked belong with phones = "none"')
     for kind in _KINDS:
         records = phones if kind == "phones" else data.get(kind, [])
         out: list[dict[str, Any]] = []
@@ -209,7 +212,7 @@ def _brand(path: Path, data: dict[str, Any], text: str, problems: Problems) -> d
     return brand
 
 
-def _denylist(path: Path, problems: Problems) -> list[dict[str, Any]]:
+def _denylist(path: Path, problems: Problems, brand_ids: set[str]) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     loaded = _load_toml(path, problems)
@@ -217,7 +220,11 @@ def _denylist(path: Path, problems: Problems) -> list[dict[str, Any]]:
         return []
     data, text = loaded
     out = []
-    for record in data.get("entries", []):
+    records = data.get("entries", [])
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        problems.add(path, text, "entries", "entries must be [[entries]] tables")
+        return []
+    for record in records:
         needle = str(record.get("value", "[[entries]]"))
         for key in sorted(set(record) - _DENY_KEYS):
             problems.add(path, text, needle, f"unknown key {key!r} in denylist entry")
@@ -235,6 +242,8 @@ def _denylist(path: Path, problems: Problems) -> list[dict[str, Any]]:
         entry.pop("subdomains", None)
         entry["kind"] = record["kind"]
         entry["claimed_brand"] = str(record.get("claimed_brand", ""))
+        if entry["claimed_brand"] not in brand_ids:
+            problems.add(path, text, needle, f"claimed_brand {entry['claimed_brand']!r} is not a brand id")
         entry.update(_evidence(record, path, text, needle, problems))
         out.append(entry)
     return sorted(out, key=lambda e: (e["kind"], e.get("platform", ""), e["value"]))
@@ -281,7 +290,7 @@ def read_sources(root: Path) -> Sources:
             if data["id"] in brands:
                 problems.add(path, text, "id =", f"brand id {data['id']!r} is used twice")
             brands[data["id"]] = brand
-    denylist = _denylist(root / "denylist.toml", problems)
+    denylist = _denylist(root / "denylist.toml", problems, set(brands))
     if problems.items:
         raise SourceError(problems.items)
     return Sources(version, expires, brands, denylist)

@@ -1,0 +1,236 @@
+"""What changed between two bundles: the review a moderator does before signing.
+
+Only the ``signed`` content is compared; signatures say who approved, not what changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from verifier.errors import BundleFormatError
+
+_KINDS = {"domains": "domain", "emails": "email", "phones": "phone", "handles": "handle"}
+_IDENTITY = frozenset({"kind", "value", "platform"})
+_ORDER = {"domain": 0, "url": 0, "email": 1, "phone": 2, "handle": 3}
+
+
+class Change(StrEnum):
+    """How something differs from the old bundle; the value is its mark in ``render_diff``."""
+
+    ADDED = "+"
+    REMOVED = "-"
+    CHANGED = "~"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field whose text differs: ``aliases``, ``evidence``, ``version``..."""
+
+    name: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.old} -> {self.new}"
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """An official or denied channel added, removed or changed (``fields`` says how)."""
+
+    change: Change
+    kind: str  # domain, email, phone, handle (url for denylist entries)
+    label: str  # tpwallet.io, telegram:@old_name
+    evidence: str
+    subdomains: bool = False
+    claimed_brand: str = ""
+    fields: tuple[FieldChange, ...] = ()
+
+    def __str__(self) -> str:
+        if self.change is Change.CHANGED:
+            return f"~ {self.kind} {self.label}: {'; '.join(map(str, self.fields))}"
+        text = f"{self.change} {self.kind} {self.label}"
+        if self.change is Change.REMOVED:
+            return text
+        notes = ["subdomains"] if self.subdomains else []
+        notes += [f"claimed {self.claimed_brand}"] if self.claimed_brand else []
+        return f"{text}{''.join(f' ({n})' for n in notes)} evidence {self.evidence}"
+
+
+@dataclass(frozen=True)
+class BrandDiff:
+    """A brand added, removed or changed: its own fields and its channels."""
+
+    id: str
+    name: str
+    change: Change
+    fields: tuple[FieldChange, ...]
+    entries: tuple[EntryChange, ...]
+
+
+@dataclass(frozen=True)
+class BundleDiff:
+    """Everything that differs between two bundles' signed content."""
+
+    version: FieldChange
+    expires: FieldChange
+    other: tuple[FieldChange, ...]  # any other top-level field, such as spec_version
+    brands: tuple[BrandDiff, ...]
+    denylist: tuple[EntryChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        """True when the two bundles sign the same content."""
+        same_release = self.version.old == self.version.new and self.expires.old == self.expires.new
+        return same_release and not (self.other or self.brands or self.denylist)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def load_bundle_file(path: Path) -> dict[str, Any]:
+    """Read a bundle (``{"signed": {...}, "signatures": [...]}``) from a JSON file.
+
+    Does not verify signatures. Raises BundleFormatError naming the file when it cannot be
+    read, is not UTF-8 JSON, or has no ``signed`` object.
+    """
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise BundleFormatError(f"{path}: cannot read the bundle: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BundleFormatError(f"{path}: the bundle is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise BundleFormatError(f"{path}:{exc.lineno}: the bundle is not valid JSON: {exc.msg}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("signed"), dict):
+        raise BundleFormatError(f'{path}: not a bundle (expected {{"signed": {{...}}, "signatures": [...]}})')
+    return document
+
+
+def diff_bundles(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
+    """Compare the ``signed`` content of two bundle documents.
+
+    Brands and channels are matched by id and by kind, platform and value; anything else
+    about them that differs is a change. Raises BundleFormatError on a malformed bundle.
+    """
+    try:
+        return _diff(old["signed"], new["signed"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise BundleFormatError(f"bundle content is malformed: {exc!r}") from exc
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
+    ids = sorted(old["brands"].keys() | new["brands"].keys())
+    brands = [_brand_diff(i, old["brands"].get(i), new["brands"].get(i)) for i in ids]
+    return BundleDiff(
+        version=FieldChange("version", _text(old.get("version")), _text(new.get("version"))),
+        expires=FieldChange("expires", _text(old.get("expires")), _text(new.get("expires"))),
+        other=_fields(old, new, skip={"version", "expires", "brands", "denylist"}),
+        brands=tuple(brand for brand in brands if brand is not None),
+        denylist=_entry_changes(
+            [(str(d["kind"]), d) for d in old.get("denylist", [])],
+            [(str(d["kind"]), d) for d in new.get("denylist", [])],
+        ),
+    )
+
+
+def _brand_diff(brand_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> BrandDiff | None:
+    if old is not None and new is not None:
+        change = Change.CHANGED
+    else:
+        change = Change.ADDED if new is not None else Change.REMOVED
+    old, new = old or {}, new or {}
+    fields = _fields(old, new, skip=_KINDS.keys())
+    entries = _entry_changes(
+        [(_KINDS[k], e) for k in _KINDS for e in old.get(k, [])],
+        [(_KINDS[k], e) for k in _KINDS for e in new.get(k, [])],
+    )
+    if change is Change.CHANGED and not (fields or entries):
+        return None
+    name = str(new.get("name") or old.get("name") or brand_id)
+    return BrandDiff(brand_id, name, change, fields, entries)
+
+
+def _fields(old: dict[str, Any], new: dict[str, Any], skip: Collection[str]) -> tuple[FieldChange, ...]:
+    texts = [(name, _text(old.get(name)), _text(new.get(name))) for name in sorted(old.keys() | new.keys())]
+    return tuple(FieldChange(*text) for text in texts if text[0] not in skip and text[1] != text[2])
+
+
+def _text(value: Any) -> str:
+    """One line for a field value: lists joined, no_phone_support spelled out."""
+    if value is None or value in ("", []):
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return " ".join(f"{key} {_text(item)}" for key, item in sorted(value.items()))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _label(kind: str, entry: dict[str, Any]) -> str:
+    if kind == "handle":
+        return f"{entry['platform']}:@{entry['value']}"
+    return str(entry["value"])
+
+
+def _entry_changes(
+    old: list[tuple[str, dict[str, Any]]], new: list[tuple[str, dict[str, Any]]]
+) -> tuple[EntryChange, ...]:
+    before = {(kind, _label(kind, e)): e for kind, e in old}
+    after = {(kind, _label(kind, e)): e for kind, e in new}
+    changes = []
+    for key in before.keys() | after.keys():
+        kind, label = key
+        if key not in before or key not in after:
+            entry = after.get(key) or before[key]
+            change = Change.ADDED if key in after else Change.REMOVED
+            fields: tuple[FieldChange, ...] = ()
+        else:
+            entry, change = after[key], Change.CHANGED
+            fields = _fields(before[key], entry, skip=_IDENTITY)
+            if not fields:
+                continue
+        changes.append(
+            EntryChange(
+                change,
+                kind,
+                label,
+                evidence=str(entry.get("evidence", "")),
+                subdomains=bool(entry.get("subdomains", False)),
+                claimed_brand=str(entry.get("claimed_brand", "")),
+                fields=fields,
+            )
+        )
+    marks = list(Change)
+    return tuple(sorted(changes, key=lambda c: (marks.index(c.change), _ORDER.get(c.kind, 9), c.label)))
+
+
+def render_diff(diff: BundleDiff) -> str:
+    """The diff as text for a reviewer: one line per change, ``no changes`` if none."""
+    if diff.empty:
+        return "no changes"
+    version = diff.version
+    release = [str(version) if version.old != version.new else f"version {version.new} (unchanged)"]
+    if diff.expires.old != diff.expires.new:
+        release.append(str(diff.expires))
+    lines = [", ".join([*release, *map(str, diff.other)])]
+    for brand in diff.brands:
+        status = {Change.ADDED: " [new brand]", Change.REMOVED: " [removed brand]"}.get(brand.change, "")
+        lines.append(f"{brand.id} ({brand.name}){status}")
+        if brand.change is Change.ADDED:
+            lines += [f"  {field.name}: {field.new}" for field in brand.fields]
+        elif brand.change is Change.CHANGED:
+            lines += [f"  ~ {field.name}: {field.old} -> {field.new}" for field in brand.fields]
+        lines += [f"  {entry}" for entry in brand.entries]
+    if diff.denylist:
+        lines.append("denylist")
+        lines += [f"  {entry}" for entry in diff.denylist]
+    return "\n".join(lines)
