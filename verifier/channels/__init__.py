@@ -42,19 +42,26 @@ def detect_kind(raw: str, platform: str | None = None) -> ChannelKind:
     """Guess which kind of channel a raw string is; raise InvalidChannel if none fits.
 
     Order: ``@name`` or a social-profile link is a handle; ``local@domain`` an email;
-    mostly digits a phone; a bare name with ``platform`` a handle; else a url.
+    with ``platform`` a handle (QQ and WhatsApp names are digits); mostly digits a
+    phone; else a url, including a platform's own pages such as ``x.com/home``.
     """
     text, _ = clean(raw)
     if text.startswith("@"):
         return ChannelKind.HANDLE
-    if parse_handle_link(text) is not None:
-        return ChannelKind.HANDLE
+    try:
+        if parse_handle_link(text) is not None:
+            return ChannelKind.HANDLE
+    except InvalidChannel as exc:
+        # A profile link whose name is malformed stays a handle so the error says why;
+        # a link to a page that names no account is checked as the url it is.
+        if exc.code != "invalid.handle_link":
+            return ChannelKind.HANDLE
     if (_EMAIL_SHAPE.match(text) or _SPELLED_EMAIL.match(text)) and "://" not in text:
         return ChannelKind.EMAIL
-    if looks_like_phone(text):
-        return ChannelKind.PHONE
     if platform is not None:
         return ChannelKind.HANDLE
+    if looks_like_phone(text):
+        return ChannelKind.PHONE
     return ChannelKind.URL
 
 

@@ -70,8 +70,12 @@ def normalize_host(host: str) -> tuple[str, str]:
 
 
 def _ip_host(host: str) -> str | None:
+    address = host.strip("[]")
+    if ":" in address:
+        # An IPv6 zone ("%eth0") names an interface of the local machine, not a site: drop it.
+        address = address.partition("%")[0]
     try:
-        return str(ipaddress.ip_address(host.strip("[]")))
+        return str(ipaddress.ip_address(address))
     except ValueError:
         return None
 
@@ -91,6 +95,9 @@ def parse_url(raw: object) -> Channel:
         notes.append("url.defanged")
     if any(ch.isspace() for ch in text):
         raise InvalidChannel("a link cannot contain spaces", "invalid.spaces")
+    if ":" in text and not text.startswith("[") and _ip_host(text) is not None:
+        # A bare IPv6 address ("::1", "fe80::1"), as parse_url itself normalizes one.
+        text = f"[{text}]"
     scheme_match = _SCHEME_RE.match(text)
     if scheme_match and scheme_match.group(2):
         scheme = scheme_match.group(1).lower()
@@ -100,7 +107,7 @@ def parse_url(raw: object) -> Channel:
         # "javascript:..." or "mailto:..." without "//"; "host:8080" is a port, not a scheme.
         raise InvalidChannel("not a web link or host name", "invalid.scheme")
     else:
-        text = "http://" + text
+        text = "http://" + text.removeprefix("//")  # "//host/path" is a scheme-relative link
     try:
         parts = urlsplit(text)
         hostname = parts.hostname

@@ -22,6 +22,8 @@ _LABEL = re.compile(
 )
 _KEEP = re.compile(r"[^\d+]")
 _DIGITS_IN_TEXT = re.compile(r"\d")
+# A dotted-quad IPv4 address (optionally with a port) has enough digits to pass for a number.
+_IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?$")
 
 _TYPE_NAMES = {
     PhoneNumberType.FIXED_LINE: "fixed_line",
@@ -40,6 +42,8 @@ _TYPE_NAMES = {
 
 def looks_like_phone(text: str) -> bool:
     """Whether a cleaned string is mostly a phone number (used by kind detection)."""
+    if _IPV4.match(text.strip()):
+        return False
     body = _LABEL.sub("", text.strip())
     body = _LETTER_O.sub("0", body)
     digits = len(_DIGITS_IN_TEXT.findall(body))
