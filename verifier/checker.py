@@ -6,6 +6,7 @@ from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import parse_channel
 from verifier.errors import InvalidChannel
+from verifier.lookalike import Lookalike, find_lookalike
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 
@@ -56,6 +57,7 @@ class _Judge:
         self.lang = lang
         self.value = channel.host_unicode if channel.kind is ChannelKind.URL else channel.normalized
         self.kind_name = text(f"kind.{channel.kind.value}", lang)
+        self.technique: str | None = None
 
     def result(self) -> CheckResult:
         verdict, brand, matched, reasons = self._decide()
@@ -69,7 +71,7 @@ class _Judge:
             verdict=verdict,
             brand=brand,
             matched=matched,
-            technique=None,
+            technique=self.technique,
             reasons=tuple(reasons + context),
             allowlist=self.allowlist.state,
             channel=self.channel,
@@ -88,6 +90,11 @@ class _Judge:
             matches_mine = [m for m in matches if m.brand == self.target.id]
             if matches_mine:
                 return self._matched(matches_mine[0])
+        if not matches:
+            look = find_lookalike(self.allowlist, self.channel)
+            if look is not None:
+                return self._lookalike(look)
+        if self.target is not None:
             if matches:
                 other = matches[0]
                 return (
@@ -113,6 +120,25 @@ class _Judge:
             if owners:
                 return self._not_listed(self.allowlist.brands[owners[0].brand])
         return Verdict.UNKNOWN, None, None, [reason("unknown.no_brand", self.lang, value=self.value)]
+
+    def _lookalike(self, look: Lookalike) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        self.technique = look.technique
+        detail = f" ({look.detail})" if look.detail and self.lang == "en" else ""
+        return (
+            Verdict.LOOKALIKE,
+            look.entry.brand,
+            look.entry.label,
+            [
+                reason(
+                    f"lookalike.{look.technique}",
+                    self.lang,
+                    value=self.value,
+                    brand=self._brand_name(look.entry.brand),
+                    matched=look.entry.label,
+                    detail=detail,
+                )
+            ],
+        )
 
     def _known_scam(self, denied: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:
         brand = denied.brand if denied.brand in self.allowlist.brands else None

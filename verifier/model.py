@@ -42,7 +42,9 @@ class Channel:
 
     ``normalized`` is the canonical text used for matching: the ASCII host for a
     url, ``local@domain`` for an email, E.164 for a phone, ``platform:name`` for a
-    handle. ``notes`` are reason codes found while parsing (a userinfo trick,
+    handle. ``userinfo`` is the text before ``@`` in a link's authority (ignored by
+    browsers, used to deceive); ``written`` is a handle's name as typed, before case
+    folding, for look-alike checks. ``notes`` are reason codes found while parsing (a userinfo trick,
     invisible characters) that belong in any result about this channel.
     """
 
@@ -57,6 +59,8 @@ class Channel:
     name: str | None = None
     region: str | None = None
     number_type: str | None = None
+    userinfo: str | None = None
+    written: str | None = None
     notes: tuple[str, ...] = ()
 
 

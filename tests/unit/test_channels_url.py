@@ -131,7 +131,6 @@ INVALID = [
     ("localhost", "invalid.no_suffix"),
     ("tokenpocket", "invalid.no_suffix"),
     ("co.uk", "invalid.no_suffix"),
-    ("pages.dev", "invalid.no_suffix"),
     ("10.0.0.256", "invalid.no_suffix"),
     ("tokenpocket..pro", "invalid.bad_host"),
     ("-tokenpocket.pro", "invalid.bad_host"),
@@ -203,7 +202,8 @@ def test_normalize_host_invalid(host: str, code: str) -> None:
         ("foo.blogspot.com", "foo.blogspot.com"),
         ("example.zzzz", "example.zzzz"),
         ("co.uk", None),
-        ("pages.dev", None),
+        ("pages.dev", "pages.dev"),  # a private suffix visited itself belongs to its operator
+        ("github.io", "github.io"),
         ("com", None),
         ("1.2.3.4", None),
     ],

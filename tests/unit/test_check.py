@@ -18,19 +18,29 @@ from verifier.errors import UnknownBrand
         ("acmewallet[.]com", {"brand": "acme"}, "official", "acme", "acmewallet.com"),
         ("app.acme-shared.net", {}, "official", "acme", "app.acme-shared.net"),
         ("other.acme-shared.net", {}, "unknown", None, None),
-        ("https://acmewallet.com@evil.com/", {}, "unknown", None, None),
-        ("https://acmewallet.com@evil.com/", {"brand": "acme"}, "not_official", "acme", None),
+        ("https://acmewallet.com@evil.com/", {}, "lookalike", "acme", "acmewallet.com"),
+        ("https://acmewallet.com@evil.com/", {"brand": "acme"}, "lookalike", "acme", "acmewallet.com"),
+        ("https://someone@evil.com/", {"brand": "acme"}, "not_official", "acme", None),
         ("help@acmewallet.com", {}, "official", "acme", "Help@acmewallet.com"),
         ("HELP@AcmeWallet.com", {"brand": "Acme Wallet"}, "official", "acme", "Help@acmewallet.com"),
         ("billing@acmewallet.com", {}, "not_official", "acme", None),
-        ("acme.support@gmail.com", {"brand": "acme"}, "not_official", "acme", None),
-        ("acme.support@gmail.com", {}, "unknown", None, None),
+        ("acme.support@gmail.com", {"brand": "acme"}, "lookalike", "acme", "Help@acmewallet.com"),
+        ("jane.doe@gmail.com", {"brand": "acme"}, "not_official", "acme", None),
+        ("jane.doe@gmail.com", {}, "unknown", None, None),
         ("t.me/acmewallet_official", {}, "official", "acme", "telegram:@AcmeWallet_Official"),
         ("@AcmeWallet_Official", {"platform": "tg"}, "official", "acme", "telegram:@AcmeWallet_Official"),
         ("@AcmeWallet_Official", {}, "unknown", "acme", "telegram:@AcmeWallet_Official"),
-        ("@AcmeWallet_Support", {"platform": "telegram", "brand": "acme"}, "not_official", "acme", None),
+        (
+            "@AcmeWallet_Support",
+            {"platform": "telegram", "brand": "acme"},
+            "lookalike",
+            "acme",
+            "telegram:@AcmeWallet_Official",
+        ),
+        ("@SomeoneElse", {"platform": "telegram", "brand": "acme"}, "not_official", "acme", None),
         ("discord.gg/AbCdEf12", {}, "official", "acme", "discord:@AbCdEf12"),
-        ("discord.gg/abcdef12", {}, "unknown", None, None),
+        ("discord.gg/abcdef12", {}, "lookalike", "acme", "discord:@AbCdEf12"),
+        ("discord.gg/Zz9Yy8Xx", {}, "unknown", None, None),
         ("+1 855 699 8683", {}, "official", "zeta", "+1 855 699 8683"),
         ("8556998683", {"brand": "zeta"}, "official", "zeta", "+1 855 699 8683"),
         ("+1 855 699 8683", {"brand": "acme"}, "not_official", "acme", None),
@@ -55,7 +65,7 @@ def test_verdicts(
 ) -> None:
     result = check(value, allowlist=allowlist, **kwargs)
     assert (result.verdict.value, result.brand, result.matched) == (verdict, brand, matched)
-    assert result.technique is None
+    assert (result.technique is None) == (verdict != "lookalike")
     assert result.reasons, "every verdict carries at least one reason"
 
 
@@ -80,12 +90,13 @@ def test_other_brand_official_value_is_named(allowlist: Allowlist) -> None:
 
 def test_userinfo_trick_is_explained(allowlist: Allowlist) -> None:
     result = check("https://acmewallet.com@evil.com/", brand="acme", allowlist=allowlist)
-    assert "url.userinfo" in [r.code for r in result.reasons]
+    assert [r.code for r in result.reasons][:2] == ["lookalike.userinfo", "url.userinfo"]
+    assert result.technique == "userinfo"
     assert result.normalized == "evil.com"
 
 
 def test_free_mail_is_its_own_reason(allowlist: Allowlist) -> None:
-    result = check("acme.support@gmail.com", brand="acme", allowlist=allowlist)
+    result = check("jane.doe@gmail.com", brand="acme", allowlist=allowlist)
     assert "email.free_mail" in [r.code for r in result.reasons]
 
 

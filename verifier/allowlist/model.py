@@ -73,6 +73,7 @@ class Allowlist:
     _handle_names: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _denied: dict[tuple[ChannelKind, str], Entry] = field(default_factory=dict, repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_signed(cls, signed: dict[str, Any], *, verified: bool, problem: str | None = None) -> Allowlist:

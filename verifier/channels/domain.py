@@ -39,6 +39,9 @@ def registrable_domain(host: str) -> str | None:
     parts = _extractor()(host)
     if parts.domain and parts.suffix:
         return f"{parts.domain}.{parts.suffix}"
+    if parts.is_private and parts.suffix == host:
+        # A private suffix visited itself (github.io, blogspot.com) belongs to its operator.
+        return host
     labels = host.split(".")
     # A suffix the PSL does not know (reserved names such as .example, a new gTLD
     # newer than the snapshot): treat the last two labels as the registrable domain.
@@ -58,6 +61,9 @@ def normalize_host(host: str) -> tuple[str, str]:
         raise InvalidChannel("no host name found", "invalid.no_host")
     if len(host) > 253:
         raise InvalidChannel("host name is longer than 253 characters", "invalid.host_too_long")
+    labels = host.split(".")
+    if host.isascii() and all(_LABEL_RE.match(label) and not label.startswith("xn--") for label in labels):
+        return host, host  # plain ASCII: IDNA processing would change nothing
     try:
         ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         unicode_host = idna.decode(ascii_host)
@@ -116,12 +122,15 @@ def parse_url(raw: object) -> Channel:
         raise InvalidChannel("not a valid link", "invalid.bad_url") from exc
     if not hostname:
         raise InvalidChannel("no host name found in the link", "invalid.no_host")
-    if "@" in parts.netloc:
+    userinfo = parts.netloc.rpartition("@")[0][:253] if "@" in parts.netloc else None
+    if userinfo is not None:
         notes.append("url.userinfo")
     ip = _ip_host(hostname)
     if ip is not None:
         notes.append("url.ip_address")
-        return Channel(ChannelKind.URL, str(raw), ip, host=ip, host_unicode=ip, notes=tuple(notes))
+        return Channel(
+            ChannelKind.URL, str(raw), ip, host=ip, host_unicode=ip, userinfo=userinfo, notes=tuple(notes)
+        )
     ascii_host, unicode_host = normalize_host(hostname)
     if "." not in ascii_host:
         raise InvalidChannel(f"{unicode_host!r} is not a full host name", "invalid.no_suffix")
@@ -139,5 +148,6 @@ def parse_url(raw: object) -> Channel:
         host=ascii_host,
         host_unicode=unicode_host,
         registrable_domain=domain,
+        userinfo=userinfo,
         notes=tuple(notes),
     )

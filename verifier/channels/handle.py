@@ -130,6 +130,7 @@ def _channel(platform: Platform, name: str, raw: str, notes: list[str]) -> Chann
         f"{platform.id}:{key}",
         platform=platform.id,
         name=key,
+        written=name,
         notes=tuple(notes),
     )
 
@@ -187,7 +188,12 @@ def parse_handle(raw: object, platform: str | None = None) -> Channel:
         if not re.fullmatch(r"[\w.-]{1,64}", name):
             raise InvalidChannel(f"{text!r} is not a valid handle", "invalid.handle_shape")
         return Channel(
-            ChannelKind.HANDLE, str(raw), f"@{name.casefold()}", name=name.casefold(), notes=tuple(notes_in)
+            ChannelKind.HANDLE,
+            str(raw),
+            f"@{name.casefold()}",
+            name=name.casefold(),
+            written=name,
+            notes=tuple(notes_in),
         )
     pid = platform_id(platform)
     if pid == "whatsapp":

@@ -1,0 +1,168 @@
+"""Lookalike detection on the shipped allowlist: techniques, imitated channel, false alarms."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifier import Verdict, check
+from verifier.allowlist.store import default_allowlist
+from verifier.channels import parse_channel
+from verifier.errors import InvalidChannel
+from verifier.lookalike import find_lookalike, index_for
+from verifier.lookalike.domains import max_typo_distance
+from verifier.lookalike.skeleton import skeleton
+from verifier.lookalike.words import only_keywords
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "technique", "matched"),
+    [
+        ("tokenpocket-support.com", {}, "combosquat", "tokenpocket.pro"),
+        ("support-tokenpocket.net", {}, "combosquat", "tokenpocket.pro"),
+        ("tokenpocket-kefu.cn", {}, "combosquat", "tokenpocket.pro"),
+        ("okx-support.com", {}, "combosquat", "okx.com"),
+        ("metamask-io.com", {}, "combosquat", "metamask.io"),
+        ("tokenpocket.pro.verify-wallet.xyz", {}, "subdomain", "tokenpocket.pro"),
+        ("tokenpocket.evil.xyz", {}, "subdomain", "tokenpocket.pro"),
+        ("tokenpocket.vip", {}, "tld-swap", "tokenpocket.pro"),
+        ("metamask.site", {}, "tld-swap", "metamask.io"),
+        ("xn--tokenpocet-cui.pro", {}, "homoglyph", "tokenpocket.pro"),
+        ("tokenpocкet.pro", {}, "homoglyph", "tokenpocket.pro"),
+        ("xn--metamsk-6fg.io", {}, "homoglyph", "metamask.io"),
+        ("rnetamask.io", {}, "homoglyph", "metamask.io"),
+        ("t0kenpocket.pro", {}, "homoglyph", "tokenpocket.pro"),
+        ("metamsk.io", {}, "typo", "metamask.io"),
+        ("tokenpcoket.pro", {}, "typo", "tokenpocket.pro"),
+        ("trustwalet.com", {}, "typo", "trustwallet.com"),
+        ("uokenpocket.pro", {}, "bitsquat", "tokenpocket.pro"),
+        ("https://tokenpocket.pro@evil.example/", {}, "userinfo", "tokenpocket.pro"),
+        ("tokenpocket.support@gmail.com", {}, "freemail-brand", "service@tokenpocket.pro"),
+        ("service@tokenpocket-help.com", {}, "combosquat", "tokenpocket.pro"),
+        ("@TokenPocket_Support", {"platform": "telegram"}, "handle-variant", "telegram:@tokenPocket_en"),
+        ("TokenPocketHelp", {"platform": "x"}, "handle-variant", "x:@TokenPocket_TP"),
+        ("@T0kenPocket_TP", {"platform": "x"}, "homoglyph", "x:@TokenPocket_TP"),
+        ("@TokenPocketTP", {"platform": "x"}, "handle-variant", "x:@TokenPocket_TP"),
+        ("t.me/tokenpocket_cn", {}, "typo", "telegram:@tokenPocket_en"),
+        ("t.me/TokenPocket_Help_Desk", {}, "handle-variant", "telegram:@tokenPocket_en"),
+    ],
+)
+def test_lookalikes(value: str, kwargs: dict[str, str], technique: str, matched: str) -> None:
+    result = check(value, **kwargs)
+    assert (result.verdict, result.technique, result.matched) == (Verdict.LOOKALIKE, technique, matched)
+    assert result.reasons[0].code == f"lookalike.{technique}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "google.com",
+        "pocket.com",
+        "ledger-accounting.org",
+        "trustpilot.com",
+        "phantomjs.org",
+        "safe.global",
+        "tokenterminal.com",
+        "github.com",
+        "wikipedia.org",
+        "coinmarketcap.com",
+        "okta.com",
+        "bookx.com",
+        "ledgerinsights.com",
+        "metaverse.com",
+        "basecamp.com",
+        "jane.doe@gmail.com",
+        "support@zendesk.com",
+    ],
+)
+def test_ordinary_domains_are_not_lookalikes(value: str) -> None:
+    assert check(value).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "value", ["tokenpocket.pro", "help.tokenpocket.pro", "t.me/tokenPocket_en", "metamask.io"]
+)
+def test_official_values_are_never_lookalikes(value: str) -> None:
+    assert check(value).verdict is Verdict.OFFICIAL
+
+
+def test_cyrillic_handle_on_an_ascii_only_platform_is_invalid() -> None:
+    assert check("TokenPocket_ТР", platform="x").verdict is Verdict.INVALID
+
+
+def test_lookalike_verdict_names_the_imitated_brand_even_with_another_brand_claimed() -> None:
+    result = check("metamask-support.com", brand="tokenpocket")
+    assert (result.verdict, result.brand, result.matched) == (Verdict.LOOKALIKE, "metamask", "metamask.io")
+
+
+def test_chinese_lookalike_message() -> None:
+    result = check("tokenpocket-support.com", lang="zh")
+    assert "冒充官方" in result.reasons[0].message
+    assert "tokenpocket.pro" in result.reasons[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tokenpocket", "tokenpocket"),
+        ("rnetamask", "rnetarnask"),
+        ("metamask", "rnetarnask"),
+        ("T0KENPOCKET", "tokenpocket"),
+        ("tokenpocкet", "tokenpocket"),
+        ("lédger", "ledger"),
+        ("1edger", "ledger"),
+    ],
+)
+def test_skeleton(text: str, expected: str) -> None:
+    assert skeleton(text) == expected
+
+
+@pytest.mark.parametrize(("length", "distance"), [(3, 0), (4, 0), (5, 1), (8, 1), (9, 2), (20, 2)])
+def test_typo_tolerance_scales_with_length(length: int, distance: int) -> None:
+    assert max_typo_distance(length) == distance
+
+
+@pytest.mark.parametrize(
+    ("rest", "expected"),
+    [
+        ("-support", True),
+        ("officialsupport", True),
+        ("help24", True),
+        ("-kefu-", True),
+        ("-accounting", False),
+        ("pilot", False),
+        ("", True),
+    ],
+)
+def test_only_keywords(rest: str, expected: bool) -> None:
+    assert only_keywords(rest) is expected
+
+
+def test_index_is_built_once_per_allowlist() -> None:
+    allowlist = default_allowlist()
+    assert index_for(allowlist) is index_for(allowlist)
+
+
+_HOSTISH = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.кеоаТР" + "токенпокет", min_size=1, max_size=40
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTISH, st.sampled_from(["com", "pro", "io", "xyz", "co.uk"]))
+def test_find_lookalike_is_total(label: str, suffix: str) -> None:
+    try:
+        channel = parse_channel(f"{label}.{suffix}", "url")
+    except InvalidChannel:
+        return
+    look = find_lookalike(default_allowlist(), channel)
+    assert look is None or look.technique in {
+        "homoglyph",
+        "typo",
+        "bitsquat",
+        "combosquat",
+        "subdomain",
+        "tld-swap",
+        "userinfo",
+    }

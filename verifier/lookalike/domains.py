@@ -1,0 +1,258 @@
+"""Domain lookalikes: which official domain a host imitates, and by which technique.
+
+Everything expensive is built once per allowlist (``DomainIndex``); one lookup then costs a
+few dictionary probes plus edit-distance checks on a handful of candidates, independent of
+the number of brands: fuzzy candidates come from a deletion index (SymSpell), brand tokens
+from probing the label's substrings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from verifier.allowlist.model import Allowlist, Entry
+from verifier.channels.domain import registrable_domain
+from verifier.lookalike.skeleton import skeleton
+from verifier.lookalike.words import common_words, only_keywords
+from verifier.model import ChannelKind
+
+MIN_TOKEN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    """An official channel that a value imitates, and how."""
+
+    entry: Entry
+    technique: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Official:
+    entry: Entry
+    label: str  # registrable domain without its suffix: "tokenpocket"
+    suffix: str  # "pro"
+    registrable: str
+    skeleton: str
+    common: bool  # an ordinary word or short: stricter rules
+
+
+def max_typo_distance(length: int) -> int:
+    """Edits allowed for a typo of a label this long: none below 5 letters, 1 up to 8, then 2."""
+    if length < 5:
+        return 0
+    return 1 if length <= 8 else 2
+
+
+def _deletes(text: str, depth: int) -> set[str]:
+    """``text`` and every string made from it by deleting up to ``depth`` characters."""
+    found = {text}
+    frontier = {text}
+    for _ in range(min(depth, len(text) - 1)):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _split(host: str, registrable: str | None = None) -> tuple[str, str, list[str]] | None:
+    registrable = registrable or registrable_domain(host)
+    if registrable is None:
+        return None
+    label, _, suffix = registrable.partition(".")
+    subdomain = host[: -len(registrable)].rstrip(".")
+    return label, suffix, subdomain.split(".") if subdomain else []
+
+
+@cache
+def _unicode(label: str) -> str:
+    # Labels were validated when the channel was parsed; only the punycode step is needed here.
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+
+
+def _one_bit_apart(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diffs) == 1 and bin(ord(diffs[0][0]) ^ ord(diffs[0][1])).count("1") == 1
+
+
+class DomainIndex:
+    """Official domains of every brand, indexed for lookalike search."""
+
+    def __init__(self, allowlist: Allowlist) -> None:
+        self.officials: list[_Official] = []
+        self.by_label: dict[str, list[_Official]] = {}
+        self.by_registrable: dict[str, list[_Official]] = {}
+        self.by_skeleton: dict[str, list[_Official]] = {}
+        self.by_delete: dict[str, set[int]] = {}
+        self.tokens: dict[str, list[_Official]] = {}
+        self.common_tokens: set[str] = set()
+        self.official_hosts: set[str] = set()
+        self.unrelated: dict[str, set[str]] = {}
+        common = common_words()
+        for brand in allowlist.brands.values():
+            self.unrelated[brand.id] = set(brand.unrelated)
+            brand_domains = [e for e in brand.entries if e.kind is ChannelKind.URL]
+            for entry in brand_domains:
+                self.official_hosts.add(entry.value)
+                parts = _split(entry.value)
+                if parts is None:
+                    continue
+                label, suffix, _ = parts
+                official = _Official(
+                    entry,
+                    label,
+                    suffix,
+                    f"{label}.{suffix}",
+                    skeleton(label),
+                    label in common or len(label) < 5,
+                )
+                index = len(self.officials)
+                self.officials.append(official)
+                self.by_label.setdefault(label, []).append(official)
+                self.by_registrable.setdefault(official.registrable, []).append(official)
+                self.by_skeleton.setdefault(official.skeleton, []).append(official)
+                for form in {official.skeleton, label}:
+                    for variant in _deletes(form, max_typo_distance(len(form))):
+                        self.by_delete.setdefault(variant, set()).add(index)
+                for token in self._brand_tokens(brand.id, brand.name, brand.aliases, label):
+                    self.tokens.setdefault(token, []).append(official)
+                    if token in common or len(token) < 5:
+                        self.common_tokens.add(token)
+
+    @staticmethod
+    def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
+        raw = [brand_id, name, label, *aliases]
+        tokens = {"".join(ch for ch in r.casefold() if ch.isascii() and ch.isalnum()) for r in raw}
+        return {t for t in tokens if len(t) >= MIN_TOKEN}
+
+    def _allowed(self, official: _Official, registrable: str) -> bool:
+        return registrable not in self.unrelated.get(official.entry.brand, set())
+
+    def find(self, host: str, registrable: str | None = None) -> Lookalike | None:
+        """The official domain ``host`` imitates, or None.
+
+        ``host`` is the ASCII (IDNA) form; pass its ``registrable`` domain when it is
+        already known (a parsed Channel has it) to skip the Public Suffix List lookup.
+        """
+        if host in self.official_hosts:
+            return None
+        parts = _split(host, registrable)
+        if parts is None:
+            return None
+        label, suffix, sub_labels = parts
+        registrable = f"{label}.{suffix}"
+        for finder in (self._exact_label, self._subdomain, self._skeleton, self._combosquat, self._fuzzy):
+            found = finder(label, suffix, sub_labels, registrable)
+            if found is not None and self._allowed(found[0], registrable):
+                return Lookalike(found[0].entry, found[1], found[2])
+        return None
+
+    def _exact_label(
+        self, label: str, suffix: str, subs: list[str], reg: str
+    ) -> tuple[_Official, str, str] | None:
+        for official in self.by_label.get(label, []):
+            if official.suffix != suffix:
+                return official, "tld-swap", f"same name {label!r} on .{suffix} instead of .{official.suffix}"
+        return None
+
+    def _subdomain(
+        self, label: str, suffix: str, subs: list[str], reg: str
+    ) -> tuple[_Official, str, str] | None:
+        if not subs:
+            return None
+        for start in range(len(subs) - 1):
+            for end in range(start + 2, len(subs) + 1):
+                for official in self.by_registrable.get(".".join(subs[start:end]), []):
+                    return official, "subdomain", f"{official.registrable} used as a subdomain of {reg}"
+        for sub in subs:
+            for official in self.tokens.get(sub, []):
+                if sub not in self.common_tokens or only_keywords(label):
+                    return official, "subdomain", f"brand name {sub!r} used as a subdomain of {reg}"
+        glued = "".join(subs) + label
+        for official in self.by_label.get(glued, []):
+            return official, "subdomain", f"{official.label!r} split across subdomain labels"
+        return None
+
+    def _skeleton(
+        self, label: str, suffix: str, subs: list[str], reg: str
+    ) -> tuple[_Official, str, str] | None:
+        shown = _unicode(label)
+        for official in self.by_skeleton.get(skeleton(shown), []):
+            if shown != official.label:
+                return official, "homoglyph", f"{shown!r} looks like {official.label!r}"
+        return None
+
+    def _combosquat(
+        self, label: str, suffix: str, subs: list[str], reg: str
+    ) -> tuple[_Official, str, str] | None:
+        text = _unicode(label)
+        name = skeleton(text) if not text.isascii() else text
+        for start in range(len(name)):
+            for end in range(len(name), start + MIN_TOKEN - 1, -1):
+                token = name[start:end]
+                for official in self.tokens.get(token, []):
+                    rest = name[:start] + "-" + name[end:]
+                    if token in self.common_tokens and not only_keywords(rest):
+                        continue
+                    if rest.strip("-") == official.suffix.replace(".", ""):
+                        return official, "combosquat", f"{official.registrable} written as one name"
+                    return official, "combosquat", f"brand name {name[start:end]!r} with {rest.strip('-')!r}"
+        return self._combo_typo(name)
+
+    def _combo_typo(self, name: str) -> tuple[_Official, str, str] | None:
+        # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu".
+        pieces = [p for p in name.replace("_", "-").split("-") if p]
+        if len(pieces) < 2:
+            return None
+        for piece in pieces:
+            rest = "-".join(p for p in pieces if p is not piece)
+            if len(piece) < 5 or not only_keywords(rest):
+                continue
+            for official, _ in self._near(piece):
+                if not official.common:
+                    return official, "combosquat", f"misspelt brand {piece!r} with {rest!r}"
+        return None
+
+    def _near(self, text: str) -> Iterator[tuple[_Official, int]]:
+        # Compared as written and as skeletons: "tokenm" is one edit from "token" as written,
+        # "tokcnpocket" one from its skeleton; the smaller distance counts.
+        forms = {text.casefold(), skeleton(text)}
+        seen: set[int] = set()
+        for form in forms:
+            for variant in _deletes(form, max_typo_distance(len(form) + 2)):
+                for index in self.by_delete.get(variant, ()):
+                    if index in seen:
+                        continue
+                    seen.add(index)
+                    official = self.officials[index]
+                    limit = max_typo_distance(len(official.skeleton))
+                    distance = min(
+                        DamerauLevenshtein.distance(f, o, score_cutoff=limit + 1)
+                        for f in forms
+                        for o in (official.label, official.skeleton)
+                    )
+                    if 0 < distance <= limit:
+                        yield official, distance
+
+    def _fuzzy(self, label: str, suffix: str, subs: list[str], reg: str) -> tuple[_Official, str, str] | None:
+        shown = _unicode(label)
+        for official, distance in self._near(shown):
+            if official.common and suffix != official.suffix:
+                continue
+            if not shown.isascii():
+                return official, "homoglyph", f"{shown!r} imitates {official.label!r} with look-alike letters"
+            if _one_bit_apart(label, official.label):
+                return official, "bitsquat", f"{label!r} is {official.label!r} with one bit flipped"
+            return official, "typo", f"{label!r} is {distance} edit(s) from {official.label!r}"
+        return None
