@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from verifier.errors import InvalidChannel
 
@@ -43,6 +44,12 @@ _DEFANG = [
 ]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+_DEFANG_HINT = re.compile(r"[\[({]|^hxxp|^fxp", re.IGNORECASE)
+
+
 def bounded(raw: object) -> str:
     """Return ``raw`` as a string or raise InvalidChannel when it is not one or too long."""
     if not isinstance(raw, str):
@@ -67,13 +74,18 @@ def clean(raw: object) -> tuple[str, tuple[str, ...]]:
     NFKC folds fullwidth letters and digits, mathematical alphanumerics and
     compatibility forms to their plain equivalents, as browsers and phone dialers do.
     """
-    text = bounded(raw)
+    return _clean(bounded(raw))
+
+
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> tuple[str, tuple[str, ...]]:
+    # Kind detection and the parser both clean the same input: remember recent answers.
     notes: list[str] = []
     text, had_invisible = strip_invisible(text)
     if had_invisible:
         notes.append("input.invisible_characters")
     text = unicodedata.normalize("NFKC", text).translate(_DOTS).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if _CONTROL.search(text):
         raise InvalidChannel("input contains control characters", "invalid.control_characters")
     if not text:
         raise InvalidChannel("input is empty", "invalid.empty")
@@ -82,6 +94,8 @@ def clean(raw: object) -> tuple[str, tuple[str, ...]]:
 
 def refang(text: str) -> tuple[str, bool]:
     """Undo defanging (``hxxps://``, ``example[.]com``); say whether anything changed."""
+    if not _DEFANG_HINT.search(text):
+        return text, False  # nearly every input: nothing defanged, skip the substitutions
     out = text
     for pattern, replacement in _DEFANG:
         out = pattern.sub(replacement, out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -16,6 +16,7 @@ from verifier.model import Channel, ChannelKind
 
 _SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
+_IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -30,6 +31,7 @@ def _extractor() -> tldextract.TLDExtract:
     )
 
 
+@lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str | None:
     """Return the registrable domain (eTLD+1) of an ASCII host, or None if it has none.
 
@@ -50,6 +52,7 @@ def registrable_domain(host: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def normalize_host(host: str) -> tuple[str, str]:
     """Return ``(ascii_host, unicode_host)`` for a host, or raise InvalidChannel.
 
@@ -80,6 +83,8 @@ def _ip_host(host: str) -> str | None:
     if ":" in address:
         # An IPv6 zone ("%eth0") names an interface of the local machine, not a site: drop it.
         address = address.partition("%")[0]
+    elif not _IPV4_SHAPE.match(address):
+        return None  # cheap test first: ip_address() raising costs more than the rest of parsing
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:

@@ -143,6 +143,8 @@ def parse_handle_link(raw: object) -> Channel | None:
     """
     text, notes_in = clean(raw)
     text, _ = refang(text)
+    if "/" not in text and platform_for_host(text.lower()) is None:
+        return None  # a profile link has a path (t.me/name); only a bare platform host is still checked
     candidate = text if "://" in text else "https://" + text
     try:
         parts = urlsplit(candidate)

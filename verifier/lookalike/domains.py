@@ -59,6 +59,22 @@ def _deletes(text: str, depth: int) -> set[str]:
     return found
 
 
+def _query_deletes(text: str, depth: int) -> Iterator[str]:
+    """Like ``_deletes`` but generated directly (duplicates allowed): the per-query hot path."""
+    yield text
+    n = len(text)
+    if depth < 1 or n < 2:
+        return
+    for i in range(n):
+        yield text[:i] + text[i + 1 :]
+    if depth < 2 or n < 3:
+        return
+    for i in range(n):
+        head = text[:i]
+        for j in range(i + 1, n):
+            yield head + text[i + 1 : j] + text[j + 1 :]
+
+
 def _split(host: str, registrable: str | None = None) -> tuple[str, str, list[str]] | None:
     registrable = registrable or registrable_domain(host)
     if registrable is None:
@@ -226,17 +242,21 @@ class DomainIndex:
 
     def _near(self, text: str) -> Iterator[tuple[_Official, int]]:
         # Compared as written and as skeletons: "tokenm" is one edit from "token" as written,
-        # "tokcnpocket" one from its skeleton; the smaller distance counts.
+        # "tokcnpocket" one from its skeleton; the smaller distance counts. Officials are
+        # indexed with up to two deletions, queries probe with at most one: every single
+        # edit and most double edits meet, at a cost independent of the number of brands.
         forms = {text.casefold(), skeleton(text)}
         seen: set[int] = set()
         for form in forms:
-            for variant in _deletes(form, max_typo_distance(len(form) + 2)):
+            for variant in _query_deletes(form, max_typo_distance(len(form) + 2)):
                 for index in self.by_delete.get(variant, ()):
                     if index in seen:
                         continue
                     seen.add(index)
                     official = self.officials[index]
                     limit = max_typo_distance(len(official.skeleton))
+                    if abs(len(form) - len(official.skeleton)) > limit + 1:
+                        continue
                     distance = min(
                         DamerauLevenshtein.distance(f, o, score_cutoff=limit + 1)
                         for f in forms
