@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from verifier.allowlist.model import Allowlist, Entry
@@ -21,6 +22,7 @@ from verifier.lookalike.words import common_words, only_keywords
 from verifier.model import ChannelKind
 
 MIN_TOKEN = 3
+SCAN_LIMIT = 400  # official name forms scanned in C up to this many; the deletion index beyond
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,9 @@ class DomainIndex:
         self.by_skeleton: dict[str, list[_Official]] = {}
         self.by_delete: dict[str, set[int]] = {}
         self.tokens: dict[str, list[_Official]] = {}
+        self.token_heads: dict[str, list[str]] = {}
+        self.forms: list[str] = []
+        self.form_owner: list[int] = []
         self.common_tokens: set[str] = set()
         self.official_hosts: set[str] = set()
         self.unrelated: dict[str, set[str]] = {}
@@ -139,12 +144,17 @@ class DomainIndex:
                 self.by_registrable.setdefault(official.registrable, []).append(official)
                 self.by_skeleton.setdefault(official.skeleton, []).append(official)
                 for form in {official.skeleton, label}:
+                    self.forms.append(form)
+                    self.form_owner.append(index)
                     for variant in _deletes(form, max_typo_distance(len(form))):
                         self.by_delete.setdefault(variant, set()).add(index)
                 for token in self._brand_tokens(brand.id, brand.name, brand.aliases, label):
                     self.tokens.setdefault(token, []).append(official)
                     if token in common or len(token) < 5:
                         self.common_tokens.add(token)
+
+        for token in sorted(self.tokens, key=len, reverse=True):
+            self.token_heads.setdefault(token[:MIN_TOKEN], []).append(token)
 
     @staticmethod
     def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
@@ -214,10 +224,12 @@ class DomainIndex:
     ) -> tuple[_Official, str, str] | None:
         text = _unicode(label)
         name = skeleton(text) if not text.isascii() else text
-        for start in range(len(name)):
-            for end in range(len(name), start + MIN_TOKEN - 1, -1):
-                token = name[start:end]
-                for official in self.tokens.get(token, []):
+        for start in range(len(name) - MIN_TOKEN + 1):
+            for token in self.token_heads.get(name[start : start + MIN_TOKEN], ()):
+                if not name.startswith(token, start):
+                    continue
+                end = start + len(token)
+                for official in self.tokens[token]:
                     rest = name[:start] + "-" + name[end:]
                     if token in self.common_tokens and not only_keywords(rest):
                         continue
@@ -241,29 +253,40 @@ class DomainIndex:
         return None
 
     def _near(self, text: str) -> Iterator[tuple[_Official, int]]:
-        # Compared as written and as skeletons: "tokenm" is one edit from "token" as written,
-        # "tokcnpocket" one from its skeleton; the smaller distance counts. Officials are
-        # indexed with up to two deletions, queries probe with at most one: every single
-        # edit and most double edits meet, at a cost independent of the number of brands.
+        """Officials within their typo tolerance of ``text``, with the distance.
+
+        Compared as written and as skeletons ("tokenm" is one edit from "token" as written,
+        "tokcnpocket" one from its skeleton); the smaller distance counts. Short lists are
+        scanned in C by rapidfuzz; long ones go through the deletion index, whose cost does
+        not grow with the number of brands.
+        """
         forms = {text.casefold(), skeleton(text)}
-        seen: set[int] = set()
-        for form in forms:
-            for variant in _query_deletes(form, max_typo_distance(len(form) + 2)):
-                for index in self.by_delete.get(variant, ()):
-                    if index in seen:
-                        continue
-                    seen.add(index)
-                    official = self.officials[index]
-                    limit = max_typo_distance(len(official.skeleton))
-                    if abs(len(form) - len(official.skeleton)) > limit + 1:
-                        continue
-                    distance = min(
-                        DamerauLevenshtein.distance(f, o, score_cutoff=limit + 1)
-                        for f in forms
-                        for o in (official.label, official.skeleton)
-                    )
-                    if 0 < distance <= limit:
-                        yield official, distance
+        best: dict[int, int] = {}
+        if len(self.forms) <= SCAN_LIMIT:
+            for form in forms:
+                for _, distance, position in process.extract(
+                    form, self.forms, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=None
+                ):
+                    owner = self.form_owner[position]
+                    best[owner] = min(distance, best.get(owner, 99))
+        else:
+            for form in forms:
+                for variant in _query_deletes(form, max_typo_distance(len(form) + 2)):
+                    for owner in self.by_delete.get(variant, ()):
+                        if owner not in best:
+                            best[owner] = self._distance(forms, self.officials[owner])
+        for owner, distance in best.items():
+            official = self.officials[owner]
+            if 0 < distance <= max_typo_distance(len(official.skeleton)):
+                yield official, distance
+
+    @staticmethod
+    def _distance(forms: set[str], official: _Official) -> int:
+        return min(
+            DamerauLevenshtein.distance(f, o, score_cutoff=3)
+            for f in forms
+            for o in (official.label, official.skeleton)
+        )
 
     def _fuzzy(self, label: str, suffix: str, subs: list[str], reg: str) -> tuple[_Official, str, str] | None:
         shown = _unicode(label)
