@@ -32,6 +32,8 @@ _EMAIL_SHAPE = re.compile(
     r"^(?:mailto:)?[^@\s/]+(?:@|\s*[\[(]\s*(?:at|@)\s*[\])]\s*)[^@\s/]+$", re.IGNORECASE
 )
 
+# A host name: dotted labels ending in a label that starts with a letter (a phone never does).
+_BARE_NAME = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z][A-Za-z0-9-]*\.?$")
 _SPELLED_EMAIL = re.compile(
     r"^[^\s@/]+\s+(?:at|\(at\)|\[at\])\s+[^\s@/]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[^\s@/]+)+$",
     re.IGNORECASE,
@@ -48,6 +50,8 @@ def detect_kind(raw: str, platform: str | None = None) -> ChannelKind:
     text, _ = clean(raw)
     if text.startswith("@"):
         return ChannelKind.HANDLE
+    if platform is None and _BARE_NAME.match(text):
+        return ChannelKind.URL  # the common case, decided without the other parsers
     try:
         if parse_handle_link(text) is not None:
             return ChannelKind.HANDLE

@@ -17,6 +17,9 @@ from verifier.model import Channel, ChannelKind
 
 _SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
+# A bare host name with nothing around it (most input): no need for urlsplit.
+_BARE_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?$")
+_SPACE = re.compile(r"\s")
 _IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -132,7 +135,9 @@ def parse_url(raw: object) -> Channel:
     text, defanged = refang(text)
     if defanged:
         notes.append("url.defanged")
-    if any(ch.isspace() for ch in text):
+    if _BARE_HOST.match(text):
+        return _host_channel(str(raw), text, notes, None)
+    if _SPACE.search(text):
         raise InvalidChannel("a link cannot contain spaces", "invalid.spaces")
     if ":" in text and not text.startswith("[") and _ip_host(text) is not None:
         # A bare IPv6 address ("::1", "fe80::1"), as parse_url itself normalizes one.
@@ -158,11 +163,15 @@ def parse_url(raw: object) -> Channel:
     userinfo = parts.netloc.rpartition("@")[0][:253] if "@" in parts.netloc else None
     if userinfo is not None:
         notes.append("url.userinfo")
+    return _host_channel(str(raw), hostname, notes, userinfo)
+
+
+def _host_channel(raw: str, hostname: str, notes: list[str], userinfo: str | None) -> Channel:
     ip = _ip_host(hostname)
     if ip is not None:
         notes.append("url.ip_address")
         return Channel(
-            ChannelKind.URL, str(raw), ip, host=ip, host_unicode=ip, userinfo=userinfo, notes=tuple(notes)
+            ChannelKind.URL, raw, ip, host=ip, host_unicode=ip, userinfo=userinfo, notes=tuple(notes)
         )
     ascii_host, unicode_host = normalize_host(hostname)
     if "." not in ascii_host:
@@ -176,7 +185,7 @@ def parse_url(raw: object) -> Channel:
         notes.append("url.idn")
     return Channel(
         ChannelKind.URL,
-        str(raw),
+        raw,
         ascii_host,
         host=ascii_host,
         host_unicode=unicode_host,

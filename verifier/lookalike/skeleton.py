@@ -33,6 +33,8 @@ def skeleton(text: str) -> str:
     ``rn`` as in UTS #39, so ``rnetamask`` and ``metamask`` share a skeleton.
     """
     table = _table()
+    if text.isascii():  # no marks to strip: most labels
+        return text.translate(table).casefold().translate(table).casefold()
     once = _strip_marks(text).translate(table).casefold()
     return _strip_marks(once.translate(table)).casefold()
 
