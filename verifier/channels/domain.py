@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
-import tldextract
 
 from verifier.channels.cleaning import clean, refang
+from verifier.channels.suffixes import public_suffix_rules, suffix_rules
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 
@@ -24,17 +24,6 @@ _IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-@cache
-def _extractor() -> tldextract.TLDExtract:
-    # The bundled Public Suffix List snapshot only: no fetch, no cache writes.
-    return tldextract.TLDExtract(
-        cache_dir=None,
-        suffix_list_urls=(),
-        fallback_to_snapshot=True,
-        include_psl_private_domains=True,
-    )
-
-
 @lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str | None:
     """Return the registrable domain (eTLD+1) of an ASCII host, or None if it has none.
@@ -42,18 +31,20 @@ def registrable_domain(host: str) -> str | None:
     ``help.tokenpocket.pro`` -> ``tokenpocket.pro``; ``x.pages.dev`` -> ``x.pages.dev``
     (private PSL suffixes count: each pages.dev site has its own owner).
     """
-    parts = _extractor()(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    if parts.is_private and parts.suffix == host:
-        # A private suffix visited itself (github.io, blogspot.com) belongs to its operator.
-        return host
     labels = host.split(".")
-    # A suffix the PSL does not know (reserved names such as .example, a new gTLD
-    # newer than the snapshot): treat the last two labels as the registrable domain.
-    if not parts.suffix and len(labels) >= 2 and labels[-1].isalpha():
-        return ".".join(labels[-2:])
-    return None
+    rules = suffix_rules()
+    start = rules.suffix_start(labels)
+    if start is None:
+        # A suffix the PSL does not know (reserved names such as .example, a TLD newer than
+        # the snapshot): the last label is the suffix, as the PSL's default rule "*" says.
+        if len(labels) >= 2 and labels[-1].isalpha():
+            return ".".join(labels[-2:])
+        return None
+    if start > 0:
+        return ".".join(labels[start - 1 :])
+    if public_suffix_rules().suffix_start(labels) == 0:
+        return None  # a public suffix itself (co.uk, b.bd) has no owner
+    return host  # a private suffix visited itself (github.io, blogspot.com) belongs to its operator
 
 
 @lru_cache(maxsize=4096)
@@ -87,7 +78,7 @@ def normalize_host(host: str) -> tuple[str, str]:
 def _decode_label(label: str, host: str) -> str:
     """Decode one ``xn--`` label (others pass through), refusing what IDNA would refuse.
 
-    The punycode must round-trip, decode to something non-ASCII in NFC, and hold only
+    The punycode must decode to something non-ASCII, lowercase, in NFC, holding only
     letters, marks, digits and hyphens: the substance of IDNA 2008's rules at a fraction
     of the ``idna`` package's cost, since most lookalike traffic is punycode.
     """
@@ -95,12 +86,10 @@ def _decode_label(label: str, host: str) -> str:
         return label
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
-        canonical = "xn--" + decoded.encode("punycode").decode("ascii")
     except (UnicodeError, ValueError):
         raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host") from None
     if (
-        canonical != label
-        or decoded.isascii()
+        decoded.isascii()
         or unicodedata.normalize("NFC", decoded) != decoded
         or decoded.lower() != decoded
         or not all(ch == "-" or unicodedata.category(ch)[0] in "LMN" for ch in decoded)

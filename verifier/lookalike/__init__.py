@@ -49,7 +49,7 @@ class LookalikeIndex:
                 return found
         if not channel.host or channel.registrable_domain is None:
             return None
-        return self.domains.find(channel.host, channel.registrable_domain)
+        return self.domains.find(channel.host, channel.registrable_domain, channel.host_unicode)
 
     def _in_userinfo(self, userinfo: str) -> Lookalike | None:
         text = userinfo.casefold()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -32,6 +32,17 @@ class Lookalike:
     entry: Entry
     technique: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """The host being judged, split once: label as ASCII and as shown, suffix, subdomains."""
+
+    label: str  # "xn--tokenpocet-cui"
+    shown: str  # "tokenpocкet"
+    suffix: str
+    subs: list[str]
+    registrable: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +97,7 @@ def _split(host: str, registrable: str | None = None) -> tuple[str, str, list[st
     return label, suffix, subdomain.split(".") if subdomain else []
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _unicode(label: str) -> str:
     # Labels were validated when the channel was parsed; only the punycode step is needed here.
     if not label.startswith("xn--"):
@@ -165,11 +176,14 @@ class DomainIndex:
     def _allowed(self, official: _Official, registrable: str) -> bool:
         return registrable not in self.unrelated.get(official.entry.brand, set())
 
-    def find(self, host: str, registrable: str | None = None) -> Lookalike | None:
+    def find(
+        self, host: str, registrable: str | None = None, host_unicode: str | None = None
+    ) -> Lookalike | None:
         """The official domain ``host`` imitates, or None.
 
         ``host`` is the ASCII (IDNA) form; pass its ``registrable`` domain when it is
-        already known (a parsed Channel has it) to skip the Public Suffix List lookup.
+        already known (a parsed Channel has it) to skip the Public Suffix List lookup,
+        and ``host_unicode`` to skip decoding punycode again.
         """
         if host in self.official_hosts:
             return None
@@ -178,23 +192,29 @@ class DomainIndex:
             return None
         label, suffix, sub_labels = parts
         registrable = f"{label}.{suffix}"
+        shown = label
+        if label.startswith("xn--"):
+            unicode_labels = (host_unicode or "").split(".")
+            same_shape = len(unicode_labels) == len(sub_labels) + 1 + suffix.count(".") + 1
+            shown = unicode_labels[len(sub_labels)] if same_shape else _unicode(label)
         for finder in (self._exact_label, self._subdomain, self._skeleton, self._combosquat, self._fuzzy):
-            found = finder(label, suffix, sub_labels, registrable)
+            found = finder(_Name(label, shown, suffix, sub_labels, registrable))
             if found is not None and self._allowed(found[0], registrable):
                 return Lookalike(found[0].entry, found[1], found[2])
         return None
 
-    def _exact_label(
-        self, label: str, suffix: str, subs: list[str], reg: str
-    ) -> tuple[_Official, str, str] | None:
-        for official in self.by_label.get(label, []):
-            if official.suffix != suffix:
-                return official, "tld-swap", f"same name {label!r} on .{suffix} instead of .{official.suffix}"
+    def _exact_label(self, n: _Name) -> tuple[_Official, str, str] | None:
+        for official in self.by_label.get(n.label, []):
+            if official.suffix != n.suffix:
+                return (
+                    official,
+                    "tld-swap",
+                    f"same name {n.label!r} on .{n.suffix} instead of .{official.suffix}",
+                )
         return None
 
-    def _subdomain(
-        self, label: str, suffix: str, subs: list[str], reg: str
-    ) -> tuple[_Official, str, str] | None:
+    def _subdomain(self, n: _Name) -> tuple[_Official, str, str] | None:
+        subs, reg = n.subs, n.registrable
         if not subs:
             return None
         for start in range(len(subs) - 1):
@@ -203,27 +223,22 @@ class DomainIndex:
                     return official, "subdomain", f"{official.registrable} used as a subdomain of {reg}"
         for sub in subs:
             for official in self.tokens.get(sub, []):
-                if sub not in self.common_tokens or only_keywords(label):
+                if sub not in self.common_tokens or only_keywords(n.label):
                     return official, "subdomain", f"brand name {sub!r} used as a subdomain of {reg}"
-        glued = "".join(subs) + label
+        glued = "".join(subs) + n.label
         for official in self.by_label.get(glued, []):
             return official, "subdomain", f"{official.label!r} split across subdomain labels"
         return None
 
-    def _skeleton(
-        self, label: str, suffix: str, subs: list[str], reg: str
-    ) -> tuple[_Official, str, str] | None:
-        shown = _unicode(label)
+    def _skeleton(self, n: _Name) -> tuple[_Official, str, str] | None:
+        shown = n.shown
         for official in self.by_skeleton.get(skeleton(shown), []):
             if shown != official.label:
                 return official, "homoglyph", f"{shown!r} looks like {official.label!r}"
         return None
 
-    def _combosquat(
-        self, label: str, suffix: str, subs: list[str], reg: str
-    ) -> tuple[_Official, str, str] | None:
-        text = _unicode(label)
-        name = skeleton(text) if not text.isascii() else text
+    def _combosquat(self, n: _Name) -> tuple[_Official, str, str] | None:
+        name = skeleton(n.shown) if not n.shown.isascii() else n.shown
         for start in range(len(name) - MIN_TOKEN + 1):
             for token in self.token_heads.get(name[start : start + MIN_TOKEN], ()):
                 if not name.startswith(token, start):
@@ -288,10 +303,10 @@ class DomainIndex:
             for o in (official.label, official.skeleton)
         )
 
-    def _fuzzy(self, label: str, suffix: str, subs: list[str], reg: str) -> tuple[_Official, str, str] | None:
-        shown = _unicode(label)
+    def _fuzzy(self, n: _Name) -> tuple[_Official, str, str] | None:
+        shown, label = n.shown, n.label
         for official, distance in self._near(shown):
-            if official.common and suffix != official.suffix:
+            if official.common and n.suffix != official.suffix:
                 continue
             if not shown.isascii():
                 return official, "homoglyph", f"{shown!r} imitates {official.label!r} with look-alike letters"
