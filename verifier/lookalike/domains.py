@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
@@ -22,7 +22,7 @@ from verifier.lookalike.words import common_words, only_keywords
 from verifier.model import ChannelKind
 
 MIN_TOKEN = 3
-SCAN_LIMIT = 400  # official name forms scanned in C up to this many; the deletion index beyond
+SCAN_LIMIT = 96  # official name forms scanned in C up to this many; the deletion index beyond
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +280,7 @@ class DomainIndex:
         if len(self.forms) <= SCAN_LIMIT:
             for form in forms:
                 for _, distance, position in process.extract(
-                    form, self.forms, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=None
+                    form, self.forms, scorer=OSA.distance, score_cutoff=2, limit=None
                 ):
                     owner = self.form_owner[position]
                     best[owner] = min(distance, best.get(owner, 99))
@@ -298,7 +298,7 @@ class DomainIndex:
     @staticmethod
     def _distance(forms: set[str], official: _Official) -> int:
         return min(
-            DamerauLevenshtein.distance(f, o, score_cutoff=3)
+            OSA.distance(f, o, score_cutoff=3)
             for f in forms
             for o in (official.label, official.skeleton)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
 from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.lookalike.domains import Lookalike, max_typo_distance
@@ -68,7 +68,7 @@ class HandleIndex:
                 )
         for official in self.by_platform.get(channel.platform, []):
             limit = max_typo_distance(len(official.collapsed))
-            if 0 < DamerauLevenshtein.distance(name, official.collapsed, score_cutoff=limit + 1) <= limit:
+            if 0 < OSA.distance(name, official.collapsed, score_cutoff=limit + 1) <= limit:
                 return Lookalike(
                     official.entry, "typo", f"{written!r} is a misspelling of {official.entry.display!r}"
                 )
