@@ -246,7 +246,8 @@ class DomainIndex:
                 end = start + len(token)
                 for official in self.tokens[token]:
                     rest = name[:start] + "-" + name[end:]
-                    if token in self.common_tokens and not only_keywords(rest):
+                    # An ordinary word needs scam words beside it: "trust.org" is not Trust Wallet.
+                    if token in self.common_tokens and (rest == "-" or not only_keywords(rest)):
                         continue
                     if rest.strip("-") == official.suffix.replace(".", ""):
                         return official, "combosquat", f"{official.registrable} written as one name"
@@ -292,7 +293,10 @@ class DomainIndex:
                             best[owner] = self._distance(forms, self.officials[owner])
         for owner, distance in best.items():
             official = self.officials[owner]
-            if 0 < distance <= max_typo_distance(len(official.skeleton)):
+            # An ASCII name gets the tolerance of the official name as written; only look-alike
+            # letters earn that of its longer skeleton ("metamask" -> "rnetarnask").
+            basis = official.label if text.isascii() else official.skeleton
+            if 0 < distance <= max_typo_distance(len(basis)):
                 yield official, distance
 
     @staticmethod
