@@ -59,8 +59,9 @@ def _oracle(host: str) -> str | None:
         return f"{parts.domain}.{parts.suffix}"
     if parts.is_private and parts.suffix == host:
         return host
-    if not parts.suffix and len(host.split(".")) >= 2 and host.split(".")[-1].isalpha():
-        return ".".join(host.split(".")[-2:])
+    labels = host.split(".")
+    if not parts.suffix and len(labels) >= 2 and labels[-1].isalpha():
+        return ".".join(labels[-2:])
     return None
 
 
