@@ -302,9 +302,7 @@ class DomainIndex:
     @staticmethod
     def _distance(forms: set[str], official: _Official) -> int:
         return min(
-            OSA.distance(f, o, score_cutoff=3)
-            for f in forms
-            for o in (official.label, official.skeleton)
+            OSA.distance(f, o, score_cutoff=3) for f in forms for o in (official.label, official.skeleton)
         )
 
     def _fuzzy(self, n: _Name) -> tuple[_Official, str, str] | None:
