@@ -25,6 +25,7 @@ from verifier.errors import (
     VerifierError,
 )
 from verifier.model import AllowlistState, Channel, ChannelKind, CheckResult, Reason, Verdict
+from verifier.scan.scanner import PatternFinding, ScanResult, ScanTooLarge, scan
 
 __version__ = "0.1.0"
 
@@ -40,9 +41,12 @@ __all__ = [
     "Entry",
     "ExpiredBundleError",
     "InvalidChannel",
+    "PatternFinding",
     "Reason",
     "RollbackError",
     "RootRotationError",
+    "ScanResult",
+    "ScanTooLarge",
     "SourceError",
     "TamperedBundleError",
     "UnknownBrand",
@@ -53,4 +57,5 @@ __all__ = [
     "check",
     "load_allowlist",
     "parse_channel",
+    "scan",
 ]

@@ -6,10 +6,11 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.allowlist.update import UpdateError
 from verifier.allowlist.update import update as run_update
@@ -18,6 +19,8 @@ from verifier.cli_allowlist import app as allowlist_app
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import normalize_lang, text
 from verifier.model import CheckResult, Verdict
+from verifier.scan.scanner import MAX_SCAN_CHARS, ScanResult
+from verifier.scan.scanner import scan as run_scan
 
 EXIT_UNVERIFIED = 3
 
@@ -43,6 +46,20 @@ class LangOption(StrEnum):
 
 def _print_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _finish(
+    allowlist: Allowlist, payload: Any, human: str, as_json: bool, lang: str, status: int
+) -> NoReturn:
+    """Print a result as JSON or for humans, then exit: 3 if the allowlist did not verify."""
+    if as_json:
+        _print_json(payload)
+    else:
+        typer.echo(human)
+    if not allowlist.verified:
+        typer.echo(text("cli.exit_unverified", normalize_lang(lang), problem=allowlist.problem), err=True)
+        raise typer.Exit(EXIT_UNVERIFIED)
+    raise typer.Exit(status)
 
 
 def _human(result: CheckResult, lang: str) -> str:
@@ -101,16 +118,65 @@ def check(
     except UnknownBrand as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if as_json:
-        _print_json(result.to_dict())
-    else:
-        typer.echo(_human(result, lang.value))
-    if not allowlist.verified:
-        typer.echo(
-            text("cli.exit_unverified", normalize_lang(lang.value), problem=allowlist.problem), err=True
-        )
-        raise typer.Exit(EXIT_UNVERIFIED)
-    raise typer.Exit(result.verdict.exit_code)
+    _finish(
+        allowlist, result.to_dict(), _human(result, lang.value), as_json, lang.value, result.verdict.exit_code
+    )
+
+
+def _read_input(source: str, limit: int) -> str:
+    """Read a file or standard input (``-``) as UTF-8, refusing more than ``limit`` characters."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(limit * 4 + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(limit * 4 + 1)
+    except OSError as exc:
+        typer.echo(f"Error: cannot read {source}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    body = data.decode("utf-8", errors="replace")
+    if len(data) > limit * 4 or len(body) > limit:
+        typer.echo(f"Error: {source} is too large to scan (at most {limit:,} characters)", err=True)
+        raise typer.Exit(2)
+    return body
+
+
+def _human_scan(result: ScanResult, lang: str) -> str:
+    code = normalize_lang(lang)
+    lines = [f"{text('scan.risk_label', code)}: {text('scan.risk.' + result.risk, code)}"]
+    if result.brands:
+        lines.append(f"{text('scan.brands_label', code)}: {', '.join(result.brands)}")
+    for pattern in result.patterns:
+        lines.append(f"  [{pattern.severity}] {pattern.message}  «{pattern.excerpt}»")
+    for channel in result.channels:
+        mark = "✓" if channel.verdict is Verdict.OFFICIAL else "✗"
+        lines.append(f"  {mark} {channel.verdict.value}: {channel.normalized}  {channel.reasons[0].message}")
+    lines.append("")
+    lines.append(f"{text('scan.reply_label', code)}: {result.reply}")
+    return "\n".join(lines)
+
+
+@app.command("scan")
+def scan_command(
+    source: Annotated[str, typer.Argument(metavar="FILE", help="Text or HTML file to scan, or - for stdin.")],
+    brand: Annotated[str | None, typer.Option("--brand", "-b", help="Brand the text is about.")] = None,
+    html: Annotated[
+        bool, typer.Option("--html", help="Read the input as HTML (scripts, styles ignored).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
+    lang: Annotated[LangOption, typer.Option(help="Language of the messages and reply.")] = LangOption.en,
+    allowlist_file: Annotated[Path | None, typer.Option("--allowlist", help="Use this bundle file.")] = None,
+) -> None:
+    """Scan a message, ticket or page for fake-support danger. Exit 1 when risk is high or medium."""
+    body = _read_input(source, MAX_SCAN_CHARS)
+    allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
+    try:
+        result = run_scan(body, brand=brand, lang=lang.value, html=html, allowlist=allowlist)
+    except UnknownBrand as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    status = 1 if result.risk in ("high", "medium") else 0
+    _finish(allowlist, result.to_dict(), _human_scan(result, lang.value), as_json, lang.value, status)
 
 
 @app.command()

@@ -1,0 +1,641 @@
+"""Scam-pattern rules: the phrases of fake-support scripts, loaded from ``rules/*.toml``.
+
+A rule fires when terms of each set it names occur close together in one clause (a sentence,
+cut into pieces of at most 500 characters): a request verb near a secret noun, a redirect near
+WhatsApp, a fee near "unlock". Warnings are not requests: a match is dropped when a negation
+cue governs it ("never share", "绝不会要求", "嚴禁") or when its sentence is about scams ("if
+anyone asks for it, it is a scam").
+
+Terms are literals compiled into trie-shaped regular expressions with no unbounded repetition,
+so each character is examined a bounded number of times: matching is linear in the length of
+the text. One scan finds the rule terms; only clauses that hold an anchor term (the first set
+of a rule alternative) are evaluated, and only their sentences are read for cues.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from operator import itemgetter
+from typing import Any
+
+from verifier.errors import VerifierError
+
+CATEGORIES = frozenset({
+    "secret_request", "remote_access", "fake_dapp", "fee_request", "recovery_offer",
+    "off_platform", "urgency", "secrecy", "content_farm_claim",
+})  # fmt: skip
+SEVERITIES = ("high", "medium", "low")
+MAX_CLAUSE_CHARS = 500  # longer sentences are cut: one clause never costs more than this
+EXCERPT_CHARS = 120
+
+_DEFAULT_WINDOW = 80  # how far apart (in characters) the terms of one rule may start
+_NEGATION_REACH = 100  # a negation cue governs a match that starts at most this far after it
+_AFTER_REACH = 15  # "客服电话：暂时没有": a trailing negation this close to the match
+_CONTEXT = 30  # characters of context on each side of an excerpt
+_MAX_ANCHORS = 8  # placements tried per rule and clause: bounded work per clause
+_HEADING_REACH = 5  # list items under a "Scammers will say:" heading that it frames
+_LONGEST_TERM = 60  # no term is longer (checked when loading); as found, at most 3x (spaces)
+
+# The cue sets of cues.toml, as the matcher names them.
+_NEG, _NEG_AFTER, _EXEMPT = "~negation", "~negation_after", "~negation_exempt"
+_BREAK, _CLAUSE_BREAK, _FRAME, _QUOTE = "~scope_break", "~clause_break", "~warning_frame", "~quote"
+_CUES = (_NEG, _NEG_AFTER, _EXEMPT, _BREAK, _CLAUSE_BREAK, _FRAME, _QUOTE)
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_WORD_END = r"(?![a-z0-9])"
+_WORD_END_OR_NT = r"(?![a-z0-9]|['’]t\b)"  # "I can" is not a term in "I can't"
+_SEPARATOR = r"[\s\-_'\"]{0,3}+"  # what a space in a term matches; possessive, so no backtracking
+_KEY_DROP = re.compile(r"[\s\-_'\"‘’“”]")
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+# Sentence ends: CJK and line breaks always, . ! ? before a space (not in "0.05" or a URL);
+# a run of them ("?!\n\n") is one end.
+_SENTENCE_END = re.compile(
+    r"[.!?\n\r\u2028\u2029。！？；;…](?:(?<![.!?])|(?!\S))(?:[\s。！？；;…]|[.!?](?!\S))*+"
+)  # starts with a character class, so the engine skips ahead to candidates
+_CLAUSE_MARK = re.compile(r"[,，、;；]")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_TERM_KEYS = ("en", "zh_hans", "zh_hant", "symbols")
+_RULE_KEYS = {
+    "code", "category", "severity", "when", "unless", "window", "negatable", "framed",
+    "message_en", "message_zh", "source",
+}  # fmt: skip
+
+
+class RuleDataError(VerifierError, ValueError):
+    """A file of ``verifier/scan/rules/`` is malformed; the message names the file and entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One scam pattern, as data: its stable code, what it is and where it is documented."""
+
+    code: str
+    category: str
+    severity: str
+    message_en: str
+    message_zh: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatternMatch:
+    """Where a rule matched: character offsets in the scanned text and a one-line excerpt."""
+
+    rule: Rule
+    span: tuple[int, int]
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """A rule with what makes it match; see the header of rules/common.toml."""
+
+    rule: Rule
+    when: tuple[tuple[str, ...], ...]
+    unless: frozenset[str]
+    window: int
+    negatable: bool
+    framed: bool
+
+
+# A term found: (start, end, the sets it belongs to). Plain tuples: a text has many.
+_Hit = tuple[int, int, frozenset[str]]
+_Key = tuple[int, int]  # a clause: (sentence number, piece number)
+_START = itemgetter(0)
+_Viable = tuple[tuple[_Spec, tuple[tuple[str, ...], ...]], ...]
+
+
+def rules() -> tuple[Rule, ...]:
+    """Every rule of ``verifier/scan/rules/*.toml``, loaded once; raises RuleDataError."""
+    return tuple(spec.rule for spec in _matcher().specs)
+
+
+def match_patterns(text: str) -> list[PatternMatch]:
+    """All rule matches in text that are not negated / warnings, sorted by span start; at most
+    one match per (rule, sentence)."""
+    return _Scan(text, _matcher()).matches()
+
+
+class _Lexicon:
+    """Term sets compiled for scanning: patterns, and per term the sets it belongs to."""
+
+    def __init__(self, terms: dict[str, list[str]], tries: int) -> None:
+        self.classes, literals = _term_classes(terms)
+        ascii_first = [t for t in literals if t[0].isascii()]
+        self.passes = _passes(ascii_first, 1)
+        # Terms that start with a Chinese character (or other non-ASCII symbol): their passes
+        # are skipped when no such first character occurs, as in most English text.
+        unicode_first = [t for t in literals if not t[0].isascii()]
+        self.unicode_passes = _passes(unicode_first, tries)
+        self.unicode_firsts = re.compile(
+            _char_class({t[0] for t in unicode_first}) if unicode_first else "(?!)"
+        )
+
+    def find(self, padded: str, start: int = 0, end: int | None = None) -> list[_Hit]:
+        """The terms in padded[start:end] (lower-cased text after one space: offsets in the
+        text are one less), by start. Every place where a term starts is tried, also inside a
+        longer term, so "to validate their wallets" holds both "to validate" and "validate
+        their wallets"; at one place the longest term wins."""
+        end = len(padded) if end is None else end
+        passes = self.passes
+        if self.unicode_firsts.search(padded, start, end):
+            passes = passes + self.unicode_passes
+        classes = self.classes
+        found = []
+        for pattern in passes:
+            for m in pattern.finditer(padded, start, end):
+                rest = m.lastindex or 0  # the group after the term's first character
+                first, last = m.start(rest) - 1, m.end(rest)
+                written = padded[first:last]
+                names = classes.get(written) or classes.get(_key(written))
+                if names:
+                    found.append((first - 1, last - 1, names))
+        found.sort()
+        return found
+
+
+class _Matcher:
+    """The compiled rules. Rule terms are found in the whole text; negation and warning cues,
+    frequent words ("no", "but", "请"), only in the clauses where a rule may match."""
+
+    def __init__(self, specs: list[_Spec], terms: dict[str, list[str]]) -> None:
+        self.specs = tuple(specs)
+        # The cues are few and read a sentence at a time: one trie for those not in words.
+        self.terms = _Lexicon({n: v for n, v in terms.items() if not n.startswith("~")}, tries=4)
+        self.cues = _Lexicon({n: v for n, v in terms.items() if n.startswith("~")}, tries=1)
+        # A clause is read only if it holds an anchor: the first set of some rule alternative.
+        anchors = {alternative[0] for spec in specs for alternative in spec.when}
+        self.anchoring = {names for names in self.terms.classes.values() if names & anchors}
+        self.by_class: dict[str, list[_Spec]] = {}
+        for spec in self.specs:
+            for name in sorted({name for alternative in spec.when for name in alternative}):
+                self.by_class.setdefault(name, []).append(spec)
+        self.order = {spec.rule.code: i for i, spec in enumerate(self.specs)}
+        self._viable: dict[frozenset[str], _Viable] = {}
+
+    def viable(self, present: frozenset[str]) -> _Viable:
+        """The rules, and their alternatives, that the term sets present can satisfy."""
+        if (cached := self._viable.get(present)) is not None:
+            return cached
+        specs = {spec.rule.code: spec for name in present for spec in self.by_class.get(name, ())}
+        viable = tuple(
+            (spec, alternatives)
+            for spec in sorted(specs.values(), key=lambda spec: self.order[spec.rule.code])
+            if not spec.unless & present
+            and (alternatives := tuple(a for a in spec.when if present.issuperset(a)))
+        )
+        if len(self._viable) < 4096:  # combinations repeat; bound the memory anyway
+            self._viable[present] = viable
+        return viable
+
+
+class _Scan:
+    """One text being matched: its sentences, its rule terms, and the cues read so far."""
+
+    def __init__(self, text: str, matcher: _Matcher) -> None:
+        self.text = text
+        self.matcher = matcher
+        lowered = text.lower()
+        if len(lowered) != len(text):  # "İ" lowers to two characters: keep offsets aligned
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        self.padded = " " + lowered
+        self.hits = matcher.terms.find(self.padded)
+        runs = [m.span() for m in _SENTENCE_END.finditer(text)] if self.hits else []
+        self.ends = [start for start, _ in runs]
+        self.resumes = [end for _, end in runs]
+        self._cues: dict[int, list[_Hit]] = {}
+        self._framed: dict[int, bool] = {}
+
+    def matches(self) -> list[PatternMatch]:
+        ends, keys = self.ends, set()
+        clause_end = -1
+        for position, _, names in self.hits:
+            if position >= clause_end and names in self.matcher.anchoring:
+                sentence = bisect.bisect_right(ends, position)
+                start, end = self.sentence(sentence)
+                piece = (position - start) // MAX_CLAUSE_CHARS
+                keys.add((sentence, piece))
+                clause_end = min(end, start + (piece + 1) * MAX_CLAUSE_CHARS)
+        found = [match for key in sorted(keys) for match in self.matches_in(key)]
+        return sorted(found, key=lambda m: (m.span[0], m.rule.code))
+
+    def matches_in(self, key: _Key) -> list[PatternMatch]:
+        bounds = self.bounds(key)
+        terms = _between(self.hits, *bounds)
+        viable = self.matcher.viable(frozenset().union(*(names for _, _, names in terms)))
+        if not viable:
+            return []
+        cues = _between(self.cues(key[0]), *bounds)
+        hits = _merge(terms, cues)
+        negations = any(_NEG in names or _NEG_AFTER in names for _, _, names in cues)
+        warning: bool | None = None
+        found = []
+        for spec, alternatives in viable:
+            if spec.framed:
+                warning = self.is_warning(key, cues) if warning is None else warning
+                if warning:
+                    continue
+            for alternative in alternatives:
+                span = _place(self.text, hits, bounds, spec, alternative, negations and spec.negatable)
+                if span is not None:
+                    found.append(PatternMatch(spec.rule, span, _excerpt(self.text, bounds, span)))
+                    break
+        return _strongest(found)
+
+    def cues(self, sentence: int) -> list[_Hit]:
+        """The negation and warning cues of a sentence, read once. A cue inside an exempting
+        phrase ("not a scam", "don't worry", "无法提现") is part of it, not a cue."""
+        if sentence not in self._cues:
+            start, end = self.sentence(sentence)
+            cues = self.matcher.cues.find(self.padded, start, end + 1)
+            exempt = [cue for cue in cues if _EXEMPT in cue[2]]
+            if exempt:
+                cues = [cue for cue in cues if _EXEMPT in cue[2] or not _within(cue, exempt)]
+            self._cues[sentence] = cues
+            self._framed[sentence] = any(_FRAME in names for _, _, names in cues)
+        return self._cues[sentence]
+
+    def framed(self, sentence: int) -> bool:
+        """Whether the sentence talks about scams (scam, 骗, beware, "if anyone asks" ...)."""
+        if not 0 <= sentence <= len(self.ends):
+            return False
+        self.cues(sentence)
+        return self._framed[sentence]
+
+    def sentence(self, number: int) -> tuple[int, int]:
+        """Sentence n runs from after the (n-1)th sentence end to the nth (or the text's end)."""
+        start = self.resumes[number - 1] if number > 0 else 0
+        return start, self.ends[number] if number < len(self.ends) else len(self.text)
+
+    def bounds(self, key: _Key) -> tuple[int, int]:
+        start, end = self.sentence(key[0])
+        piece_start = start + key[1] * MAX_CLAUSE_CHARS
+        return piece_start, min(end, piece_start + MAX_CLAUSE_CHARS)
+
+    def is_warning(self, key: _Key, cues: list[_Hit]) -> bool:
+        """Whether the clause's sentence talks about scams: it says so itself, it is quoted next
+        to a sentence that does, or it is an item under a "Scammers will say:" heading."""
+        number = key[0]
+        if self.framed(number):
+            return True
+        quoted = any(_QUOTE in names for _, _, names in cues)
+        if quoted and (self.framed(number - 1) or self.framed(number + 1)):
+            return True
+        start = self.sentence(number)[0]
+        for heading in range(number - 1, max(number - 1 - _HEADING_REACH, -1), -1):
+            heading_start, heading_end = self.sentence(heading)
+            if _BLANK_LINE.search(self.text, heading_end, start):
+                return False
+            if self.text[heading_start:heading_end].rstrip()[-1:] in (":", "："):
+                return self.framed(heading)
+        return False
+
+
+def _within(hit: _Hit, others: list[_Hit]) -> bool:
+    """Whether the hit lies inside another, longer hit (of a list sorted by start)."""
+    i = bisect.bisect_right(others, hit[0], key=_START)
+    while i > 0 and others[i - 1][0] >= hit[0] - 3 * _LONGEST_TERM:
+        i -= 1
+        if others[i][1] >= hit[1] and others[i][:2] != hit[:2]:
+            return True
+    return False
+
+
+def _between(hits: list[_Hit], start: int, end: int) -> list[_Hit]:
+    """The hits (sorted by start) that start in [start, end)."""
+    return hits[bisect.bisect_left(hits, start, key=_START) : bisect.bisect_left(hits, end, key=_START)]
+
+
+def _merge(terms: list[_Hit], cues: list[_Hit]) -> list[_Hit]:
+    """Rule terms and cues by start. A cue inside a longer rule term is part of that term
+    ("将无法" is a threat, not the negation "无法"); one with the same span joins its sets."""
+    if not cues:
+        return terms
+    spans = {hit[:2]: i for i, hit in enumerate(terms)}
+    merged = list(terms)
+    for cue in cues:
+        if (same := spans.get(cue[:2])) is not None:
+            merged[same] = (cue[0], cue[1], merged[same][2] | cue[2])
+        elif not _within(cue, terms):
+            merged.append(cue)
+    merged.sort()
+    return merged
+
+
+def _place(
+    text: str,
+    hits: list[_Hit],
+    bounds: tuple[int, int],
+    spec: _Spec,
+    alternative: tuple[str, ...],
+    check_negation: bool,
+) -> tuple[int, int] | None:
+    """The first placement of the alternative's terms within the window that is not negated:
+    from each of the first hits of its rarest set, the nearest hit of each other set that
+    starts elsewhere (one term fills one role)."""
+    lists = sorted(([hit for hit in hits if name in hit[2]] for name in alternative), key=len)
+    for anchor in lists[0][:_MAX_ANCHORS]:
+        low, high, taken = anchor[0], anchor[1], [anchor[0]]
+        for found in lists[1:]:
+            near = _nearest(found, anchor[0], taken)
+            if near is None or abs(near[0] - anchor[0]) > spec.window:
+                break
+            low, high = min(low, near[0]), max(high, near[1])
+            taken.append(near[0])
+        else:
+            if not (check_negation and _negated(text, hits, bounds[0], (low, high))):
+                return low, high
+    return None
+
+
+def _nearest(hits: list[_Hit], position: int, taken: list[int]) -> _Hit | None:
+    """The hit (of a list sorted by start) starting nearest to position, other than those
+    starting where a term was taken."""
+    right = bisect.bisect_left(hits, position, key=_START)
+    left = right - 1
+    while left >= 0 or right < len(hits):
+        if right < len(hits) and (left < 0 or hits[right][0] - position <= position - hits[left][0]):
+            if hits[right][0] not in taken:
+                return hits[right]
+            right += 1
+        else:
+            if hits[left][0] not in taken:
+                return hits[left]
+            left -= 1
+    return None
+
+
+def _negated(text: str, hits: list[_Hit], clause_start: int, span: tuple[int, int]) -> bool:
+    """Whether a negation cue governs the span: before it (or inside, "助记词千万不要发给"), with
+    no contrast or new request in between; or right after it in the same clause."""
+    start, end = span
+    for cue_start, cue_end, classes in hits:
+        if _EXEMPT in classes:
+            continue
+        if _NEG in classes and start - _NEGATION_REACH <= cue_start < end:
+            if cue_start >= start or not _scope_broken(text, hits, clause_start, cue_end, start):
+                return True
+        elif (
+            _NEG_AFTER in classes
+            and end <= cue_start <= end + _AFTER_REACH
+            and not _CLAUSE_MARK.search(text, end, cue_start)
+        ):
+            return True
+    return False
+
+
+def _scope_broken(text: str, hits: list[_Hit], clause_start: int, after: int, before: int) -> bool:
+    """A contrast ("but", "但是") or a new request opening a clause ("..., please send") ends
+    a negation's reach."""
+    for start, _, classes in hits:
+        if after <= start < before:
+            if _BREAK in classes:
+                return True
+            if _CLAUSE_BREAK in classes:
+                preceding = text[max(clause_start, start - 8) : start].rstrip()
+                if not preceding or preceding[-1] in ",，、:：;；(（":
+                    return True
+    return False
+
+
+def _strongest(found: list[PatternMatch]) -> list[PatternMatch]:
+    """Keep, per category, only the most severe matches of the clause."""
+    if len(found) < 2:
+        return found
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    best: dict[str, int] = {}
+    for match in found:
+        best[match.rule.category] = min(best.get(match.rule.category, 9), rank[match.rule.severity])
+    return [m for m in found if rank[m.rule.severity] == best[m.rule.category]]
+
+
+def _excerpt(text: str, bounds: tuple[int, int], span: tuple[int, int]) -> str:
+    """The matched text with up to _CONTEXT characters of its clause each side, on one line,
+    without half words at the edges."""
+    start, end = span
+    core = " ".join(text[start:end].split())
+    if len(core) >= EXCERPT_CHARS:
+        return core[: EXCERPT_CHARS - 1] + "…"
+    left_start, right_end = max(bounds[0], start - _CONTEXT), min(bounds[1], end + _CONTEXT)
+    left, right = text[left_start:start].split(), text[end:right_end].split()
+    if left and left_start > bounds[0] and _is_word(text[left_start - 1 : left_start + 1]):
+        left = left[1:]
+    if right and right_end < bounds[1] and _is_word(text[right_end - 1 : right_end + 1]):
+        right = right[:-1]
+    before, after = " ".join(left), " ".join(right)
+    spare = EXCERPT_CHARS - len(core) - 2  # room for the spaces around the core
+    if len(before) + len(after) > spare:
+        keep = min(len(before), max(spare // 2, spare - len(after)))
+        before, after = before[len(before) - keep :], after[: spare - keep]
+    if before and text[start - 1].isspace():
+        before += " "
+    if after and text[end].isspace():
+        after = " " + after
+    return before + core + after
+
+
+def _is_word(pair: str) -> bool:
+    """Whether two characters are both ASCII letters or digits (a cut there splits a word)."""
+    return len(pair) == 2 and pair[0].lower() in _WORD_CHARS and pair[1].lower() in _WORD_CHARS
+
+
+# Loading and compiling ---------------------------------------------------------------------
+
+
+@cache
+def _matcher() -> _Matcher:
+    terms: dict[str, list[str]] = {}
+    specs: list[_Spec] = []
+    folder = resources.files("verifier.scan").joinpath("rules")
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleDataError(f"{path.name}: {exc}") from exc
+        for table, prefix in (("terms", ""), ("cues", "~")):
+            for name, entry in data.get(table, {}).items():
+                _add_terms(path.name, prefix + name, entry, terms)
+        specs.extend(_spec(path.name, entry) for entry in data.get("rule", []))
+    _check(specs, terms)
+    return _Matcher(specs, terms)
+
+
+def _add_terms(file: str, name: str, entry: Any, terms: dict[str, list[str]]) -> None:
+    if name in terms:
+        raise RuleDataError(f"{file}: term set {name!r} is defined twice")
+    if not isinstance(entry, dict) or not entry or not set(entry) <= set(_TERM_KEYS):
+        raise RuleDataError(f"{file}: term set {name!r} must have lists among {', '.join(_TERM_KEYS)}")
+    for key, values in entry.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise RuleDataError(f"{file}: {name}.{key} must be a list of non-empty strings")
+    terms[name] = [term for values in entry.values() for value in values for term in _expand(value)]
+
+
+def _spec(file: str, entry: Any) -> _Spec:
+    if not isinstance(entry, dict):
+        raise RuleDataError(f"{file}: [[rule]] must be a table")
+    where = f"{file}: rule {entry.get('code', '?')!r}"
+    if unknown := set(entry) - _RULE_KEYS:
+        raise RuleDataError(f"{where}: unknown keys {sorted(unknown)}")
+    fields = ("code", "category", "severity", "message_en", "message_zh", "source")
+    if not all(isinstance(entry.get(f), str) and entry[f].strip() for f in fields):
+        raise RuleDataError(f"{where}: needs non-empty strings {', '.join(fields)}")
+    if entry["category"] not in CATEGORIES or entry["severity"] not in SEVERITIES:
+        raise RuleDataError(f"{where}: unknown category or severity")
+    when, unless = entry.get("when"), entry.get("unless", [])
+    if not isinstance(when, list) or not when or not all(isinstance(a, list) and a for a in when):
+        raise RuleDataError(f"{where}: `when` must be a non-empty list of non-empty lists")
+    if not isinstance(unless, list):
+        raise RuleDataError(f"{where}: `unless` must be a list")
+    window = entry.get("window", _DEFAULT_WINDOW)
+    if not isinstance(window, int) or not 0 < window <= MAX_CLAUSE_CHARS:
+        raise RuleDataError(f"{where}: `window` must be 1..{MAX_CLAUSE_CHARS}")
+    return _Spec(
+        Rule(*(entry[f] for f in fields)),
+        tuple(tuple(alternative) for alternative in when),
+        frozenset(unless),
+        window,
+        bool(entry.get("negatable", True)),
+        bool(entry.get("framed", True)),
+    )
+
+
+def _check(specs: list[_Spec], terms: dict[str, list[str]]) -> None:
+    codes = [spec.rule.code for spec in specs]
+    if len(set(codes)) != len(codes):
+        raise RuleDataError(f"duplicate rule codes: {sorted({c for c in codes if codes.count(c) > 1})}")
+    if missing := set(_CUES) - set(terms):
+        raise RuleDataError(f"cues.toml lacks {sorted(missing)}")
+    if long := [t for values in terms.values() for t in values if len(t) > _LONGEST_TERM]:
+        raise RuleDataError(f"terms longer than {_LONGEST_TERM} characters: {long[:3]}")
+    for spec in specs:
+        names = {name for alternative in spec.when for name in alternative} | spec.unless
+        if unknown := {name for name in names if name not in terms or name.startswith("~")}:
+            raise RuleDataError(f"rule {spec.rule.code!r} names unknown term sets {sorted(unknown)}")
+
+
+def _expand(term: str) -> list[str]:
+    """``"fee{s|}"`` -> ``["fee", "fees"]``: lower case, spaces collapsed, ’ as '."""
+    parts = _ALTERNATIVES.split(term)  # literal, options, literal, options, ...
+    choices = [[part] if i % 2 == 0 else part.split("|") for i, part in enumerate(parts)]
+    written = ("".join(choice) for choice in itertools.product(*choices))
+    return sorted({" ".join(w.lower().replace("’", "'").split()) for w in written} - {""})
+
+
+def _key(written: str) -> str:
+    """What a term and the text it matched have in common: lower case, no separators."""
+    lowered = written.lower()
+    return _KEY_DROP.sub("", lowered) or lowered
+
+
+def _term_classes(terms: dict[str, list[str]]) -> tuple[dict[str, frozenset[str]], list[str]]:
+    """Map each term (as written and as key) to its sets, plus the rule sets of the terms it
+    holds: the scan finds the longest term at a place, so "冻结账户" also counts as "冻结"."""
+    own: dict[str, set[str]] = {}
+    for name, values in terms.items():
+        for term in values:
+            own.setdefault(term, set()).add(name)
+    by_key: dict[str, set[str]] = {}
+    for term, names in own.items():
+        inner = {n for sub in _subterms(term, own) for n in own[sub] if not n.startswith("~")}
+        by_key.setdefault(_key(term), set()).update(names | inner)
+    classes = {key: frozenset(names) for key, names in by_key.items()}
+    classes.update({term: classes[_key(term)] for term in own})
+    return classes, sorted(own)
+
+
+def _subterms(term: str, known: dict[str, set[str]]) -> Iterator[str]:
+    """The known terms inside ``term`` that the scan would find there on their own."""
+    for i in range(len(term)):
+        if i and term[i] in _WORD_CHARS and term[i - 1] in _WORD_CHARS:
+            continue
+        for j in range(i + 1, len(term) + 1):
+            if term[i:j] in known and (j == len(term) or not _runs_on(term, j)):
+                yield term[i:j]
+
+
+def _runs_on(term: str, j: int) -> bool:
+    """Whether a term ending at j runs on into the next word, where the scan would not find it."""
+    if term[j - 1] in _WORD_CHARS and term[j] in _WORD_CHARS:
+        return True
+    return term[j - 1] in _WORD_CHARS and term[j : j + 2] == "'t" and term[j + 2 : j + 3] not in _WORD_CHARS
+
+
+def _passes(literals: list[str], tries: int) -> list[re.Pattern[str]]:
+    """The patterns that find the terms in lower-cased text with a space put in front.
+
+    Each is a choice of first characters, each followed by a lookahead that captures the rest
+    of the longest term there: a match consumes one character, so the next search starts
+    inside the term, and the engine skips in C to the places where a term can start. Terms
+    that start with a letter or digit are tried only after a character that is not one (a
+    word start, also "下载AnyDesk"); the others (Chinese, symbols) are split by first
+    character into ``tries`` patterns, as the engine tries every first character in turn."""
+    words = [t for t in literals if t[0] in _WORD_CHARS]
+    others = [t for t in literals if t[0] not in _WORD_CHARS]
+    passes = [re.compile("[^a-z0-9]" + _first_characters(words))] if words else []
+    by_first: dict[str, list[str]] = {}
+    for term in others:
+        by_first.setdefault(term[0], []).append(term)
+    buckets: list[list[str]] = [[] for _ in range(min(tries, len(by_first)))]
+    for group in sorted(by_first.values(), key=len, reverse=True):
+        min(buckets, key=len).extend(group)
+    return passes + [re.compile(_first_characters(bucket)) for bucket in buckets]
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _first_characters(terms: list[str]) -> str:
+    """``(?:a(?=(rest of terms in a...))|b(?=(...))|...)``: a term that ends with a letter or
+    digit must not run on into a word, unless it starts one (its end is checked once)."""
+    by_first: dict[str, list[str]] = {}
+    for term in terms:
+        by_first.setdefault(term[0], []).append(term[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        if first in _WORD_CHARS:
+            closed = [r for r in rests if (r or first)[-1] in _WORD_CHARS]
+            open_end = [r for r in rests if (r or first)[-1] not in _WORD_CHARS]
+            parts = [f"(?:{_trie(closed, first, check_ends=False)}){_WORD_END_OR_NT}"] if closed else []
+            rest = "|".join(parts + ([_trie(open_end, first)] if open_end else []))
+        else:
+            rest = _trie(rests, first)
+        branches.append(f"{_piece(first)}(?=({rest}))")
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie(terms: Iterable[str], first: str, *, check_ends: bool = True) -> str:
+    """One regular expression for the terms (the rests after ``first``), shaped as a trie, so
+    that each place is tried against each character once; a term ending with a letter or digit
+    must not run on into a word (unless ``check_ends`` is false: the caller checks it)."""
+    root: dict[str, Any] = {}
+    for term in terms:
+        node = root
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(root, first, check_ends)
+
+
+def _emit(node: dict[str, Any], last: str, check_ends: bool) -> str:
+    # Longer terms first, the end of a shorter one last: the longest term at a place wins.
+    branches = [_piece(char) + _emit(child, char, check_ends) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        branches.append(_WORD_END if check_ends and last in _WORD_CHARS else "")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _piece(char: str) -> str:
+    if char == " ":
+        return _SEPARATOR
+    if char == "'":
+        return "['’]"
+    return re.escape(char)
