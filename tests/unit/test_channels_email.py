@@ -141,3 +141,7 @@ def test_free_mail_list_is_clean() -> None:
     domains = free_mail_domains()
     assert len(domains) > 20
     assert all(d == d.strip().lower() and "." in d and "#" not in d for d in domains)
+
+
+def test_spaced_defanged_dot_in_email() -> None:
+    assert parse_email("name [at] domain [.] com").normalized == "name@domain.com"

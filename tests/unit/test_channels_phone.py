@@ -151,3 +151,8 @@ def test_region_default_is_only_for_numbers_without_plus() -> None:
 )
 def test_looks_like_phone(text: str, expected: bool) -> None:
     assert looks_like_phone(text) is expected
+
+
+def test_400_numbers_are_chinese_whatever_the_default_region() -> None:
+    assert parse_phone("400-800-1234", "US").normalized == "+864008001234"
+    assert parse_phone("800 555 1234", "US").normalized == "+18005551234"

@@ -54,7 +54,7 @@ VALID = [
     ("token\u00adpocket.pro", TP, TP, TP, INVISIBLE),
     ("tokenpocket\u200d.pro", TP, TP, TP, INVISIBLE),
     # RTL override: the host is what the characters are, not how they render
-    ("\u202eorp.tekcopnekot", "orp.tekcopnekot", "orp.tekcopnekot", "orp.tekcopnekot", INVISIBLE),
+    ("\u202etokenpocket.pro", "tokenpocket.pro", "tokenpocket.pro", "tokenpocket.pro", INVISIBLE),
     ("https://evil\u202e.com", "evil.com", "evil.com", "evil.com", INVISIBLE),
     ("https://tokenpocket.pro\u2066/x", TP, TP, TP, INVISIBLE),
     # userinfo trick: the browser visits the host after "@"
@@ -77,8 +77,8 @@ VALID = [
     ("tp-lab.github.io", "tp-lab.github.io", "tp-lab.github.io", "tp-lab.github.io", ()),
     ("a.b.tokenpocket.com.cn", "a.b.tokenpocket.com.cn", "a.b.tokenpocket.com.cn", "tokenpocket.com.cn", ()),
     # a suffix newer than the bundled PSL: the last two labels
-    ("example.zzzz", "example.zzzz", "example.zzzz", "example.zzzz", ()),
-    ("a.example.zzzz", "a.example.zzzz", "a.example.zzzz", "example.zzzz", ()),
+    ("evil.example", "evil.example", "evil.example", "evil.example", ()),  # RFC 2606 reserved name
+    ("a.b.test", "a.b.test", "a.b.test", "b.test", ()),
     # IP addresses: no registrable domain, noted
     ("192.168.1.1", "192.168.1.1", "192.168.1.1", None, IP),
     ("https://8.8.8.8/x", "8.8.8.8", "8.8.8.8", None, IP),
@@ -200,7 +200,10 @@ def test_normalize_host_invalid(host: str, code: str) -> None:
         ("x.pages.dev", "x.pages.dev"),
         ("y.x.pages.dev", "x.pages.dev"),
         ("foo.blogspot.com", "foo.blogspot.com"),
-        ("example.zzzz", "example.zzzz"),
+        ("example.zzzz", None),  # an ending the PSL does not know is not a host
+        ("notes.txt", None),
+        ("e.g", None),
+        ("evil.example", "evil.example"),
         ("co.uk", None),
         ("pages.dev", "pages.dev"),  # a private suffix visited itself belongs to its operator
         ("github.io", "github.io"),

@@ -7,7 +7,16 @@ import time
 
 import pytest
 
-from verifier.scan.rules import CATEGORIES, EXCERPT_CHARS, SEVERITIES, PatternMatch, match_patterns, rules
+from verifier.scan import rules as rules_module
+from verifier.scan.rules import (
+    CATEGORIES,
+    EXCERPT_CHARS,
+    SEVERITIES,
+    PatternMatch,
+    RuleDataError,
+    match_patterns,
+    rules,
+)
 
 STRONG = ("high", "medium")
 
@@ -210,6 +219,30 @@ def test_every_rule_is_documented_and_exercised() -> None:
         assert any("\u4e00" <= c <= "\u9fff" for c in rule.message_zh), rule.code
     assert {r.category for r in loaded} == CATEGORIES
     assert {r.code for r in loaded} == {code for _, code in POSITIVE}
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"code": "x.y", "category": "secret_request", "severity": "high", "when": [["secret_noun"]],
+          "message_en": "m", "message_zh": "信息", "source": ""}, "non-empty strings"),
+        ({"code": "x.y", "category": "phishing", "severity": "high", "when": [["secret_noun"]],
+          "message_en": "m", "message_zh": "信息", "source": "s"}, "unknown category"),
+        ({"code": "x.y", "category": "secret_request", "severity": "high", "when": [],
+          "message_en": "m", "message_zh": "信息", "source": "s"}, "`when`"),
+        ({"code": "x.y", "category": "secret_request", "severity": "high", "when": [["secret_noun"]],
+          "message_en": "m", "message_zh": "信息", "source": "s", "regex": "a+"}, "unknown keys"),
+    ],
+)  # fmt: skip
+def test_malformed_rule_is_refused(entry: dict[str, object], problem: str) -> None:
+    with pytest.raises(RuleDataError, match=problem):
+        rules_module._spec("test.toml", entry)
+
+
+def test_term_alternatives_expand() -> None:
+    assert rules_module._expand("Fee{s|}") == ["fee", "fees"]
+    assert rules_module._expand("{12|24} word{s|}") == ["12 word", "12 words", "24 word", "24 words"]
+    assert rules_module._expand("don’t  tell") == ["don't tell"]
 
 
 def test_spans_excerpts_order_and_one_match_per_rule_and_sentence() -> None:

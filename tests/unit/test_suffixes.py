@@ -60,7 +60,7 @@ def _oracle(host: str) -> str | None:
     if parts.is_private and parts.suffix == host:
         return host
     labels = host.split(".")
-    if not parts.suffix and len(labels) >= 2 and labels[-1].isalpha():
+    if not parts.suffix and len(labels) >= 2 and labels[-1] in {"example", "test", "invalid"}:
         return ".".join(labels[-2:])
     return None
 

@@ -37,7 +37,12 @@ _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 _DEFANG = [
     (re.compile(r"^hxxp(s?)", re.IGNORECASE), r"http\1"),
     (re.compile(r"^fxp", re.IGNORECASE), "ftp"),
-    (re.compile(r"\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\}", re.IGNORECASE), "."),
+    (
+        re.compile(
+            r"\s*(?:\[\s*(?:\.|dot)\s*\]|\(\s*(?:\.|dot)\s*\)|\{\s*(?:\.|dot)\s*\})\s*", re.IGNORECASE
+        ),
+        ".",
+    ),
     (re.compile(r"\[\s*:\s*\]"), ":"),
     (re.compile(r"\[\s*@\s*\]|\[\s*at\s*\]|\(\s*at\s*\)", re.IGNORECASE), "@"),
     (re.compile(r"\[\s*/\s*\]"), "/"),

@@ -20,6 +20,9 @@ _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
 # A bare host name with nothing around it (most input): no need for urlsplit.
 _BARE_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?$")
 _SPACE = re.compile(r"\s")
+# Names reserved for documentation and testing (RFC 2606, RFC 6761): not in the PSL but
+# used in examples and tests; any other unknown ending ("notes.txt", "e.g") is not a host.
+_RESERVED_SUFFIXES = frozenset({"example", "test", "invalid"})
 _IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -35,9 +38,8 @@ def registrable_domain(host: str) -> str | None:
     rules = suffix_rules()
     start = rules.suffix_start(labels)
     if start is None:
-        # A suffix the PSL does not know (reserved names such as .example, a TLD newer than
-        # the snapshot): the last label is the suffix, as the PSL's default rule "*" says.
-        if len(labels) >= 2 and labels[-1].isalpha():
+        # A suffix the PSL does not know: only the reserved example names count.
+        if len(labels) >= 2 and labels[-1] in _RESERVED_SUFFIXES:
             return ".".join(labels[-2:])
         return None
     if start > 0:

@@ -67,10 +67,14 @@ def _digits_only(text: str) -> tuple[str, list[str]]:
 
 
 def _default_region(digits: str, region: str | None) -> str | None:
+    # 400 + 7 digits is a mainland China service number whatever the default region: no
+    # other plan uses 400 that way, and content farms print them without +86.
+    if re.fullmatch(r"400\d{7}", digits):
+        return "CN"
     if region:
         return region.upper()
-    # 400/800 numbers with 10 digits are mainland China's service numbers.
-    if re.fullmatch(r"[48]00\d{7}", digits):
+    # 800 + 7 digits without a region: China's toll-free range (in the US it would be 1-800).
+    if re.fullmatch(r"800\d{7}", digits):
         return "CN"
     return None
 

@@ -32,6 +32,7 @@ CATEGORIES = frozenset({
     "off_platform", "urgency", "secrecy", "content_farm_claim",
 })  # fmt: skip
 SEVERITIES = ("high", "medium", "low")
+_RANK = {severity: i for i, severity in enumerate(SEVERITIES)}
 MAX_CLAUSE_CHARS = 500  # longer sentences are cut: one clause never costs more than this
 EXCERPT_CHARS = 120
 
@@ -236,7 +237,7 @@ class _Scan:
         hits = _merge(terms, cues)
         negations = any(_NEG in names or _NEG_AFTER in names for _, _, names in cues)
         warning: bool | None = None
-        found = []
+        found: list[tuple[Rule, tuple[int, int]]] = []
         for spec, alternatives in viable:
             if spec.framed:
                 warning = self.is_warning(key, cues) if warning is None else warning
@@ -245,9 +246,11 @@ class _Scan:
             for alternative in alternatives:
                 span = _place(self.text, hits, bounds, spec, alternative, negations and spec.negatable)
                 if span is not None:
-                    found.append(PatternMatch(spec.rule, span, _excerpt(self.text, bounds, span)))
+                    found.append((spec.rule, span))
                     break
-        return _strongest(found)
+        return [
+            PatternMatch(rule, span, _excerpt(self.text, bounds, span)) for rule, span in _strongest(found)
+        ]
 
     def cues(self, sentence: int) -> list[_Hit]:
         """The negation and warning cues of a sentence, read once. A cue inside an exempting
@@ -405,40 +408,36 @@ def _scope_broken(text: str, hits: list[_Hit], clause_start: int, after: int, be
     return False
 
 
-def _strongest(found: list[PatternMatch]) -> list[PatternMatch]:
+def _strongest(found: list[tuple[Rule, tuple[int, int]]]) -> list[tuple[Rule, tuple[int, int]]]:
     """Keep, per category, only the most severe matches of the clause."""
     if len(found) < 2:
         return found
-    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     best: dict[str, int] = {}
-    for match in found:
-        best[match.rule.category] = min(best.get(match.rule.category, 9), rank[match.rule.severity])
-    return [m for m in found if rank[m.rule.severity] == best[m.rule.category]]
+    for rule, _ in found:
+        best[rule.category] = min(best.get(rule.category, 9), _RANK[rule.severity])
+    return [(rule, span) for rule, span in found if _RANK[rule.severity] == best[rule.category]]
 
 
 def _excerpt(text: str, bounds: tuple[int, int], span: tuple[int, int]) -> str:
     """The matched text with up to _CONTEXT characters of its clause each side, on one line,
     without half words at the edges."""
     start, end = span
+    left, right = max(bounds[0], start - _CONTEXT), min(bounds[1], end + _CONTEXT)
+    words = text[left:right].split()
+    if left < start and left > bounds[0] and _is_word(text[left - 1 : left + 1]):
+        words = words[1:]
+    if right > end and right < bounds[1] and _is_word(text[right - 1 : right + 1]):
+        words = words[:-1]
+    excerpt = " ".join(words)
+    if len(excerpt) <= EXCERPT_CHARS:
+        return excerpt
     core = " ".join(text[start:end].split())
     if len(core) >= EXCERPT_CHARS:
         return core[: EXCERPT_CHARS - 1] + "…"
-    left_start, right_end = max(bounds[0], start - _CONTEXT), min(bounds[1], end + _CONTEXT)
-    left, right = text[left_start:start].split(), text[end:right_end].split()
-    if left and left_start > bounds[0] and _is_word(text[left_start - 1 : left_start + 1]):
-        left = left[1:]
-    if right and right_end < bounds[1] and _is_word(text[right_end - 1 : right_end + 1]):
-        right = right[:-1]
-    before, after = " ".join(left), " ".join(right)
-    spare = EXCERPT_CHARS - len(core) - 2  # room for the spaces around the core
-    if len(before) + len(after) > spare:
-        keep = min(len(before), max(spare // 2, spare - len(after)))
-        before, after = before[len(before) - keep :], after[: spare - keep]
-    if before and text[start - 1].isspace():
-        before += " "
-    if after and text[end].isspace():
-        after = " " + after
-    return before + core + after
+    at = excerpt.find(core)
+    spare = (EXCERPT_CHARS - len(core)) // 2
+    begin = max(0, min(at - spare, len(excerpt) - EXCERPT_CHARS))
+    return excerpt[begin : begin + EXCERPT_CHARS].strip()
 
 
 def _is_word(pair: str) -> bool:
