@@ -12,8 +12,6 @@ import typer
 
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
-from verifier.allowlist.update import UpdateError
-from verifier.allowlist.update import update as run_update
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.errors import AllowlistError, UnknownBrand
@@ -187,6 +185,9 @@ def update(
     ] = None,
 ) -> None:
     """Fetch a newer signed allowlist, verify it and use it from now on (exit 3 if it does not verify)."""
+    from verifier.allowlist.update import UpdateError  # noqa: PLC0415 (httpx only when updating)
+    from verifier.allowlist.update import update as run_update  # noqa: PLC0415
+
     directory = state_dir()
     try:
         installed = run_update(url, directory=directory, root_urls=tuple(root_url or ()))

@@ -1,17 +1,18 @@
 """Public Suffix List lookups with set probes, on the list bundled with tldextract.
 
 tldextract decodes every ``xn--`` label with the ``idna`` package on each call, which
-costs more than the rest of a check for the punycode hosts phishing uses. Here its rule
-list is read once (never fetched), IDN rules are encoded to ASCII once, and a lookup is a
-few set probes on ASCII labels. Tests compare the answers with tldextract's.
+costs more than the rest of a check for the punycode hosts phishing uses, and importing it
+loads ``requests``. Here the PSL snapshot file that tldextract ships is read once (never
+fetched), IDN rules are encoded to ASCII once, and a lookup is a few set probes on ASCII
+labels. Tests compare the answers with tldextract's own.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import cache
-
-import tldextract
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,25 @@ def _ascii(rule: str) -> str:
     return ".".join(label if label.isascii() else label.encode("idna").decode("ascii") for label in labels)
 
 
-def _extractor(include_private: bool) -> tldextract.TLDExtract:
-    # The bundled snapshot only: no fetch, no cache writes.
-    return tldextract.TLDExtract(
-        cache_dir=None,
-        suffix_list_urls=(),
-        fallback_to_snapshot=True,
-        include_psl_private_domains=include_private,
-    )
+@cache
+def _snapshot_rules() -> tuple[list[str], list[str]]:
+    """The ICANN and the private rules of tldextract's bundled PSL snapshot, as written."""
+    # find_spec locates the package without importing it (its import loads requests).
+    spec = importlib.util.find_spec("tldextract")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("tldextract is not installed: it provides the bundled Public Suffix List")
+    snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
+    text = snapshot.read_text("utf-8")
+    icann: list[str] = []
+    private: list[str] = []
+    section = icann
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("// ===BEGIN PRIVATE DOMAINS==="):
+            section = private
+        elif line and not line.startswith("//"):
+            section.append(line.split()[0])
+    return icann, private
 
 
 def _compile(raw_rules: list[str]) -> SuffixRules:
@@ -73,10 +85,11 @@ def _compile(raw_rules: list[str]) -> SuffixRules:
 @cache
 def suffix_rules() -> SuffixRules:
     """The bundled Public Suffix List, ICANN and private sections, compiled once."""
-    return _compile(_extractor(include_private=True).tlds)
+    icann, private = _snapshot_rules()
+    return _compile(icann + private)
 
 
 @cache
 def public_suffix_rules() -> SuffixRules:
     """The ICANN section alone: a host that is itself one of these suffixes has no owner."""
-    return _compile(_extractor(include_private=False).tlds)
+    return _compile(_snapshot_rules()[0])
