@@ -149,7 +149,10 @@ def _official_line(brand: Brand, lang: Lang) -> str:
 def _reply(
     risk: str, lang: Lang, brand: Brand | None, channels: list[CheckResult], patterns: list[PatternFinding]
 ) -> str:
-    items = [p.message.rstrip(".。") for p in patterns if p.severity in ("high", "medium")][:3]
+    # The first clause of each message names the problem; the explanation after it is for the UI.
+    items = list(
+        dict.fromkeys(_first_clause(p.message) for p in patterns if p.severity in ("high", "medium"))
+    )[:3]
     items += [
         text(
             "scan.channel_bad",
@@ -165,6 +168,10 @@ def _reply(
     brand_line = _official_line(brand, lang) if brand is not None else ""
     key = {"high": "scan.reply_danger", "medium": "scan.reply_caution"}.get(risk, "scan.reply_clear")
     return re.sub(r"\s+", " ", text(key, lang, findings=findings, brand_line=brand_line)).strip()
+
+
+def _first_clause(message: str) -> str:
+    return re.split(r"[;；]", message, maxsplit=1)[0].rstrip(".。 ")
 
 
 def scan(
