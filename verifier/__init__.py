@@ -25,6 +25,9 @@ from verifier.errors import (
     VerifierError,
 )
 from verifier.model import AllowlistState, Channel, ChannelKind, CheckResult, Reason, Verdict
+
+# Imported last and eagerly: the subpackage verifier.scan and the function verifier.scan share
+# a name, and this binding must come after the subpackage import to keep the function.
 from verifier.scan.scanner import PatternFinding, ScanResult, ScanTooLarge, scan
 
 __version__ = "0.1.0"

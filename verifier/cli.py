@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -17,10 +17,12 @@ from verifier.cli_allowlist import app as allowlist_app
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import normalize_lang, text
 from verifier.model import CheckResult, Verdict
-from verifier.scan.scanner import MAX_SCAN_CHARS, ScanResult
-from verifier.scan.scanner import scan as run_scan
+
+if TYPE_CHECKING:
+    from verifier.scan.scanner import ScanResult
 
 EXIT_UNVERIFIED = 3
+MAX_SCAN_CHARS = 2_000_000  # as verifier.scan.scanner.MAX_SCAN_CHARS (a test keeps them equal)
 
 app = typer.Typer(
     help="Is this phone number, link, email or handle really a wallet's official support channel?",
@@ -166,6 +168,8 @@ def scan_command(
     allowlist_file: Annotated[Path | None, typer.Option("--allowlist", help="Use this bundle file.")] = None,
 ) -> None:
     """Scan a message, ticket or page for fake-support danger. Exit 1 when risk is high or medium."""
+    from verifier.scan.scanner import scan as run_scan  # noqa: PLC0415 (rule data only when scanning)
+
     body = _read_input(source, MAX_SCAN_CHARS)
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
     try:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from functools import cache
 
 from verifier.channels.cleaning import clean
 from verifier.errors import InvalidChannel
@@ -25,19 +23,17 @@ _DIGITS_IN_TEXT = re.compile(r"\d")
 # A dotted-quad IPv4 address (optionally with a port) has enough digits to pass for a number.
 _IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?$")
 
-_TYPE_NAMES = {
-    PhoneNumberType.FIXED_LINE: "fixed_line",
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
-    PhoneNumberType.TOLL_FREE: "toll_free",
-    PhoneNumberType.PREMIUM_RATE: "premium_rate",
-    PhoneNumberType.SHARED_COST: "shared_cost",
-    PhoneNumberType.VOIP: "voip",
-    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
-    PhoneNumberType.PAGER: "pager",
-    PhoneNumberType.UAN: "uan",
-    PhoneNumberType.VOICEMAIL: "voicemail",
-}
+_TYPE_NAMES = (
+    "fixed_line", "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate", "shared_cost",
+    "voip", "personal_number", "pager", "uan", "voicemail",
+)  # fmt: skip
+
+
+@cache
+def _type_names() -> dict[int, str]:
+    from phonenumbers import PhoneNumberType  # noqa: PLC0415 (imported on the first phone only)
+
+    return {getattr(PhoneNumberType, name.upper()): name for name in _TYPE_NAMES}
 
 
 def looks_like_phone(text: str) -> bool:
@@ -104,16 +100,18 @@ def parse_phone(raw: object, region: str | None = None) -> Channel:
                 "invalid.phone_no_region",
             )
         region = default
+    import phonenumbers  # noqa: PLC0415 (its metadata is large: load it for phone numbers only)
+
     try:
         number = phonenumbers.parse(number_text, None if number_text.startswith("+") else region)
-    except NumberParseException as exc:
+    except phonenumbers.NumberParseException as exc:
         raise InvalidChannel(f"not a phone number: {exc}", "invalid.phone_parse") from exc
     if not phonenumbers.is_possible_number(number):
         raise InvalidChannel("not a possible phone number for its country", "invalid.phone_impossible")
     if not phonenumbers.is_valid_number(number):
         notes.append("phone.not_assigned")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    number_type = _TYPE_NAMES.get(phonenumbers.number_type(number))
+    number_type = _type_names().get(phonenumbers.number_type(number))
     return Channel(
         ChannelKind.PHONE,
         str(raw),
