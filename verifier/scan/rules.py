@@ -148,16 +148,16 @@ class _Lexicon:
         passes = self.passes
         if self.unicode_firsts.search(padded, start, end):
             passes = passes + self.unicode_passes
-        classes = self.classes
-        found = []
+        get = self.classes.get
+        found: list[_Hit] = []
         for pattern in passes:
-            for m in pattern.finditer(padded, start, end):
-                rest = m.lastindex or 0  # the group after the term's first character
-                first, last = m.start(rest) - 1, m.end(rest)
-                written = padded[first:last]
-                names = classes.get(written) or classes.get(_key(written))
-                if names:
-                    found.append((first - 1, last - 1, names))
+            # The group after the term's first character: the term is padded[first - 1 : last].
+            spans = [m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]
+            found += [
+                (first - 2, last - 1, names)
+                for first, last in spans
+                if (names := get(padded[first - 1 : last]) or get(_key(padded[first - 1 : last])))
+            ]
         found.sort()
         return found
 
@@ -208,19 +208,24 @@ class _Scan:
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         self.padded = " " + lowered
         self.hits = matcher.terms.find(self.padded)
+        self.positions = [hit[0] for hit in self.hits]  # for bisect without a key function
         runs = [m.span() for m in _SENTENCE_END.finditer(text)] if self.hits else []
         self.ends = [start for start, _ in runs]
         self.resumes = [end for _, end in runs]
+        # Sentence n is text[self.starts[n]:self.stops[n]].
+        self.starts = [0, *self.resumes]
+        self.stops = [*self.ends, len(text)]
         self._cues: dict[int, list[_Hit]] = {}
         self._framed: dict[int, bool] = {}
 
     def matches(self) -> list[PatternMatch]:
-        ends, keys = self.ends, set()
+        ends, starts, stops, keys = self.ends, self.starts, self.stops, set()
+        anchoring = self.matcher.anchoring
         clause_end = -1
         for position, _, names in self.hits:
-            if position >= clause_end and names in self.matcher.anchoring:
+            if position >= clause_end and names in anchoring:
                 sentence = bisect.bisect_right(ends, position)
-                start, end = self.sentence(sentence)
+                start, end = starts[sentence], stops[sentence]
                 piece = (position - start) // MAX_CLAUSE_CHARS
                 keys.add((sentence, piece))
                 clause_end = min(end, start + (piece + 1) * MAX_CLAUSE_CHARS)
@@ -229,13 +234,19 @@ class _Scan:
 
     def matches_in(self, key: _Key) -> list[PatternMatch]:
         bounds = self.bounds(key)
-        terms = _between(self.hits, *bounds)
-        viable = self.matcher.viable(frozenset().union(*(names for _, _, names in terms)))
+        positions = self.positions
+        low = bisect.bisect_left(positions, bounds[0])
+        terms = self.hits[low : bisect.bisect_left(positions, bounds[1], low)]
+        viable = self.matcher.viable(frozenset().union(*[names for _, _, names in terms]))
         if not viable:
             return []
-        cues = _between(self.cues(key[0]), *bounds)
-        hits = _merge(terms, cues)
+        cues = self.cues(key[0])
+        if cues:
+            cues = _between(cues, *bounds)
         negations = any(_NEG in names or _NEG_AFTER in names for _, _, names in cues)
+        # Cue hits hold only cue sets, so rules are placed on the terms; the cues, merged in,
+        # are read only to tell whether a placement is negated.
+        hits = _merge(terms, cues) if negations else terms
         warning: bool | None = None
         found: list[tuple[Rule, tuple[int, int]]] = []
         for spec, alternatives in viable:
@@ -244,7 +255,8 @@ class _Scan:
                 if warning:
                     continue
             for alternative in alternatives:
-                span = _place(self.text, hits, bounds, spec, alternative, negations and spec.negatable)
+                check_negation = negations and spec.negatable
+                span = _place(self.text, terms, hits, bounds, spec, alternative, check_negation)
                 if span is not None:
                     found.append((spec.rule, span))
                     break
@@ -255,32 +267,35 @@ class _Scan:
     def cues(self, sentence: int) -> list[_Hit]:
         """The negation and warning cues of a sentence, read once. A cue inside an exempting
         phrase ("not a scam", "don't worry", "无法提现") is part of it, not a cue."""
-        if sentence not in self._cues:
-            start, end = self.sentence(sentence)
-            cues = self.matcher.cues.find(self.padded, start, end + 1)
+        cues = self._cues.get(sentence)
+        if cues is None:
+            end = self.stops[sentence]
+            cues = self.matcher.cues.find(self.padded, self.starts[sentence], end + 1)
             exempt = [cue for cue in cues if _EXEMPT in cue[2]]
             if exempt:
                 cues = [cue for cue in cues if _EXEMPT in cue[2] or not _within(cue, exempt)]
             self._cues[sentence] = cues
             self._framed[sentence] = any(_FRAME in names for _, _, names in cues)
-        return self._cues[sentence]
+        return cues
 
     def framed(self, sentence: int) -> bool:
         """Whether the sentence talks about scams (scam, 骗, beware, "if anyone asks" ...)."""
         if not 0 <= sentence <= len(self.ends):
             return False
-        self.cues(sentence)
-        return self._framed[sentence]
+        framed = self._framed.get(sentence)
+        if framed is None:
+            self.cues(sentence)
+            framed = self._framed[sentence]
+        return framed
 
     def sentence(self, number: int) -> tuple[int, int]:
         """Sentence n runs from after the (n-1)th sentence end to the nth (or the text's end)."""
-        start = self.resumes[number - 1] if number > 0 else 0
-        return start, self.ends[number] if number < len(self.ends) else len(self.text)
+        return self.starts[number], self.stops[number]
 
     def bounds(self, key: _Key) -> tuple[int, int]:
-        start, end = self.sentence(key[0])
-        piece_start = start + key[1] * MAX_CLAUSE_CHARS
-        return piece_start, min(end, piece_start + MAX_CLAUSE_CHARS)
+        number, piece = key
+        piece_start = self.starts[number] + piece * MAX_CLAUSE_CHARS
+        return piece_start, min(self.stops[number], piece_start + MAX_CLAUSE_CHARS)
 
     def is_warning(self, key: _Key, cues: list[_Hit]) -> bool:
         """Whether the clause's sentence talks about scams: it says so itself, it is quoted next
@@ -291,12 +306,13 @@ class _Scan:
         quoted = any(_QUOTE in names for _, _, names in cues)
         if quoted and (self.framed(number - 1) or self.framed(number + 1)):
             return True
-        start = self.sentence(number)[0]
+        text, starts, stops = self.text, self.starts, self.stops
+        start = starts[number]
         for heading in range(number - 1, max(number - 1 - _HEADING_REACH, -1), -1):
-            heading_start, heading_end = self.sentence(heading)
-            if _BLANK_LINE.search(self.text, heading_end, start):
+            heading_start, heading_end = starts[heading], stops[heading]
+            if _BLANK_LINE.search(text, heading_end, start):
                 return False
-            if self.text[heading_start:heading_end].rstrip()[-1:] in (":", "："):
+            if text[heading_start:heading_end].rstrip()[-1:] in (":", "："):
                 return self.framed(heading)
         return False
 
@@ -334,6 +350,7 @@ def _merge(terms: list[_Hit], cues: list[_Hit]) -> list[_Hit]:
 
 def _place(
     text: str,
+    terms: list[_Hit],
     hits: list[_Hit],
     bounds: tuple[int, int],
     spec: _Spec,
@@ -342,13 +359,16 @@ def _place(
 ) -> tuple[int, int] | None:
     """The first placement of the alternative's terms within the window that is not negated:
     from each of the first hits of its rarest set, the nearest hit of each other set that
-    starts elsewhere (one term fills one role)."""
-    lists = sorted(([hit for hit in hits if name in hit[2]] for name in alternative), key=len)
+    starts elsewhere (one term fills one role). The terms are placed; hits, the terms with the
+    clause's cues merged in, are read for negation."""
+    lists = sorted(([hit for hit in terms if name in hit[2]] for name in alternative), key=len)
+    others, window = lists[1:], spec.window
     for anchor in lists[0][:_MAX_ANCHORS]:
-        low, high, taken = anchor[0], anchor[1], [anchor[0]]
-        for found in lists[1:]:
-            near = _nearest(found, anchor[0], taken)
-            if near is None or abs(near[0] - anchor[0]) > spec.window:
+        position = anchor[0]
+        low, high, taken = position, anchor[1], [position]
+        for found in others:
+            near = _nearest(found, position, taken)
+            if near is None or abs(near[0] - position) > window:
                 break
             low, high = min(low, near[0]), max(high, near[1])
             taken.append(near[0])
@@ -578,7 +598,9 @@ def _passes(literals: list[str], tries: int) -> list[re.Pattern[str]]:
     character into ``tries`` patterns, as the engine tries every first character in turn."""
     words = [t for t in literals if t[0] in _WORD_CHARS]
     others = [t for t in literals if t[0] not in _WORD_CHARS]
-    passes = [re.compile("[^a-z0-9]" + _first_characters(words))] if words else []
+    # The lookahead rejects, before the branches are tried, a word that no term starts with.
+    firsts = f"(?={_char_class({t[0] for t in words})})"
+    passes = [re.compile("[^a-z0-9]" + firsts + _first_characters(words))] if words else []
     by_first: dict[str, list[str]] = {}
     for term in others:
         by_first.setdefault(term[0], []).append(term)
