@@ -24,6 +24,7 @@ from verifier.errors import UnknownBrand
         ("help@acmewallet.com", {}, "official", "acme", "Help@acmewallet.com"),
         ("HELP@AcmeWallet.com", {"brand": "Acme Wallet"}, "official", "acme", "Help@acmewallet.com"),
         ("billing@acmewallet.com", {}, "not_official", "acme", None),
+        ("acme-billing@acmewallet.com", {}, "not_official", "acme", None),
         ("acme.support@gmail.com", {"brand": "acme"}, "lookalike", "acme", "Help@acmewallet.com"),
         ("jane.doe@gmail.com", {"brand": "acme"}, "not_official", "acme", None),
         ("jane.doe@gmail.com", {}, "unknown", None, None),

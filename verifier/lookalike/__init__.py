@@ -63,6 +63,8 @@ class LookalikeIndex:
 
     def _email(self, channel: Channel) -> Lookalike | None:
         host, registrable = channel.host or "", channel.registrable_domain
+        if registrable in self.domains.by_registrable:
+            return None  # an address on a brand's own domain imitates nothing, listed or not
         if registrable and not is_free_mail(registrable):
             found = self.domains.find(host, registrable)
             if found is not None:
