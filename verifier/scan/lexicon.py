@@ -1,0 +1,184 @@
+"""Finding rule terms in text: literal terms compiled into trie-shaped regular expressions.
+
+Terms have no unbounded repetition, so each character is examined a bounded number of times
+and finding is linear in the length of the text. ``Lexicon.find`` returns every place where a
+term starts (also inside a longer term), with the term sets it belongs to.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_WORD_END = r"(?![a-z0-9])"
+_WORD_END_OR_NT = r"(?![a-z0-9]|['’]t\b)"  # "I can" is not a term in "I can't"
+_SEPARATOR = r"[\s\-_'\"]{0,3}+"  # what a space in a term matches; possessive, so no backtracking
+_KEY_DROP = re.compile(r"[\s\-_'\"‘’“”]")
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+# A term found: (start, end, the sets it belongs to). Plain tuples: a text has many.
+Hit = tuple[int, int, frozenset[str]]
+
+
+class Lexicon:
+    """Term sets compiled for scanning: patterns, and per term the sets it belongs to."""
+
+    def __init__(self, terms: dict[str, list[str]], tries: int) -> None:
+        self.classes, literals = _term_classes(terms)
+        ascii_first = [t for t in literals if t[0].isascii()]
+        self.passes = _passes(ascii_first, 1)
+        # Terms that start with a Chinese character (or other non-ASCII symbol): their passes
+        # are skipped when no such first character occurs, as in most English text.
+        unicode_first = [t for t in literals if not t[0].isascii()]
+        self.unicode_passes = _passes(unicode_first, tries)
+        self.unicode_firsts = re.compile(
+            _char_class({t[0] for t in unicode_first}) if unicode_first else "(?!)"
+        )
+
+    def find(self, padded: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """The terms in padded[start:end] (lower-cased text after one space: offsets in the
+        text are one less), by start. Every place where a term starts is tried, also inside a
+        longer term, so "to validate their wallets" holds both "to validate" and "validate
+        their wallets"; at one place the longest term wins."""
+        end = len(padded) if end is None else end
+        passes = self.passes
+        if self.unicode_firsts.search(padded, start, end):
+            passes = passes + self.unicode_passes
+        get = self.classes.get
+        found: list[Hit] = []
+        for pattern in passes:
+            # The group after the term's first character: the term is padded[first - 1 : last].
+            spans = [m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]
+            found += [
+                (first - 2, last - 1, names)
+                for first, last in spans
+                if (names := get(padded[first - 1 : last]) or get(term_key(padded[first - 1 : last])))
+            ]
+        found.sort()
+        return found
+
+
+def expand_term(term: str) -> list[str]:
+    """``"fee{s|}"`` -> ``["fee", "fees"]``: lower case, spaces collapsed, ’ as '."""
+    parts = _ALTERNATIVES.split(term)  # literal, options, literal, options, ...
+    choices = [[part] if i % 2 == 0 else part.split("|") for i, part in enumerate(parts)]
+    written = ("".join(choice) for choice in itertools.product(*choices))
+    return sorted({" ".join(w.lower().replace("’", "'").split()) for w in written} - {""})
+
+
+def term_key(written: str) -> str:
+    """What a term and the text it matched have in common: lower case, no separators."""
+    lowered = written.lower()
+    return _KEY_DROP.sub("", lowered) or lowered
+
+
+def _term_classes(terms: dict[str, list[str]]) -> tuple[dict[str, frozenset[str]], list[str]]:
+    """Map each term (as written and as key) to its sets, plus the rule sets of the terms it
+    holds: the scan finds the longest term at a place, so "冻结账户" also counts as "冻结"."""
+    own: dict[str, set[str]] = {}
+    for name, values in terms.items():
+        for term in values:
+            own.setdefault(term, set()).add(name)
+    by_key: dict[str, set[str]] = {}
+    for term, names in own.items():
+        inner = {n for sub in _subterms(term, own) for n in own[sub] if not n.startswith("~")}
+        by_key.setdefault(term_key(term), set()).update(names | inner)
+    classes = {key: frozenset(names) for key, names in by_key.items()}
+    classes.update({term: classes[term_key(term)] for term in own})
+    return classes, sorted(own)
+
+
+def _subterms(term: str, known: dict[str, set[str]]) -> Iterator[str]:
+    """The known terms inside ``term`` that the scan would find there on their own."""
+    for i in range(len(term)):
+        if i and term[i] in WORD_CHARS and term[i - 1] in WORD_CHARS:
+            continue
+        for j in range(i + 1, len(term) + 1):
+            if term[i:j] in known and (j == len(term) or not _runs_on(term, j)):
+                yield term[i:j]
+
+
+def _runs_on(term: str, j: int) -> bool:
+    """Whether a term ending at j runs on into the next word, where the scan would not find it."""
+    if term[j - 1] in WORD_CHARS and term[j] in WORD_CHARS:
+        return True
+    return term[j - 1] in WORD_CHARS and term[j : j + 2] == "'t" and term[j + 2 : j + 3] not in WORD_CHARS
+
+
+def _passes(literals: list[str], tries: int) -> list[re.Pattern[str]]:
+    """The patterns that find the terms in lower-cased text with a space put in front.
+
+    Each is a choice of first characters, each followed by a lookahead that captures the rest
+    of the longest term there: a match consumes one character, so the next search starts
+    inside the term, and the engine skips in C to the places where a term can start. Terms
+    that start with a letter or digit are tried only after a character that is not one (a
+    word start, also "下载AnyDesk"); the others (Chinese, symbols) are split by first
+    character into ``tries`` patterns, as the engine tries every first character in turn."""
+    words = [t for t in literals if t[0] in WORD_CHARS]
+    others = [t for t in literals if t[0] not in WORD_CHARS]
+    # The lookahead rejects, before the branches are tried, a word that no term starts with.
+    firsts = f"(?={_char_class({t[0] for t in words})})"
+    passes = [re.compile("[^a-z0-9]" + firsts + _first_characters(words))] if words else []
+    by_first: dict[str, list[str]] = {}
+    for term in others:
+        by_first.setdefault(term[0], []).append(term)
+    buckets: list[list[str]] = [[] for _ in range(min(tries, len(by_first)))]
+    for group in sorted(by_first.values(), key=len, reverse=True):
+        min(buckets, key=len).extend(group)
+    return passes + [re.compile(_first_characters(bucket)) for bucket in buckets]
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _first_characters(terms: list[str]) -> str:
+    """``(?:a(?=(rest of terms in a...))|b(?=(...))|...)``: a term that ends with a letter or
+    digit must not run on into a word, unless it starts one (its end is checked once)."""
+    by_first: dict[str, list[str]] = {}
+    for term in terms:
+        by_first.setdefault(term[0], []).append(term[1:])
+    branches = []
+    for first, rests in sorted(by_first.items()):
+        if first in WORD_CHARS:
+            closed = [r for r in rests if (r or first)[-1] in WORD_CHARS]
+            open_end = [r for r in rests if (r or first)[-1] not in WORD_CHARS]
+            parts = [f"(?:{_trie(closed, first, check_ends=False)}){_WORD_END_OR_NT}"] if closed else []
+            rest = "|".join(parts + ([_trie(open_end, first)] if open_end else []))
+        else:
+            rest = _trie(rests, first)
+        branches.append(f"{_piece(first)}(?=({rest}))")
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _trie(terms: Iterable[str], first: str, *, check_ends: bool = True) -> str:
+    """One regular expression for the terms (the rests after ``first``), shaped as a trie, so
+    that each place is tried against each character once; a term ending with a letter or digit
+    must not run on into a word (unless ``check_ends`` is false: the caller checks it)."""
+    root: dict[str, Any] = {}
+    for term in terms:
+        node = root
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(root, first, check_ends)
+
+
+def _emit(node: dict[str, Any], last: str, check_ends: bool) -> str:
+    # Longer terms first, the end of a shorter one last: the longest term at a place wins.
+    branches = [_piece(char) + _emit(child, char, check_ends) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        branches.append(_WORD_END if check_ends and last in WORD_CHARS else "")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _piece(char: str) -> str:
+    if char == " ":
+        return _SEPARATOR
+    if char == "'":
+        return "['’]"
+    return re.escape(char)
