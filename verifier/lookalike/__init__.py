@@ -13,7 +13,6 @@ from verifier.channels.email import is_free_mail
 from verifier.lookalike.domains import DomainIndex, Lookalike, max_typo_distance
 from verifier.lookalike.handles import HandleIndex, collapse
 from verifier.lookalike.skeleton import skeleton
-from verifier.lookalike.words import only_keywords
 from verifier.model import Channel, ChannelKind
 
 __all__ = ["Lookalike", "LookalikeIndex", "find_lookalike", "index_for", "max_typo_distance", "skeleton"]
@@ -70,17 +69,10 @@ class LookalikeIndex:
             if found is not None:
                 return found
         local = collapse(channel.local_part or "")
-        for start in range(len(local)):
-            for end in range(len(local), start + 2, -1):
-                entries = self.handles.tokens.get(local[start:end])
-                if not entries:
-                    continue
-                rest = local[:start] + "-" + local[end:]
-                if local[start:end] in self.handles.common_tokens and not only_keywords(rest):
-                    continue
-                entry = self._brand_email(entries[0].brand) or entries[0]
-                technique = "freemail-brand" if registrable and is_free_mail(registrable) else "local-part"
-                return Lookalike(entry, technique, f"brand name {local[start:end]!r} in the address")
+        for token, entries in self.handles.brand_tokens(local):
+            entry = self._brand_email(entries[0].brand) or entries[0]
+            technique = "freemail-brand" if registrable and is_free_mail(registrable) else "local-part"
+            return Lookalike(entry, technique, f"brand name {token!r} in the address")
         return None
 
     def _brand_email(self, brand_id: str) -> Entry | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -74,17 +75,21 @@ class HandleIndex:
                 )
         return self._brand_name(channel, name, written)
 
-    def _brand_name(self, channel: Channel, name: str, written: str) -> Lookalike | None:
+    def brand_tokens(self, name: str) -> Iterator[tuple[str, list[Entry]]]:
+        """Brand names inside a collapsed ``name``, longest first at each place, with their
+        entries; an ordinary-word brand name only when the rest is scam keywords."""
         for start in range(len(name)):
             for end in range(len(name), start + 2, -1):
                 token = name[start:end]
                 entries = self.tokens.get(token)
-                if not entries:
-                    continue
-                rest = name[:start] + "-" + name[end:]
-                if token in self.common_tokens and not only_keywords(rest):
-                    continue
-                entry = self._representative(entries[0].brand, channel.platform)
-                if entry is not None:
-                    return Lookalike(entry, "handle-variant", f"brand name {token!r} in {written!r}")
+                if entries and (
+                    token not in self.common_tokens or only_keywords(name[:start] + "-" + name[end:])
+                ):
+                    yield token, entries
+
+    def _brand_name(self, channel: Channel, name: str, written: str) -> Lookalike | None:
+        for token, entries in self.brand_tokens(name):
+            entry = self._representative(entries[0].brand, channel.platform)
+            if entry is not None:
+                return Lookalike(entry, "handle-variant", f"brand name {token!r} in {written!r}")
         return None
