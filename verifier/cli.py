@@ -14,6 +14,7 @@ from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
+from verifier.cli_serve import serve
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import normalize_lang, text
 from verifier.model import CheckResult, Verdict
@@ -208,6 +209,7 @@ def update(
     )
 
 
+app.command()(serve)
 app.add_typer(allowlist_app, name="allowlist")
 
 

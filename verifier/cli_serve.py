@@ -1,0 +1,39 @@
+"""``verifier serve``: the HTTP API and help-site page (needs the extra ``verifier[server]``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=0, max=65535)] = 8080,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="Origin allowed to call the API from a browser; repeatable."),
+    ] = None,
+    allowlist_file: Annotated[
+        Path | None, typer.Option("--allowlist", help="Serve this bundle file instead of the installed one.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the bundle).", min=1)] = 1,
+) -> None:
+    """Serve the HTTP API (/v1/check, /v1/scan, /v1/intake, /v1/allowlist) and the help page at /."""
+    try:
+        from verifier.service.run import run  # noqa: PLC0415 (the server stack only when serving)
+    except ImportError as exc:
+        typer.echo(
+            f"Error: verifier serve needs the server extra ({exc.name} is missing): "
+            "pip install 'verifier[server]'",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    run(
+        host=host,
+        port=port,
+        cors_origins=tuple(cors_origin or ()),
+        allowlist_file=allowlist_file,
+        workers=workers,
+    )
