@@ -19,6 +19,9 @@ def serve(
         Path | None, typer.Option("--allowlist", help="Serve this bundle file instead of the installed one.")
     ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (each loads the bundle).", min=1)] = 1,
+    max_body: Annotated[
+        int, typer.Option(help="Largest request body accepted, in bytes (413 above).", min=1024)
+    ] = 1_048_576,
 ) -> None:
     """Serve the HTTP API (/v1/check, /v1/scan, /v1/intake, /v1/allowlist) and the help page at /."""
     try:
@@ -35,5 +38,6 @@ def serve(
         port=port,
         cors_origins=tuple(cors_origin or ()),
         allowlist_file=allowlist_file,
+        max_body_bytes=max_body,
         workers=workers,
     )

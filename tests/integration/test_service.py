@@ -1,0 +1,273 @@
+"""The HTTP API through a real uvicorn server on 127.0.0.1, answering from a signed test bundle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import NOW, SignFn
+from tests.integration.live_server import serving
+from verifier.allowlist.model import Allowlist
+from verifier.allowlist.store import load_allowlist
+from verifier.allowlist.trust import Root
+from verifier.checker import check
+from verifier.service import LiveAllowlist, ServiceSettings, create_app, schemas
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture
+def bundle_file(tmp_path: Path, sign_bundle: SignFn) -> Path:
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(sign_bundle(0, 1, version=5))
+    return path
+
+
+@pytest.fixture
+def live(bundle_file: Path, test_root: Root, isolated_state: Path) -> LiveAllowlist:
+    def load(path: Path | None) -> Allowlist:
+        return load_allowlist(path, root=test_root, directory=isolated_state, now=NOW)
+
+    return LiveAllowlist(bundle_file, interval=0, loader=load)
+
+
+@pytest.fixture
+def settings() -> ServiceSettings:
+    """Default settings; a test overrides them with ``@pytest.mark.parametrize("settings", ...)``."""
+    return ServiceSettings()
+
+
+@pytest.fixture
+def api(live: LiveAllowlist, settings: ServiceSettings) -> Iterator[httpx.Client]:
+    with serving(create_app(settings, live=live)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield client
+
+
+def post(client: httpx.Client, path: str, payload: Any, **headers: str) -> httpx.Response:
+    return client.post(path, content=json.dumps(payload), headers={**JSON, **headers})
+
+
+@pytest.mark.parametrize(
+    ("payload", "verdict", "technique"),
+    [
+        ({"value": "acmewallet.com"}, "official", None),
+        ({"value": "acmewallet-support.com"}, "lookalike", "combosquat"),
+        ({"value": "+1 855 699 8683", "brand": "zeta"}, "official", None),
+        ({"value": "+86 400 800 1234", "brand": "阿克米钱包"}, "not_official", None),
+        ({"value": "@@@"}, "invalid", None),
+        (
+            {"value": "AcmeWallet_0fficial", "kind": "handle", "platform": "telegram"},
+            "lookalike",
+            "homoglyph",
+        ),
+    ],
+)
+def test_check_returns_the_library_result(
+    api: httpx.Client, live: LiveAllowlist, payload: dict[str, Any], verdict: str, technique: str | None
+) -> None:
+    response = post(api, "/v1/check", payload)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["verdict"] == verdict
+    assert body["technique"] == technique
+    expected = check(
+        payload["value"],
+        brand=payload.get("brand"),
+        kind=payload.get("kind"),
+        platform=payload.get("platform"),
+        allowlist=live.current(),
+    )
+    assert body == expected.to_dict()
+    schemas.CheckResponse.model_validate(body)
+
+
+@pytest.mark.parametrize(
+    ("headers", "payload_lang", "expected"),
+    [
+        ({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, None, "zh"),
+        ({"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"}, None, "en"),
+        ({"Accept-Language": "fr-FR,zh-TW;q=0.4"}, None, "zh"),
+        ({"Accept-Language": "zh-CN"}, "en", "en"),
+        ({}, None, "en"),
+    ],
+)
+def test_language_comes_from_the_request_or_accept_language(
+    api: httpx.Client, headers: dict[str, str], payload_lang: str | None, expected: str
+) -> None:
+    payload: dict[str, Any] = {"value": "acmewallet-support.com"}
+    if payload_lang:
+        payload["lang"] = payload_lang
+    message = post(api, "/v1/check", payload, **headers).json()["reasons"][0]["message"]
+    has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in message)
+    assert has_chinese is (expected == "zh")
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "code", "says"),
+    [
+        ('{"value": 5}', "application/json", 422, "invalid_request", "value"),
+        ("{}", "application/json", 422, "invalid_request", "value"),
+        ('{"value": "x", "colour": "red"}', "application/json", 422, "invalid_request", "colour"),
+        ('{"value": "x", "kind": "fax"}', "application/json", 422, "invalid_request", "kind"),
+        ('{"value": "x",', "application/json", 422, "invalid_request", "not valid JSON"),
+        ("[1, 2]", "application/json", 422, "invalid_request", "JSON object"),
+        ("value=x", "application/x-www-form-urlencoded", 422, "invalid_request", "Content-Type"),
+        ('{"value": "x", "brand": "nosuch"}', "application/json", 422, "unknown_brand", "nosuch"),
+        ('{"value": "' + "a" * 3000 + '"}', "application/json", 422, "invalid_request", "value"),
+    ],
+)
+def test_bad_check_requests_get_a_clear_4xx(
+    api: httpx.Client, content: str, content_type: str, status: int, code: str, says: str
+) -> None:
+    response = api.post("/v1/check", content=content, headers={"content-type": content_type})
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert says in error["message"] or says in json.dumps(error["details"])
+    schemas.ErrorResponse.model_validate(response.json())
+
+
+@pytest.mark.parametrize("settings", [ServiceSettings(max_body_bytes=4096)])
+def test_a_body_over_the_limit_is_refused_with_413(api: httpx.Client) -> None:
+    big = json.dumps({"text": "x" * 5000})
+    declared = api.post("/v1/scan", content=big, headers=JSON)
+    assert declared.status_code == 413
+    assert declared.json()["error"]["code"] == "too_large"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts streamed bytes
+        for _ in range(10):
+            yield b" " * 1000
+
+    streamed = api.post("/v1/scan", content=chunks(), headers=JSON)
+    assert streamed.status_code == 413
+    assert api.get("/healthz").status_code == 200  # the server is still fine
+
+
+def test_scan_finds_a_seed_phrase_request_and_the_lookalike(api: httpx.Client) -> None:
+    text = "Acme support here. Send your 12-word recovery phrase at https://acmewallet-support.com to unlock."
+    body = post(api, "/v1/scan", {"text": text, "lang": "zh"}).json()
+    schemas.ScanResponse.model_validate(body)
+    assert body["risk"] == "high"
+    assert "acme" in body["brands"]
+    assert {c["verdict"] for c in body["channels"]} == {"lookalike"}
+    assert any(p["category"] == "secret" for p in body["patterns"]) or any(
+        "seed" in p["code"] or "phrase" in p["code"] for p in body["patterns"]
+    )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["reply"])
+
+
+def test_scan_of_html_ignores_scripts(api: httpx.Client) -> None:
+    page = "<p>Acme wallet news</p><script>var s='send your seed phrase to us';</script>"
+    body = post(api, "/v1/scan", {"text": page, "html": True}).json()
+    assert body["risk"] == "none"
+
+
+def test_a_long_scan_runs_off_the_event_loop_and_still_answers(api: httpx.Client) -> None:
+    text = ("Ordinary text about the weather and markets. " * 1000) + "Send me your private key now."
+    body = post(api, "/v1/scan", {"text": text}).json()
+    assert body["risk"] == "high"
+
+
+def test_allowlist_lists_official_channels_with_evidence(api: httpx.Client) -> None:
+    body = api.get("/v1/allowlist").json()
+    schemas.AllowlistResponse.model_validate(body)
+    assert (body["version"], body["verified"], body["problem"]) == (5, True, None)
+    brands = {b["id"]: b for b in body["brands"]}
+    assert set(brands) == {"acme", "zeta"}
+    assert brands["acme"]["no_phone_support"]["evidence"] == "https://acme-wallet.test/no-phone"
+    assert brands["zeta"]["no_phone_support"] is None
+    values = {(c["kind"], c["value"]) for c in brands["acme"]["channels"]}
+    assert ("url", "acmewallet.com") in values
+    assert all(c["evidence"].startswith("https://") for b in body["brands"] for c in b["channels"])
+
+
+def test_health_reports_the_bundle(api: httpx.Client) -> None:
+    body = api.get("/healthz").json()
+    assert body == {
+        "status": "ok",
+        "allowlist": {"version": 5, "expires": body["allowlist"]["expires"], "verified": True},
+    }
+
+
+def test_a_newer_verified_bundle_is_picked_up_without_restart(
+    api: httpx.Client, bundle_file: Path, sign_bundle: SignFn
+) -> None:
+    assert api.get("/v1/allowlist").json()["version"] == 5
+    bundle_file.write_bytes(sign_bundle(0, 1, version=6))
+    assert api.get("/v1/allowlist").json()["version"] == 6
+    assert post(api, "/v1/check", {"value": "acmewallet.com"}).json()["allowlist"]["version"] == 6
+
+    bundle_file.write_bytes(sign_bundle(0, version=7))  # one signature: below threshold
+    assert api.get("/healthz").json()["allowlist"]["version"] == 6
+    bundle_file.write_bytes(sign_bundle(0, 1, version=4))  # older: a rollback
+    assert api.get("/healthz").json()["allowlist"]["version"] == 6
+    bundle_file.write_bytes(b"{not json")
+    assert post(api, "/v1/check", {"value": "acmewallet.com"}).json()["verdict"] == "official"
+
+
+def test_an_unverified_bundle_serves_degraded_and_never_official(
+    tmp_path: Path, sign_bundle: SignFn, test_root: Root, isolated_state: Path
+) -> None:
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(sign_bundle(0, version=5))
+
+    def load(p: Path | None) -> Allowlist:
+        return load_allowlist(p, root=test_root, directory=isolated_state, now=NOW)
+
+    live = LiveAllowlist(path, interval=0, loader=load)
+    with serving(create_app(live=live)) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/healthz").json()["status"] == "degraded"
+        assert post(client, "/v1/check", {"value": "acmewallet.com"}).json()["verdict"] != "official"
+        assert client.get("/v1/allowlist").json()["problem"]
+        path.write_bytes(sign_bundle(0, 1, version=5))  # now properly signed: picked up
+        assert client.get("/healthz").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("settings", [ServiceSettings(cors_origins=("https://help.example",))])
+def test_cors_allows_only_the_configured_origins(api: httpx.Client) -> None:
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    allowed = api.options("/v1/check", headers={"Origin": "https://help.example", **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://help.example"
+    refused = api.options("/v1/check", headers={"Origin": "https://evil.example", **preflight})
+    assert "access-control-allow-origin" not in refused.headers
+    simple = post(api, "/v1/check", {"value": "acmewallet.com"}, Origin="https://help.example")
+    assert simple.headers["access-control-allow-origin"] == "https://help.example"
+
+
+def test_without_cors_origins_no_cross_origin_headers(api: httpx.Client) -> None:
+    response = post(api, "/v1/check", {"value": "acmewallet.com"}, Origin="https://help.example")
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_the_page_is_served_with_a_strict_content_security_policy(api: httpx.Client) -> None:
+    page = api.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    missing = api.get("/static/../app.py")
+    assert missing.status_code == 404
+    assert api.get("/static/nothing.js").json()["error"]["code"] == "not_found"
+
+
+def test_unknown_paths_and_methods_are_json_errors(api: httpx.Client) -> None:
+    assert api.get("/v2/check").json()["error"]["code"] == "not_found"
+    wrong = api.get("/v1/check")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
+    document = api.get("/openapi.json").json()
+    paths = document["paths"]
+    assert set(paths) == {"/v1/check", "/v1/scan", "/v1/intake", "/v1/allowlist", "/healthz"}
+    for path in ("/v1/check", "/v1/scan", "/v1/intake"):
+        responses = paths[path]["post"]["responses"]
+        assert set(responses) == {"200", "413", "422"}
+        assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse")

@@ -1,0 +1,57 @@
+"""Start uvicorn with the service; settings reach worker processes through one env variable."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_app
+
+SETTINGS_ENV = "VERIFIER_SERVICE_SETTINGS"
+
+
+def settings_from_env() -> ServiceSettings:
+    raw = json.loads(os.environ.get(SETTINGS_ENV) or "{}")
+    return ServiceSettings(
+        allowlist_file=Path(raw["allowlist_file"]) if raw.get("allowlist_file") else None,
+        cors_origins=tuple(raw.get("cors_origins", ())),
+        max_body_bytes=int(raw.get("max_body_bytes", DEFAULT_MAX_BODY)),
+    )
+
+
+def app_from_env() -> FastAPI:
+    """The application factory uvicorn calls in each worker process."""
+    return create_app(settings_from_env())
+
+
+def run(
+    *,
+    host: str,
+    port: int,
+    cors_origins: tuple[str, ...] = (),
+    allowlist_file: Path | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+    workers: int = 1,
+) -> None:
+    """Serve until interrupted. Several workers each load and verify the bundle themselves."""
+    os.environ[SETTINGS_ENV] = json.dumps(
+        {
+            "allowlist_file": str(allowlist_file.resolve()) if allowlist_file else None,
+            "cors_origins": list(cors_origins),
+            "max_body_bytes": max_body_bytes,
+        }
+    )
+    uvicorn.run(
+        "verifier.service.run:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        server_header=False,
+    )

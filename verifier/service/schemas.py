@@ -1,0 +1,145 @@
+"""Request and response bodies of the HTTP API, as pydantic models for validation and OpenAPI.
+
+Responses are serialized from the library's own ``to_dict()`` (the DESIGN.md contract); the
+response models here only describe that shape in the OpenAPI document, and a test checks
+that every response validates against them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from verifier.scan.scanner import MAX_SCAN_CHARS
+
+MAX_VALUE_CHARS = 2048  # as verifier.channels.cleaning: longer values are never a channel
+MAX_SUBJECT_CHARS = 1000
+
+Lang = Literal["en", "zh"]
+Kind = Literal["url", "email", "phone", "handle"]
+VerdictName = Literal["official", "lookalike", "known_scam", "not_official", "unknown", "invalid"]
+Risk = Literal["high", "medium", "low", "none"]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class CheckRequest(_Request):
+    value: str = Field(max_length=MAX_VALUE_CHARS, description="Phone number, link, email or @handle.")
+    brand: str | None = Field(default=None, max_length=100, description="Brand id or alias (TP钱包).")
+    kind: Kind | None = Field(default=None, description="Force the channel kind instead of detecting it.")
+    platform: str | None = Field(default=None, max_length=40, description="Platform of a handle.")
+    region: str | None = Field(default=None, max_length=2, description="Region for numbers without +.")
+    lang: Lang | None = Field(default=None, description="Message language; default from Accept-Language.")
+
+
+class ScanRequest(_Request):
+    text: str = Field(max_length=MAX_SCAN_CHARS, description="Message, ticket or page to scan.")
+    brand: str | None = Field(default=None, max_length=100, description="Brand the text is about.")
+    lang: Lang | None = Field(default=None, description="Language of messages and reply.")
+    html: bool = Field(default=False, description="Read the text as HTML (scripts, styles ignored).")
+
+
+class IntakeRequest(_Request):
+    subject: str = Field(default="", max_length=MAX_SUBJECT_CHARS, description="Ticket subject.")
+    body: str = Field(max_length=MAX_SCAN_CHARS, description="Ticket body.")
+    requester: str | None = Field(
+        default=None, max_length=MAX_VALUE_CHARS, description="Requester's email, phone or handle."
+    )
+    lang: Lang | None = Field(default=None, description="Language of the tags' reply.")
+
+
+class ReasonOut(BaseModel):
+    code: str
+    message: str
+
+
+class AllowlistStateOut(BaseModel):
+    version: int | None
+    expires: str | None
+    verified: bool
+
+
+class CheckResponse(BaseModel):
+    input: str
+    kind: Kind | None
+    normalized: str | None
+    verdict: VerdictName
+    brand: str | None
+    matched: str | None
+    technique: str | None
+    reasons: list[ReasonOut]
+    allowlist: AllowlistStateOut
+
+
+class PatternOut(BaseModel):
+    category: str
+    code: str
+    severity: Literal["high", "medium", "low"]
+    span: list[int] = Field(min_length=2, max_length=2)
+    excerpt: str
+    message: str
+
+
+class ScanResponse(BaseModel):
+    risk: Risk
+    channels: list[CheckResponse]
+    patterns: list[PatternOut]
+    brands: list[str]
+    reply: str
+
+
+class IntakeResponse(BaseModel):
+    risk: Risk
+    tags: list[str]
+    reply: str
+    scan: ScanResponse
+
+
+class OfficialChannelOut(BaseModel):
+    kind: Kind
+    value: str
+    platform: str | None
+    evidence: str
+    checked: str
+
+
+class NoPhoneSupportOut(BaseModel):
+    evidence: str = Field(description="Where the brand itself states it has no phone support.")
+    checked: str
+
+
+class BrandOut(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    default_region: str
+    no_phone_support: NoPhoneSupportOut | None = Field(
+        description="Set when the brand states it offers no phone support at all."
+    )
+    channels: list[OfficialChannelOut]
+
+
+class AllowlistResponse(BaseModel):
+    version: int | None
+    expires: str | None
+    verified: bool
+    problem: str | None
+    brands: list[BrandOut]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"]
+    allowlist: AllowlistStateOut
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable identifier: invalid_request, unknown_brand, too_large ...")
+    message: str
+    details: list[dict[str, object]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
