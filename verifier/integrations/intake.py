@@ -15,16 +15,17 @@ from typing import Any
 from verifier import ScanResult, ScanTooLarge, VerifierError, check, scan
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import default_allowlist
+from verifier.channels.cleaning import MAX_INPUT_CHARS
 from verifier.integrations.language import detect_lang
 from verifier.messages import Lang, normalize_lang, text
 from verifier.model import CheckResult, Verdict
 
 # Bounds per field. A subject is a line; a body is an email thread or a pasted chat log
 # (the scanner reads ~1 MB/s, so a full body costs well under a second); a requester is one
-# address (RFC 5321 caps a path at 256 octets) with room for a display name.
+# address, and a longer string is never a channel.
 MAX_SUBJECT_CHARS = 1_000
 MAX_BODY_CHARS = 200_000
-MAX_REQUESTER_CHARS = 320
+MAX_REQUESTER_CHARS = MAX_INPUT_CHARS
 
 # The joint between subject and body in the scanned text: spans in ``IntakeResult.scan`` are
 # offsets into ``subject + TICKET_SEPARATOR + body``. A blank line ends a sentence, so no
