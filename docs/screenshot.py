@@ -61,7 +61,10 @@ def main() -> None:
                 page.press("#value", "Enter")
                 page.wait_for_selector(".official-list")
                 path = args.out / f"page-lookalike-{lang}.png"
-                page.screenshot(path=str(path), full_page=True)
+                # the form and the answer; the tips and footer below add nothing to the picture
+                bottom = page.evaluate("document.querySelector('#result').getBoundingClientRect().bottom")
+                clip = {"x": 0, "y": 0, "width": WIDTH, "height": bottom + 16}
+                page.screenshot(path=str(path), full_page=True, clip=clip)
                 print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
                 page.close()
             browser.close()

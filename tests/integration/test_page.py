@@ -479,6 +479,8 @@ def test_widget_checks_from_another_origin(open_tab: OpenTab, sites: Sites) -> N
     # the help centre's CSS stays outside the shadow root
     assert widget.locator("button").evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(29, 78, 216)"
     assert widget.locator("label").evaluate("l => getComputedStyle(l).color") != "rgb(255, 0, 0)"
+    assert widget.locator("label").evaluate("l => getComputedStyle(l).fontSize") == "15px"
+    assert widget.locator(".title").evaluate("t => getComputedStyle(t).fontSize") == "16.5px"
     assert page.locator("h1").evaluate("h => getComputedStyle(h).color") == "rgb(255, 0, 0)"
 
 

@@ -83,46 +83,47 @@
   const WARN = new Set(["unknown", "medium", "low"]);
   const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
+  // Sizes in em, never rem: rem follows the host page's root font size.
   const CSS = `
     :host { all: initial; display: block; contain: content; }
-    .box { box-sizing: border-box; max-width: 36rem; padding: 0.9rem; border: 1px solid #c9ced6;
+    .box { box-sizing: border-box; max-width: 36em; padding: 0.9em; border: 1px solid #c9ced6;
       border-radius: 10px; background: #fff; color: #1f2933; text-align: start;
       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Microsoft YaHei",
         "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; overflow-wrap: anywhere; }
     *, *::before, *::after { box-sizing: border-box; }
-    label { display: block; font-weight: 600; margin-bottom: 0.35rem; }
-    .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-    input { flex: 1 1 12rem; min-width: 0; font: inherit; color: inherit; background: #fff;
-      border: 2px solid #7b8594; border-radius: 6px; padding: 0.45rem 0.6rem; }
+    label { display: block; font-weight: 600; margin-bottom: 0.35em; }
+    .row { display: flex; flex-wrap: wrap; gap: 0.5em; }
+    input { flex: 1 1 12em; min-width: 0; font: inherit; color: inherit; background: #fff;
+      border: 2px solid #7b8594; border-radius: 6px; padding: 0.45em 0.6em; }
     button { font: inherit; font-weight: 700; color: #fff; background: #1d4ed8; border: 2px solid #1d4ed8;
-      border-radius: 6px; padding: 0.45rem 1.2rem; cursor: pointer; }
+      border-radius: 6px; padding: 0.45em 1.2em; cursor: pointer; }
     button:hover { background: #1e3a8a; border-color: #1e3a8a; }
     :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
-    .error { margin: 0.6rem 0 0; color: #8a1c14; font-weight: 600; }
+    .error { margin: 0.6em 0 0; color: #8a1c14; font-weight: 600; }
     .error:empty, .result:empty { display: none; }
-    .result { margin-top: 0.75rem; }
-    .verdict { display: flex; gap: 0.6rem; align-items: flex-start; padding: 0.6rem 0.7rem;
+    .result { margin-top: 0.75em; }
+    .verdict { display: flex; gap: 0.6em; align-items: flex-start; padding: 0.6em 0.7em;
       border: 2px solid #545f6e; border-radius: 8px; background: #eef0f3; }
     .icon { flex: none; display: inline-flex; align-items: center; justify-content: center;
-      width: 1.8rem; height: 1.8rem; border-radius: 50%; color: #fff; background: #545f6e; font-weight: 800; }
-    .title { margin: 0; font-weight: 800; font-size: 1.1rem; }
+      width: 1.8em; height: 1.8em; border-radius: 50%; color: #fff; background: #545f6e; font-weight: 800; }
+    .title { margin: 0; font-weight: 800; font-size: 1.1em; }
     .bad { border-color: #b42318; background: #fdeceb; color: #8a1c14; }
     .bad .icon { background: #b42318; }
     .warn { border-color: #a14a05; background: #fff5e1; color: #7a3800; }
     .warn .icon { background: #a14a05; }
     .good { border-color: #166534; background: #e8f5ec; color: #166534; }
     .good .icon { background: #166534; }
-    ul { margin: 0.5rem 0 0; padding-left: 1.2rem; }
-    li { margin: 0.2rem 0; }
+    ul { margin: 0.5em 0 0; padding-left: 1.2em; }
+    li { margin: 0.2em 0; }
     code { font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.95em; }
-    .official { margin-top: 0.6rem; padding: 0.6rem 0.7rem; border: 2px solid #166534; border-radius: 8px; }
-    .official p { margin: 0 0 0.3rem; }
+    .official { margin-top: 0.6em; padding: 0.6em 0.7em; border: 2px solid #166534; border-radius: 8px; }
+    .official p { margin: 0 0 0.3em; }
     .official .head { font-weight: 700; }
     .official code { color: #166534; font-weight: 700; }
     .kind { color: #4b5563; font-size: 0.85em; }
     .no-phone { color: #8a1c14; font-weight: 700; }
     .note { color: #7a3800; font-weight: 600; }
-    .more { display: inline-block; margin-top: 0.6rem; color: #1d4ed8; }
+    .more { display: inline-block; margin-top: 0.6em; color: #1d4ed8; }
   `;
 
   let allowlistRequest = null;
