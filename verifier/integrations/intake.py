@@ -129,8 +129,8 @@ def triage(
     ``MAX_SUBJECT_CHARS``, ``MAX_BODY_CHARS`` or ``MAX_REQUESTER_CHARS``, and
     UnknownBrand for a ``brand`` not in the allowlist.
     """
-    for name, value in (("subject", subject), ("body", body)):
-        _bound(name, value, MAX_SUBJECT_CHARS if name == "subject" else MAX_BODY_CHARS)
+    _bound("subject", subject, MAX_SUBJECT_CHARS)
+    _bound("body", body, MAX_BODY_CHARS)
     if requester is not None:
         _bound("requester", requester, MAX_REQUESTER_CHARS)
     ticket = subject + TICKET_SEPARATOR + body
