@@ -24,7 +24,13 @@ from playwright.sync_api import sync_playwright
 
 from verifier.service import ServiceSettings, create_app
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
 VALUE = "tokenpocket-support.com"
 WIDTH = 960
 

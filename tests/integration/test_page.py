@@ -109,8 +109,10 @@ def chromium() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
+    # Module scope: Playwright's sync API keeps an asyncio loop running in this thread while it
+    # is open, and later tests that call asyncio.run() must not find one.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
@@ -288,6 +290,14 @@ def test_chinese_browser_gets_chinese_by_default(open_tab: OpenTab, sites: Sites
 
     expect(page.locator("#result .verdict-title")).to_have_text("假冒：模仿官方渠道")
     expect(page.locator("#result .reasons li")).to_contain_text("在 TokenPocket 的名称上添加词语")
+
+
+def test_lang_in_the_address_wins_and_follows_the_toggle(open_tab: OpenTab, sites: Sites) -> None:
+    page = open_tab(sites.api + "/?lang=zh", locale="en-US").page
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.locator("#lang-toggle").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.url.endswith("/?lang=en")
 
 
 def test_official_domain_is_official_without_warnings(open_tab: OpenTab, sites: Sites) -> None:

@@ -594,6 +594,11 @@
       } catch (_) {
         // storage blocked: the choice lasts for this page only
       }
+      const url = new URL(window.location.href);
+      if (url.searchParams.has("lang")) {
+        url.searchParams.set("lang", lang); // a reload keeps the choice
+        window.history.replaceState(null, "", url);
+      }
       setLang(lang);
       if (state.query) ask(state.query); // the API's reasons come in the chosen language
     });
