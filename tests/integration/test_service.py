@@ -271,3 +271,44 @@ def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
         responses = paths[path]["post"]["responses"]
         assert set(responses) == {"200", "413", "422"}
         assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse")
+
+
+def test_intake_tags_a_pasted_seed_phrase_request_as_high_risk(api: httpx.Client) -> None:
+    ticket = {
+        "subject": "Acme support contacted me",
+        "body": "They wrote: please send your 12-word recovery phrase to verify your Acme wallet.",
+        "requester": "customer@example.org",
+    }
+    response = post(api, "/v1/intake", ticket)
+    assert response.status_code == 200
+    body = response.json()
+    schemas.IntakeResponse.model_validate(body)
+    assert body["risk"] == "high"
+    assert "scam:seed-phrase-request" in body["tags"]
+    assert "risk:high" in body["tags"]
+    assert body["scan"]["risk"] == "high"
+
+
+def test_intake_replies_in_the_tickets_language_when_no_language_is_asked(api: httpx.Client) -> None:
+    ticket = {"subject": "求助", "body": "客服让我提供助记词来解冻我的阿克米钱包，这是真的吗？"}
+    reply = post(api, "/v1/intake", ticket).json()["reply"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in reply)
+    english = post(api, "/v1/intake", {**ticket, "lang": "en"}).json()["reply"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)
+
+
+@pytest.mark.parametrize(
+    ("ticket", "status", "code"),
+    [
+        ({"subject": "x"}, 422, "invalid_request"),
+        ({"body": "x", "brand": "nosuch"}, 422, "unknown_brand"),
+        ({"body": "x" * 200_001}, 422, "invalid_request"),
+        ({"body": "x", "subject": 7}, 422, "invalid_request"),
+    ],
+)
+def test_bad_tickets_get_a_clear_4xx(
+    api: httpx.Client, ticket: dict[str, Any], status: int, code: str
+) -> None:
+    response = post(api, "/v1/intake", ticket)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code

@@ -128,13 +128,11 @@ def answer_intake(body: schemas.IntakeRequest, accept_language: str | None, allo
     """``POST /v1/intake`` for an already validated body."""
     from verifier.integrations.intake import triage  # noqa: PLC0415 (intake only when asked)
 
+    # A webhook sends no Accept-Language: then the reply follows the ticket's own language.
+    lang = request_lang(body.lang, accept_language) if body.lang or accept_language else None
     try:
         result = triage(
-            body.subject,
-            body.body,
-            body.requester,
-            lang=request_lang(body.lang, accept_language),
-            allowlist=allowlist,
+            body.subject, body.body, body.requester, lang=lang, brand=body.brand, allowlist=allowlist
         )
     except UnknownBrand as exc:
         return error(422, "unknown_brand", str(exc))

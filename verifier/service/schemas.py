@@ -11,10 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from verifier.integrations.intake import MAX_BODY_CHARS, MAX_REQUESTER_CHARS, MAX_SUBJECT_CHARS
 from verifier.scan.scanner import MAX_SCAN_CHARS
 
 MAX_VALUE_CHARS = 2048  # as verifier.channels.cleaning: longer values are never a channel
-MAX_SUBJECT_CHARS = 1000
 
 Lang = Literal["en", "zh"]
 Kind = Literal["url", "email", "phone", "handle"]
@@ -44,11 +44,14 @@ class ScanRequest(_Request):
 
 class IntakeRequest(_Request):
     subject: str = Field(default="", max_length=MAX_SUBJECT_CHARS, description="Ticket subject.")
-    body: str = Field(max_length=MAX_SCAN_CHARS, description="Ticket body.")
+    body: str = Field(max_length=MAX_BODY_CHARS, description="Ticket body.")
     requester: str | None = Field(
-        default=None, max_length=MAX_VALUE_CHARS, description="Requester's email, phone or handle."
+        default=None, max_length=MAX_REQUESTER_CHARS, description="Requester's email, phone or handle."
     )
-    lang: Lang | None = Field(default=None, description="Language of the tags' reply.")
+    brand: str | None = Field(default=None, max_length=100, description="Brand the help desk serves.")
+    lang: Lang | None = Field(
+        default=None, description="Language of the reply; default: Accept-Language, else the ticket's own."
+    )
 
 
 class ReasonOut(BaseModel):
