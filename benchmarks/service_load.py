@@ -2,8 +2,8 @@
 
 Starts ``verifier serve`` on 127.0.0.1 (or uses ``--url``, loopback only), then for each
 endpoint sends a fixed number of requests over ``--concurrency`` keep-alive connections
-(each connection sends its next request as soon as the last answer arrived: a closed
-loop, so at most ``--concurrency`` requests are in flight) and reports throughput, p50,
+(opened before the clock starts; each sends its next request as soon as the last answer
+arrived: a closed loop, so exactly ``--concurrency`` requests are in flight) and reports throughput, p50,
 p90, p99 and max latency and any non-200 answers. Request bodies come from the
 evaluation data: ``/v1/check`` cycles through distinct domains, phone numbers and handles
 (dnstwist permutations, reported fakes, benign negatives), ``/v1/scan`` through the dev
@@ -105,7 +105,6 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
-        self.send_next()
 
     def send_next(self) -> None:
         assert self.transport is not None
@@ -149,16 +148,20 @@ async def burst(
     requests = cycle([encode(host, port, path, b) for b in bodies])
     run = Run(path)
     left = [count]
-    start = time.perf_counter()
-    cpu = time.process_time()
     finished: list[asyncio.Future[None]] = []
+    connections: list[_Connection] = []
 
     def connection() -> _Connection:
         finished.append(loop.create_future())
-        return _Connection(requests, run, left, finished[-1])
+        connections.append(_Connection(requests, run, left, finished[-1]))
+        return connections[-1]
 
-    for _ in range(concurrency):
+    for _ in range(concurrency):  # all connections open before the clock starts
         await loop.create_connection(connection, host, port)
+    start = time.perf_counter()
+    cpu = time.process_time()
+    for each in connections:
+        each.send_next()
     await asyncio.gather(*finished)
     run.seconds = time.perf_counter() - start
     run.client_cpu = time.process_time() - cpu
