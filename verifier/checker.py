@@ -56,8 +56,12 @@ class _Judge:
         self.target = target
         self.lang = lang
         self.value = channel.host_unicode if channel.kind is ChannelKind.URL else channel.normalized
-        self.kind_name = text(f"kind.{channel.kind.value}", lang)
         self.technique: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        """The channel's kind in words ("website"), for the messages that name it."""
+        return text(f"kind.{self.channel.kind.value}", self.lang)
 
     def result(self) -> CheckResult:
         verdict, brand, matched, reasons = self._decide()

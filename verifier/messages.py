@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Literal
 
@@ -19,8 +19,16 @@ def _catalogue() -> dict[str, dict[str, str]]:
     return tomllib.loads(text)
 
 
+@cache
+def _templates(lang: Lang) -> dict[str, str]:
+    # One flat table per language, English standing in for a missing translation.
+    return {code: entry.get(lang) or entry["en"] for code, entry in _catalogue().items()}
+
+
 def normalize_lang(lang: str | None) -> Lang:
     """Map ``zh-CN``, ``zh_Hans``, ``EN`` ... to ``zh`` or ``en`` (default ``en``)."""
+    if lang == "en":
+        return "en"  # the usual argument, decided without string work
     if lang and lang.strip().lower().startswith("zh"):
         return "zh"
     return "en"
@@ -28,11 +36,12 @@ def normalize_lang(lang: str | None) -> Lang:
 
 def text(code: str, lang: Lang, **params: object) -> str:
     """The message for ``code`` in ``lang`` with ``params`` filled in."""
-    entry = _catalogue().get(code)
-    if entry is None:
+    template = _templates(lang).get(code)
+    if template is None:
         return code
-    template = entry.get(lang) or entry["en"]
-    return template.format_map(_Params({k: "" if v is None else v for k, v in params.items()}))
+    if None in params.values():
+        params = {k: "" if v is None else v for k, v in params.items()}
+    return template.format_map(_Params(params))
 
 
 class _Params(dict[str, object]):
@@ -41,5 +50,5 @@ class _Params(dict[str, object]):
 
 
 def reason(code: str, lang: Lang, message_code: str | None = None, **params: object) -> Reason:
-    """A Reason with a stable ``code`` and its message rendered in ``lang``."""
-    return Reason(code, text(message_code or code, lang, **params))
+    """A Reason with a stable ``code`` and its message in ``lang``, rendered when first read."""
+    return Reason.deferred(code, partial(text, message_code or code, lang, **params))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -64,12 +65,66 @@ class Channel:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a verdict was given: a stable dotted code and a message in one language."""
+    """Why a verdict was given: a stable dotted code and a message in one language.
+
+    A frozen value like the dataclasses here: compared, hashed and shown by code and
+    message. ``Reason.deferred`` makes one whose message is rendered on first access,
+    because most callers of ``check`` read only the verdict and rendering every message
+    was a large share of a check.
+    """
+
+    __slots__ = ("_message", "_render", "code")
+    __match_args__ = ("code", "message")
 
     code: str
-    message: str
+    _message: str
+    _render: Callable[[], str] | None
+
+    def __init__(self, code: str, message: str) -> None:
+        _set = object.__setattr__  # the class refuses assignment, as a frozen dataclass does
+        _set(self, "code", code)
+        _set(self, "_message", message)
+        _set(self, "_render", None)
+
+    @classmethod
+    def deferred(cls, code: str, render: Callable[[], str]) -> Reason:
+        """A Reason whose message is ``render()``, called once, when it is first read."""
+        reason = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(reason, "code", code)
+        _set(reason, "_message", "")
+        _set(reason, "_render", render)
+        return reason
+
+    @property
+    def message(self) -> str:
+        render = self._render
+        if render is not None:
+            object.__setattr__(self, "_message", render())
+            object.__setattr__(self, "_render", None)
+        return self._message
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            assert isinstance(other, Reason)
+            return (self.code, self.message) == (other.code, other.message)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.message))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(code={self.code!r}, message={self.message!r})"
+
+    def __reduce__(self) -> tuple[type[Reason], tuple[str, str]]:
+        return type(self), (self.code, self.message)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

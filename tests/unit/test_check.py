@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+from dataclasses import FrozenInstanceError
+
 import pytest
 
-from verifier import Verdict, check
+from verifier import Reason, Verdict, check
 from verifier.allowlist.model import Allowlist
 from verifier.errors import UnknownBrand
+from verifier.messages import text
 
 
 @pytest.mark.parametrize(
@@ -156,3 +161,31 @@ def test_result_json_shape(allowlist: Allowlist) -> None:
     ]
     assert data["allowlist"] == {"version": 5, "expires": "2099-01-01T00:00:00Z", "verified": True}
     assert data["reasons"][0]["code"] == "official.listed"
+
+
+def test_reason_is_a_frozen_value_whatever_renders_its_message(allowlist: Allowlist) -> None:
+    reason = check("evil.example", allowlist=allowlist, lang="zh").reasons[0]
+    rendered = Reason(reason.code, text(reason.code, "zh", value="evil.example"))
+    assert reason == rendered
+    assert hash(reason) == hash(rendered)
+    assert repr(reason) == repr(rendered) == f"Reason(code={reason.code!r}, message={reason.message!r})"
+    assert reason.to_dict() == {"code": reason.code, "message": rendered.message}
+    assert pickle.loads(pickle.dumps(reason)) == reason == copy.deepcopy(reason)
+    assert reason != Reason(reason.code, "another message")
+    with pytest.raises(FrozenInstanceError):
+        reason.code = "x"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        del reason.message  # type: ignore[misc]
+
+
+def test_reason_message_is_rendered_once() -> None:
+    calls: list[int] = []
+
+    def render() -> str:
+        calls.append(1)
+        return "rendered"
+
+    reason = Reason.deferred("unknown.no_brand", render)
+    assert not calls
+    assert reason.message == "rendered" == reason.message
+    assert len(calls) == 1

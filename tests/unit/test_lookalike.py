@@ -12,7 +12,7 @@ from verifier.channels import parse_channel
 from verifier.errors import InvalidChannel
 from verifier.lookalike import find_lookalike, index_for
 from verifier.lookalike.domains import max_typo_distance
-from verifier.lookalike.skeleton import skeleton
+from verifier.lookalike.skeleton import skeleton, skeleton_by_steps
 from verifier.lookalike.words import only_keywords
 
 
@@ -115,7 +115,24 @@ def test_chinese_lookalike_message() -> None:
     ],
 )
 def test_skeleton(text: str, expected: str) -> None:
-    assert skeleton(text) == expected
+    assert skeleton(text) == expected == skeleton_by_steps(text)
+
+
+# Letters with marks, confusables, case pairs, Hangul, combining marks alone.
+_SKELETON_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from("aàáâãäåeéèëoöøIl1|0OmrnКкаеоріѕßẞſİıǅΣσς\u0301\u0308\u0327\u05b4가각ᄀ"),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_SKELETON_TEXT)
+def test_skeleton_is_the_stepwise_definition(text: str) -> None:
+    # The fast skeleton maps character by character; the definition runs its steps on the string.
+    assert skeleton(text) == skeleton_by_steps(text)
 
 
 @pytest.mark.parametrize(("length", "distance"), [(3, 0), (4, 0), (5, 1), (8, 1), (9, 2), (20, 2)])

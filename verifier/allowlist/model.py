@@ -74,6 +74,7 @@ class Allowlist:
     _denied: dict[tuple[ChannelKind, str], Entry] = field(default_factory=dict, repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    _state: AllowlistState | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_signed(cls, signed: dict[str, Any], *, verified: bool, problem: str | None = None) -> Allowlist:
@@ -110,7 +111,16 @@ class Allowlist:
 
     @property
     def state(self) -> AllowlistState:
-        return AllowlistState(self.version, self.expires, self.verified)
+        """Version, expiry and verification as results report them (one shared frozen value)."""
+        state = self._state
+        if (
+            state is None
+            or state.version != self.version
+            or state.expires != self.expires
+            or state.verified != self.verified
+        ):
+            state = self._state = AllowlistState(self.version, self.expires, self.verified)
+        return state
 
     def brand(self, name: str) -> Brand:
         """The brand with this id, name or alias (case and spaces ignored); else UnknownBrand."""

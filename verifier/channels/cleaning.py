@@ -86,10 +86,13 @@ def clean(raw: object) -> tuple[str, tuple[str, ...]]:
 def _clean(text: str) -> tuple[str, tuple[str, ...]]:
     # Kind detection and the parser both clean the same input: remember recent answers.
     notes: list[str] = []
-    text, had_invisible = strip_invisible(text)
-    if had_invisible:
-        notes.append("input.invisible_characters")
-    text = unicodedata.normalize("NFKC", text).translate(_DOTS).strip()
+    if text.isascii():
+        text = text.strip()  # ASCII has no invisible characters, other dots or NFKC variants
+    else:
+        text, had_invisible = strip_invisible(text)
+        if had_invisible:
+            notes.append("input.invisible_characters")
+        text = unicodedata.normalize("NFKC", text).translate(_DOTS).strip()
     if _CONTROL.search(text):
         raise InvalidChannel("input contains control characters", "invalid.control_characters")
     if not text:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import idna
 
 from verifier.channels.cleaning import clean, refang
+from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
@@ -25,6 +26,9 @@ _SPACE = re.compile(r"\s")
 _RESERVED_SUFFIXES = frozenset({"example", "test", "invalid"})
 _IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# A whole host of _LABEL_RE labels in one match ("\n?" because "$" there allows one at a label's end).
+_ASCII_HOST = re.compile(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\n?\.)*(?!-)[a-z0-9-]{1,63}(?<!-)\n?\Z")
+_NOT_LDH = re.compile(r"[^a-z0-9-]")
 
 
 @lru_cache(maxsize=4096)
@@ -34,17 +38,18 @@ def registrable_domain(host: str) -> str | None:
     ``help.tokenpocket.pro`` -> ``tokenpocket.pro``; ``x.pages.dev`` -> ``x.pages.dev``
     (private PSL suffixes count: each pages.dev site has its own owner).
     """
-    labels = host.split(".")
-    rules = suffix_rules()
-    start = rules.suffix_start(labels)
-    if start is None:
+    found = suffix_rules().suffix_at(host)
+    if found is None:
         # A suffix the PSL does not know: only the reserved example names count.
+        labels = host.split(".")
         if len(labels) >= 2 and labels[-1] in _RESERVED_SUFFIXES:
             return ".".join(labels[-2:])
         return None
+    start, offset = found
     if start > 0:
-        return ".".join(labels[start - 1 :])
-    if public_suffix_rules().suffix_start(labels) == 0:
+        return host[host.rfind(".", 0, offset - 1) + 1 :]  # from the label before the suffix
+    public = public_suffix_rules().suffix_at(host)
+    if public is not None and public[0] == 0:
         return None  # a public suffix itself (co.uk, b.bd) has no owner
     return host  # a private suffix visited itself (github.io, blogspot.com) belongs to its operator
 
@@ -61,11 +66,10 @@ def normalize_host(host: str) -> tuple[str, str]:
         raise InvalidChannel("no host name found", "invalid.no_host")
     if len(host) > 253:
         raise InvalidChannel("host name is longer than 253 characters", "invalid.host_too_long")
-    labels = host.split(".")
-    if host.isascii() and all(_LABEL_RE.match(label) for label in labels):
+    if host.isascii() and _ASCII_HOST.match(host):
         if "xn--" not in host:
             return host, host  # plain ASCII: IDNA processing would change nothing
-        return host, ".".join(_decode_label(label, host) for label in labels)
+        return host, ".".join([_decode_label(label, host) for label in host.split(".")])
     try:
         ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         unicode_host = idna.decode(ascii_host)
@@ -87,14 +91,15 @@ def _decode_label(label: str, host: str) -> str:
     if not label.startswith("xn--"):
         return label
     try:
-        decoded = label[4:].encode("ascii").decode("punycode")
-    except (UnicodeError, ValueError):
+        decoded = decode_punycode(label[4:])
+    except UnicodeError:
         raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host") from None
     if (
         decoded.isascii()
-        or unicodedata.normalize("NFC", decoded) != decoded
+        or not unicodedata.is_normalized("NFC", decoded)
         or decoded.lower() != decoded
-        or not all(ch == "-" or unicodedata.category(ch)[0] in "LMN" for ch in decoded)
+        # letters a-z, digits and "-" pass; the category test is for the rest
+        or not all(unicodedata.category(ch)[0] in "LMN" for ch in _NOT_LDH.findall(decoded))
     ):
         raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host")
     return decoded

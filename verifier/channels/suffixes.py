@@ -36,6 +36,28 @@ class SuffixRules:
                 return i
         return None
 
+    def suffix_at(self, host: str) -> tuple[int, int] | None:
+        """Where the public suffix of ``host`` begins: ``(label index, character offset)``.
+
+        None if the list knows no suffix of it. The offset is ``len(host) + 1`` when an
+        exception rule leaves no label for the suffix. Walks the string rather than joining
+        labels: the longest candidate that a rule, an exception or a wildcard covers wins.
+        """
+        at = index = 0
+        while True:
+            dot = host.find(".", at)
+            candidate = host[at:]
+            if candidate in self.exceptions:
+                return index + 1, (len(host) + 1 if dot == -1 else dot + 1)
+            if candidate in self.rules:
+                return index, at
+            if dot == -1:
+                return None
+            if host[dot + 1 :] in self.wildcards:
+                return index, at
+            at = dot + 1
+            index += 1
+
 
 def _ascii(rule: str) -> str:
     if rule.isascii():

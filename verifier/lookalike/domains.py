@@ -8,6 +8,7 @@ from probing the label's substrings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +35,7 @@ class Lookalike:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Name:
     """The host being judged, split once: label as ASCII and as shown, suffix, subdomains."""
 
@@ -43,6 +44,7 @@ class _Name:
     suffix: str
     subs: list[str]
     registrable: str
+    skeleton: str  # skeleton(shown), computed once for every finder: "tokenpocket"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,9 @@ class DomainIndex:
 
         for token in sorted(self.tokens, key=len, reverse=True):
             self.token_heads.setdefault(token[:MIN_TOKEN], []).append(token)
+        # Finds the first place a brand token may start in one C-level pass; most names have none.
+        heads = "|".join(re.escape(head) for head in sorted(self.token_heads))
+        self.head_pattern = re.compile(heads) if heads else None
 
     @staticmethod
     def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
@@ -174,7 +179,7 @@ class DomainIndex:
         return {t for t in tokens if len(t) >= MIN_TOKEN}
 
     def _allowed(self, official: _Official, registrable: str) -> bool:
-        return registrable not in self.unrelated.get(official.entry.brand, set())
+        return registrable not in self.unrelated.get(official.entry.brand, ())
 
     def find(
         self, host: str, registrable: str | None = None, host_unicode: str | None = None
@@ -197,8 +202,9 @@ class DomainIndex:
             unicode_labels = (host_unicode or "").split(".")
             same_shape = len(unicode_labels) == len(sub_labels) + 1 + suffix.count(".") + 1
             shown = unicode_labels[len(sub_labels)] if same_shape else _unicode(label)
+        name = _Name(label, shown, suffix, sub_labels, registrable, skeleton(shown))
         for finder in (self._exact_label, self._subdomain, self._skeleton, self._combosquat, self._fuzzy):
-            found = finder(_Name(label, shown, suffix, sub_labels, registrable))
+            found = finder(name)
             if found is not None and self._allowed(found[0], registrable):
                 return Lookalike(found[0].entry, found[1], found[2])
         return None
@@ -232,14 +238,17 @@ class DomainIndex:
 
     def _skeleton(self, n: _Name) -> tuple[_Official, str, str] | None:
         shown = n.shown
-        for official in self.by_skeleton.get(skeleton(shown), []):
+        for official in self.by_skeleton.get(n.skeleton, []):
             if shown != official.label:
                 return official, "homoglyph", f"{shown!r} looks like {official.label!r}"
         return None
 
     def _combosquat(self, n: _Name) -> tuple[_Official, str, str] | None:
-        name = skeleton(n.shown) if not n.shown.isascii() else n.shown
-        for start in range(len(name) - MIN_TOKEN + 1):
+        name = n.skeleton if not n.shown.isascii() else n.shown
+        first = self.head_pattern.search(name) if self.head_pattern is not None else None
+        if first is None:
+            return self._combo_typo(name)
+        for start in range(first.start(), len(name) - MIN_TOKEN + 1):
             for token in self.token_heads.get(name[start : start + MIN_TOKEN], ()):
                 if not name.startswith(token, start):
                     continue
@@ -268,7 +277,7 @@ class DomainIndex:
                     return official, "combosquat", f"misspelt brand {piece!r} with {rest!r}"
         return None
 
-    def _near(self, text: str) -> Iterator[tuple[_Official, int]]:
+    def _near(self, text: str, text_skeleton: str | None = None) -> Iterator[tuple[_Official, int]]:
         """Officials within their typo tolerance of ``text``, with the distance.
 
         Compared as written and as skeletons ("tokenm" is one edit from "token" as written,
@@ -276,7 +285,7 @@ class DomainIndex:
         scanned in C by rapidfuzz; long ones go through the deletion index, whose cost does
         not grow with the number of brands.
         """
-        forms = {text.casefold(), skeleton(text)}
+        forms = {text.casefold(), skeleton(text) if text_skeleton is None else text_skeleton}
         best: dict[int, int] = {}
         if len(self.forms) <= SCAN_LIMIT:
             for form in forms:
@@ -307,7 +316,7 @@ class DomainIndex:
 
     def _fuzzy(self, n: _Name) -> tuple[_Official, str, str] | None:
         shown, label = n.shown, n.label
-        for official, distance in self._near(shown):
+        for official, distance in self._near(shown, n.skeleton):
             if official.common and n.suffix != official.suffix:
                 continue
             if not shown.isascii():

@@ -6,6 +6,9 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
+# Code points whose skeletons are remembered; past this, rare ones are recomputed each time.
+_MAX_REMEMBERED = 20_000
+
 
 @cache
 def _table() -> dict[int, str]:
@@ -24,7 +27,26 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-@cache
+def skeleton_by_steps(text: str) -> str:
+    """The skeleton computed step by step, as ``skeleton`` defines it (slower; for tests)."""
+    table = _table()
+    once = _strip_marks(text).translate(table).casefold()
+    return _strip_marks(once.translate(table)).casefold()
+
+
+class _Skeletons(dict[int, str]):
+    """A ``str.translate`` table from a code point to its skeleton, filled on first sight."""
+
+    def __missing__(self, code_point: int) -> str:
+        value = skeleton_by_steps(chr(code_point))
+        if len(self) < _MAX_REMEMBERED:
+            self[code_point] = value
+        return value
+
+
+_SKELETONS = _Skeletons()
+
+
 def skeleton(text: str) -> str:
     """The lowercase skeleton of ``text``: confusables mapped to their ASCII prototype.
 
@@ -32,11 +54,9 @@ def skeleton(text: str) -> str:
     before and after case folding so ``I``, ``1`` and ``l`` meet, and ``m`` becomes
     ``rn`` as in UTS #39, so ``rnetamask`` and ``metamask`` share a skeleton.
     """
-    table = _table()
-    if text.isascii():  # no marks to strip: most labels
-        return text.translate(table).casefold().translate(table).casefold()
-    once = _strip_marks(text).translate(table).casefold()
-    return _strip_marks(once.translate(table)).casefold()
+    # Every step (decomposing and dropping marks, the confusable map, case folding) works
+    # character by character, so a string's skeleton is its characters' skeletons in a row.
+    return text.translate(_SKELETONS)
 
 
 def is_ascii_name(text: str) -> bool:
