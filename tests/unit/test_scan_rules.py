@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from verifier.scan import rules as rules_module
+from verifier.scan.lexicon import expand_term
 from verifier.scan.rules import (
     CATEGORIES,
     EXCERPT_CHARS,
@@ -18,6 +18,7 @@ from verifier.scan.rules import (
     match_patterns,
     rules,
 )
+from verifier.scan.ruleset import spec_from_entry
 
 STRONG = ("high", "medium")
 
@@ -237,13 +238,13 @@ def test_every_rule_is_documented_and_exercised() -> None:
 )  # fmt: skip
 def test_malformed_rule_is_refused(entry: dict[str, object], problem: str) -> None:
     with pytest.raises(RuleDataError, match=problem):
-        rules_module._spec("test.toml", entry)
+        spec_from_entry("test.toml", entry)
 
 
 def test_term_alternatives_expand() -> None:
-    assert rules_module._expand("Fee{s|}") == ["fee", "fees"]
-    assert rules_module._expand("{12|24} word{s|}") == ["12 word", "12 words", "24 word", "24 words"]
-    assert rules_module._expand("don’t  tell") == ["don't tell"]
+    assert expand_term("Fee{s|}") == ["fee", "fees"]
+    assert expand_term("{12|24} word{s|}") == ["12 word", "12 words", "24 word", "24 words"]
+    assert expand_term("don’t  tell") == ["don't tell"]
 
 
 def test_spans_excerpts_order_and_one_match_per_rule_and_sentence() -> None:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_END = r"(?![a-z0-9])"
 _WORD_END_OR_NT = r"(?![a-z0-9]|['’]t\b)"  # "I can" is not a term in "I can't"
 _SEPARATOR = r"[\s\-_'\"]{0,3}+"  # what a space in a term matches; possessive, so no backtracking
-_KEY_DROP = re.compile(r"[\s\-_'\"‘’“”]")
-_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+# Branches in order of how often English words start with (and continue with) each letter: the
+# engine tries branches in turn. Branches start with distinct characters, so order changes only
+# speed, never which term is found; a separator (which may match nothing) keeps its place first.
+_FIRST_ORDER = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvkjqxz1203456789")}
+_NEXT_ORDER = {c: i for i, c in enumerate("etaoinshrdlcumwfgypbvkjxqz0123456789")}
 
 
 # A term found: (start, end, the sets it belongs to). Plain tuples: a text has many.
@@ -64,7 +68,7 @@ class Lexicon:
 
 def expand_term(term: str) -> list[str]:
     """``"fee{s|}"`` -> ``["fee", "fees"]``: lower case, spaces collapsed, ’ as '."""
-    parts = _ALTERNATIVES.split(term)  # literal, options, literal, options, ...
+    parts = re.split(r"\{([^{}]*)\}", term)  # literal, options, literal, options, ...
     choices = [[part] if i % 2 == 0 else part.split("|") for i, part in enumerate(parts)]
     written = ("".join(choice) for choice in itertools.product(*choices))
     return sorted({" ".join(w.lower().replace("’", "'").split()) for w in written} - {""})
@@ -73,7 +77,12 @@ def expand_term(term: str) -> list[str]:
 def term_key(written: str) -> str:
     """What a term and the text it matched have in common: lower case, no separators."""
     lowered = written.lower()
-    return _KEY_DROP.sub("", lowered) or lowered
+    return _key_drop().sub("", lowered) or lowered
+
+
+@cache
+def _key_drop() -> re.Pattern[str]:
+    return re.compile(r"[\s\-_'\"‘’“”]")
 
 
 def _term_classes(terms: dict[str, list[str]]) -> tuple[dict[str, frozenset[str]], list[str]]:
@@ -143,7 +152,7 @@ def _first_characters(terms: list[str]) -> str:
     for term in terms:
         by_first.setdefault(term[0], []).append(term[1:])
     branches = []
-    for first, rests in sorted(by_first.items()):
+    for first, rests in sorted(by_first.items(), key=lambda item: _branch_order(item[0], _FIRST_ORDER)):
         if first in WORD_CHARS:
             closed = [r for r in rests if (r or first)[-1] in WORD_CHARS]
             open_end = [r for r in rests if (r or first)[-1] not in WORD_CHARS]
@@ -153,6 +162,12 @@ def _first_characters(terms: list[str]) -> str:
             rest = _trie(rests, first)
         branches.append(f"{_piece(first)}(?=({rest}))")
     return "(?:" + "|".join(branches) + ")"
+
+
+def _branch_order(char: str, order: dict[str, int]) -> tuple[int, int, str]:
+    # A separator first (it may match nothing, so it overlaps the other branches), then letters
+    # and digits by frequency, then the rest by code point.
+    return (0 if char == " " else 1, order.get(char, len(order)), char)
 
 
 def _trie(terms: Iterable[str], first: str, *, check_ends: bool = True) -> str:
@@ -170,7 +185,11 @@ def _trie(terms: Iterable[str], first: str, *, check_ends: bool = True) -> str:
 
 def _emit(node: dict[str, Any], last: str, check_ends: bool) -> str:
     # Longer terms first, the end of a shorter one last: the longest term at a place wins.
-    branches = [_piece(char) + _emit(child, char, check_ends) for char, child in sorted(node.items()) if char]
+    branches = [
+        _piece(char) + _emit(node[char], char, check_ends)
+        for char in sorted(node, key=lambda char: _branch_order(char, _NEXT_ORDER))
+        if char
+    ]
     if "" in node:
         branches.append(_WORD_END if check_ends and last in WORD_CHARS else "")
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
