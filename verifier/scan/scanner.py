@@ -4,7 +4,6 @@ and a reply a bot can send."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
 from verifier.scan.extract import extract_channels
 from verifier.scan.html import html_to_text
+from verifier.scan.mentions import brand_mentions
 from verifier.scan.rules import PatternMatch, match_patterns
 
 MAX_SCAN_CHARS = 2_000_000
@@ -68,60 +68,6 @@ class ScanResult:
         }
 
 
-class _BrandMentions:
-    """Every brand name and alias, found with ``str.find`` on the lowercased text.
-
-    A C-speed substring search per name is far cheaper than one big case-insensitive
-    alternation; ASCII names count only as whole words ("okx" is not in "bookx").
-    """
-
-    def __init__(self, allowlist: Allowlist) -> None:
-        self.names: list[tuple[str, str]] = []  # (lowercase form as searched, brand id)
-        seen: set[str] = set()
-        for brand in allowlist.brands.values():
-            for name in (brand.name, brand.id, *brand.aliases):
-                if len(_key(name)) < 3 and _key(name).isascii():
-                    continue
-                spaced = " ".join(name.lower().split())
-                # "Trust Wallet" is also written "TrustWallet".
-                for form in {spaced, spaced.replace(" ", "")}:
-                    if form not in seen:
-                        seen.add(form)
-                        self.names.append((form, brand.id))
-
-    def find(self, body: str) -> Counter[str]:
-        lowered = body.lower()
-        found: Counter[str] = Counter()
-        for form, brand_id in self.names:
-            whole_word = form.isascii()
-            position = lowered.find(form)
-            while position != -1:
-                end = position + len(form)
-                if not whole_word or (
-                    (
-                        position == 0
-                        or not lowered[position - 1].isalnum()
-                        or not lowered[position - 1].isascii()
-                    )
-                    and (end == len(lowered) or not lowered[end].isalnum() or not lowered[end].isascii())
-                ):
-                    found[brand_id] += 1
-                position = lowered.find(form, end)
-        return found
-
-
-def _key(name: str) -> str:
-    return "".join(name.casefold().split())
-
-
-def _mentions(allowlist: Allowlist) -> _BrandMentions:
-    index = allowlist.derived.get("brand_mentions")
-    if not isinstance(index, _BrandMentions):
-        index = _BrandMentions(allowlist)
-        allowlist.derived["brand_mentions"] = index
-    return index
-
-
 def _channel_risk(result: CheckResult) -> str:
     if result.verdict in (Verdict.LOOKALIKE, Verdict.KNOWN_SCAM):
         return "high"
@@ -150,9 +96,8 @@ def _reply(
     risk: str, lang: Lang, brand: Brand | None, channels: list[CheckResult], patterns: list[PatternFinding]
 ) -> str:
     # The first clause of each message names the problem; the explanation after it is for the UI.
-    items = list(
-        dict.fromkeys(_first_clause(p.message) for p in patterns if p.severity in ("high", "medium"))
-    )[:3]
+    messages = dict.fromkeys(p.message for p in patterns if p.severity in ("high", "medium"))
+    items = list(dict.fromkeys(_first_clause(message) for message in messages))[:3]
     items += [
         text(
             "scan.channel_bad",
@@ -198,7 +143,7 @@ def scan(
         raise ScanTooLarge(text("scan.too_large", "en", size=len(body), limit=MAX_SCAN_CHARS))
     allowlist = allowlist if allowlist is not None else default_allowlist()
     plain = html_to_text(body) if html else body
-    mentioned = _mentions(allowlist).find(plain)
+    mentioned = brand_mentions(allowlist).find(plain)
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
     if target is None and mentioned:
         target = allowlist.brands[mentioned.most_common(1)[0][0]]
