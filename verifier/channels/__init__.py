@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from verifier.channels.cleaning import MAX_INPUT_CHARS, clean
-from verifier.channels.domain import normalize_host, parse_url, registrable_domain
+from verifier.channels.domain import normalize_host, parse_cleaned_url, parse_url, registrable_domain
 from verifier.channels.email import free_mail_domains, is_free_mail, parse_email
 from verifier.channels.handle import parse_handle, parse_handle_link, platform_id, platforms
 from verifier.channels.phone import looks_like_phone, parse_phone
@@ -48,6 +48,11 @@ def detect_kind(raw: str, platform: str | None = None) -> ChannelKind:
     phone; else a url, including a platform's own pages such as ``x.com/home``.
     """
     text, _ = clean(raw)
+    return _detect(text, platform)
+
+
+def _detect(text: str, platform: str | None) -> ChannelKind:
+    """``detect_kind`` on text that ``clean`` returned."""
     if text.startswith("@"):
         return ChannelKind.HANDLE
     if platform is None and _BARE_NAME.match(text):
@@ -84,7 +89,10 @@ def parse_channel(
     if not isinstance(raw, str):
         raise InvalidChannel("expected text to check", "invalid.not_text")
     if kind is None:
-        kind = detect_kind(raw, platform)
+        text, notes = clean(raw)
+        kind = _detect(text, platform)
+        if kind is ChannelKind.URL:
+            return parse_cleaned_url(raw, text, notes)  # the common case: clean only once
     else:
         try:
             kind = ChannelKind(kind)

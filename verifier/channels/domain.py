@@ -28,7 +28,26 @@ _IPV4_SHAPE = re.compile(r"^[0-9.]+$")
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # A whole host of _LABEL_RE labels in one match ("\n?" because "$" there allows one at a label's end).
 _ASCII_HOST = re.compile(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\n?\.)*(?!-)[a-z0-9-]{1,63}(?<!-)\n?\Z")
-_NOT_LDH = re.compile(r"[^a-z0-9-]")
+# Characters remembered by _CharactersNotInLabels; past this, rare ones are decided each time.
+_MAX_REMEMBERED = 20_000
+
+
+class _CharactersNotInLabels(dict[int, int | None]):
+    """A ``str.translate`` table deleting what a label may hold (letters, marks, digits, "-").
+
+    What is left after translating is what IDNA would refuse; each code point's category
+    is looked up once, so the test is a single C-level pass.
+    """
+
+    def __missing__(self, code_point: int) -> int | None:
+        char = chr(code_point)
+        kept = None if char == "-" or unicodedata.category(char)[0] in "LMN" else code_point
+        if len(self) < _MAX_REMEMBERED:
+            self[code_point] = kept
+        return kept
+
+
+_NOT_IN_LABELS = _CharactersNotInLabels()
 
 
 @lru_cache(maxsize=4096)
@@ -98,8 +117,7 @@ def _decode_label(label: str, host: str) -> str:
         decoded.isascii()
         or not unicodedata.is_normalized("NFC", decoded)
         or decoded.lower() != decoded
-        # letters a-z, digits and "-" pass; the category test is for the rest
-        or not all(unicodedata.category(ch)[0] in "LMN" for ch in _NOT_LDH.findall(decoded))
+        or decoded.translate(_NOT_IN_LABELS)
     ):
         raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host")
     return decoded
@@ -126,7 +144,12 @@ def parse_url(raw: object) -> Channel:
     after any ``user@`` is the one a browser visits, so ``https://brand.com@evil.com``
     is evil.com (noted as ``url.userinfo``). Raises InvalidChannel.
     """
-    text, notes_in = clean(raw)
+    text, notes = clean(raw)
+    return parse_cleaned_url(raw, text, notes)
+
+
+def parse_cleaned_url(raw: object, text: str, notes_in: tuple[str, ...]) -> Channel:
+    """``parse_url`` for a ``raw`` value whose ``clean`` gave ``text`` and ``notes_in``."""
     notes = list(notes_in)
     text, defanged = refang(text)
     if defanged:

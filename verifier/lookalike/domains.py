@@ -203,8 +203,8 @@ class DomainIndex:
             same_shape = len(unicode_labels) == len(sub_labels) + 1 + suffix.count(".") + 1
             shown = unicode_labels[len(sub_labels)] if same_shape else _unicode(label)
         name = _Name(label, shown, suffix, sub_labels, registrable, skeleton(shown))
-        for finder in (self._exact_label, self._subdomain, self._skeleton, self._combosquat, self._fuzzy):
-            found = finder(name)
+        for finder in _FINDERS:
+            found = finder(self, name)
             if found is not None and self._allowed(found[0], registrable):
                 return Lookalike(found[0].entry, found[1], found[2])
         return None
@@ -265,6 +265,8 @@ class DomainIndex:
 
     def _combo_typo(self, name: str) -> tuple[_Official, str, str] | None:
         # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu".
+        if "-" not in name and "_" not in name:
+            return None  # one piece: nothing to be keywords
         pieces = [p for p in name.replace("_", "-").split("-") if p]
         if len(pieces) < 2:
             return None
@@ -285,7 +287,10 @@ class DomainIndex:
         scanned in C by rapidfuzz; long ones go through the deletion index, whose cost does
         not grow with the number of brands.
         """
-        forms = {text.casefold(), skeleton(text) if text_skeleton is None else text_skeleton}
+        written = text.casefold()
+        skeletal = skeleton(text) if text_skeleton is None else text_skeleton
+        # A fixed order (as written, then the skeleton) so the first official found is always the same.
+        forms = (written,) if skeletal == written else (written, skeletal)
         best: dict[int, int] = {}
         if len(self.forms) <= SCAN_LIMIT:
             for form in forms:
@@ -309,7 +314,7 @@ class DomainIndex:
                 yield official, distance
 
     @staticmethod
-    def _distance(forms: set[str], official: _Official) -> int:
+    def _distance(forms: tuple[str, ...], official: _Official) -> int:
         return min(
             OSA.distance(f, o, score_cutoff=3) for f in forms for o in (official.label, official.skeleton)
         )
@@ -325,3 +330,13 @@ class DomainIndex:
                 return official, "bitsquat", f"{label!r} is {official.label!r} with one bit flipped"
             return official, "typo", f"{label!r} is {distance} edit(s) from {official.label!r}"
         return None
+
+
+# The techniques in the order they are tried: the first that finds an official domain names it.
+_FINDERS = (
+    DomainIndex._exact_label,
+    DomainIndex._subdomain,
+    DomainIndex._skeleton,
+    DomainIndex._combosquat,
+    DomainIndex._fuzzy,
+)
