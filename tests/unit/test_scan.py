@@ -128,3 +128,40 @@ def test_cli_scan_errors_are_clear(tmp_path: Path) -> None:
     big.write_text("a" * (MAX_SCAN_CHARS + 10), "utf-8")
     result = runner.invoke(app, ["scan", str(big)])
     assert result.exit_code == 2 and "too large" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("TokenPocket, tokenpocket and TP钱包", {"tokenpocket": 3}),
+        ("an okx wallet, not bookxwallet: OKXWallet!", {"okxwallet": 2}),  # ASCII: whole words
+        ("Trust Wallet or TrustWallet", {"trustwallet": 2}),
+        ("TP钱包TP钱包", {"tokenpocket": 2}),  # Chinese names need no word boundary
+        ("nothing here", {}),
+    ],
+)
+def test_brand_mentions_are_counted_per_name(text: str, counts: dict[str, int]) -> None:
+    from verifier.allowlist.store import default_allowlist
+    from verifier.scan.mentions import brand_mentions
+
+    assert dict(brand_mentions(default_allowlist()).find(text)) == counts
+
+
+def test_importing_verifier_compiles_no_scan_pattern() -> None:
+    # `import verifier` loads the scan modules eagerly; their patterns compile on first use.
+    code = (
+        "import re, sys\n"
+        "callers = []\n"
+        "compile_ = re._compile\n"
+        "def spy(*args, **kwargs):\n"
+        "    callers.append(sys._getframe(2).f_globals.get('__name__', ''))\n"
+        "    return compile_(*args, **kwargs)\n"
+        "re._compile = spy\n"
+        "import verifier\n"
+        "print(sorted({c for c in callers if c.startswith('verifier.scan')}))\n"
+    )
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

@@ -10,22 +10,34 @@ browser.
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
 
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
-# Elements whose bodies are not markup, and the end tag that closes each.
-_RAW_TEXT_END = {
-    name: re.compile(rf"</{name}\b[^<>]{{0,100}}>", re.IGNORECASE) for name in ("script", "style")
-}
 _BLOCK = frozenset(
     "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "  # noqa: SIM905
     "h4 h5 h6 header hr li main nav ol option p pre section table td th title tr ul".split()
 )
-_MARKUP_START = re.compile(r"<(?:[A-Za-z!?]|/[A-Za-z])")  # any other "<" is text
-_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/<>]*)")
-_WHITESPACE = re.compile(r"\s+")
-_LINE_BREAKS = re.compile(r" *\n[\s]*")
 _MAX_TAG_CHARS = 10_000
+
+
+class _Patterns:
+    """The compiled patterns, built on first use (none at import)."""
+
+    def __init__(self) -> None:
+        # Elements whose bodies are not markup, and the end tag that closes each.
+        self.raw_text_end = {
+            name: re.compile(rf"</{name}\b[^<>]{{0,100}}>", re.IGNORECASE) for name in ("script", "style")
+        }
+        self.markup_start = re.compile(r"<(?:[A-Za-z!?]|/[A-Za-z])")  # any other "<" is text
+        self.tag_name = re.compile(r"</?([A-Za-z][^\s/<>]*)")
+        self.whitespace = re.compile(r"\s+")
+        self.line_breaks = re.compile(r" *\n[\s]*")
+
+
+@cache
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 def html_to_text(html: str) -> str:
@@ -70,7 +82,7 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
-            self._parts.append(_WHITESPACE.sub(" ", data))
+            self._parts.append(_patterns().whitespace.sub(" ", data))
 
     def close(self) -> None:
         super().close()
@@ -84,15 +96,16 @@ class _TextParser(HTMLParser):
             self._href = None
 
     def text(self) -> str:
-        return _LINE_BREAKS.sub("\n", "".join(self._parts)).strip()
+        return _patterns().line_breaks.sub("\n", "".join(self._parts)).strip()
 
 
 def _complete_tags(html: str) -> str:
     """``html`` reduced to text and complete tags, in one pass (see the module docstring)."""
+    patterns = _patterns()
     out: list[str] = []
     pos = 0
     next_gt = next_lt = -1  # cached look-ahead: each is searched for at most once per position
-    while markup := _MARKUP_START.search(html, pos):
+    while markup := patterns.markup_start.search(html, pos):
         lt = markup.start()
         out.append(html[pos:lt].replace("<", "&lt;"))  # "a < b": a plain character
         if html.startswith("<!--", lt):
@@ -112,15 +125,15 @@ def _complete_tags(html: str) -> str:
             pos = lt + 1
             continue
         pos = next_gt + 1
-        name = _TAG_NAME.match(html, lt)
+        name = patterns.tag_name.match(html, lt)
         if name is None:
             continue  # <!DOCTYPE>, <![CDATA[, <?xml>: nothing visible
         tag = html[lt:pos]
         if len(tag) > _MAX_TAG_CHARS or tag.count('"') % 2 or tag.count("'") % 2:
             tag = name.group(0) + ">"  # attributes a quote or sheer size makes ambiguous
         tag_name = name.group(1).lower()
-        if tag_name in _RAW_TEXT_END and not tag.startswith("</"):
-            close = _RAW_TEXT_END[tag_name].search(html, pos)
+        if tag_name in patterns.raw_text_end and not tag.startswith("</"):
+            close = patterns.raw_text_end[tag_name].search(html, pos)
             if close is None:
                 return "".join(out)
             pos = close.end()
