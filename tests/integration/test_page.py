@@ -11,9 +11,7 @@ import functools
 import http.server
 import json
 import os
-import socket
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.integration.live_server import serving
 from verifier.service import ServiceSettings, create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -119,28 +117,6 @@ def browser(chromium: str) -> Iterator[Browser]:
         browser.close()
 
 
-@contextmanager
-def uvicorn_server(settings: ServiceSettings) -> Iterator[str]:
-    """The service on a pre-bound loopback socket, in a thread; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -178,7 +154,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     ):
         # The module's server gets its own state directory, like every test does.
         patch.setenv("VERIFIER_STATE_DIR", str(tmp_path_factory.mktemp("service-state")))
-        with uvicorn_server(ServiceSettings(cors_origins=(help_centre,))) as api:
+        with serving(create_app(ServiceSettings(cors_origins=(help_centre,)))) as api:
             yield Sites(api, help_centre, elsewhere, www)
 
 
@@ -392,7 +368,7 @@ def test_unverified_allowlist_is_said_and_nothing_is_official(
     bundle["signatures"] = []
     unsigned = tmp_path / "unsigned.json"
     unsigned.write_text(json.dumps(bundle))
-    with uvicorn_server(ServiceSettings(allowlist_file=unsigned)) as api:
+    with serving(create_app(ServiceSettings(allowlist_file=unsigned))) as api:
         page = open_tab(api + "/").page
         banner = page.locator("#allowlist-banner")
         expect(banner).to_be_visible()

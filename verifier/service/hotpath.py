@@ -9,7 +9,7 @@ application.
 from __future__ import annotations
 
 from verifier.service.answers import answer_check
-from verifier.service.limits import ASGIApp, Receive, Scope, Send
+from verifier.service.limits import ASGIApp, Receive, Scope, Send, send_json
 from verifier.service.live import LiveAllowlist
 
 PATH = "/v1/check"
@@ -41,14 +41,4 @@ class CheckHotPath:
             if not message.get("more_body", False):
                 break
         status, body = answer_check(b"".join(chunks), content_type, accept_language, self.live.current())
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, status, body)

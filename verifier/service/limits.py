@@ -81,16 +81,13 @@ class BodySizeLimit:
         await self._refuse(send, 413, "too_large", f"request body is larger than {self.max_bytes:,} bytes")
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
-        body = error_body(code, message)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, status, error_body(code, message), close=True)
+
+
+async def send_json(send: Send, status: int, body: bytes, *, close: bool = False) -> None:
+    """Send a whole JSON response through raw ASGI."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
