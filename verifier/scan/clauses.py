@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from verifier.scan.lexicon import WORD_CHARS, Hit
-from verifier.scan.matcher import Matcher
+from verifier.scan.matcher import Matcher, Viable
 from verifier.scan.ruleset import (
     BREAK,
     CLAUSE_BREAK,
@@ -88,22 +88,24 @@ class RuleScan:
                 piece = (position - start) // MAX_CLAUSE_CHARS
                 keys.add((sentence, piece))
                 clause_end = min(end, start + (piece + 1) * MAX_CLAUSE_CHARS)
-        found = [match for key in sorted(keys) for match in self.matches_in(key)]
+        clauses = [clause for key in sorted(keys) if (clause := self.clause(key))[3]]
+        self.read_cues([key[0] for key, *_ in clauses])
+        found = [match for clause in clauses for match in self.matches_in(*clause)]
         return sorted(found, key=lambda m: (m.span[0], m.rule.code))
 
-    def bounds(self, key: _Key) -> tuple[int, int]:
+    def clause(self, key: _Key) -> tuple[_Key, tuple[int, int], list[Hit], Viable]:
+        """A clause's bounds, its rule terms and the rules they can satisfy."""
         number, piece = key
-        piece_start = self.starts[number] + piece * MAX_CLAUSE_CHARS
-        return piece_start, min(self.stops[number], piece_start + MAX_CLAUSE_CHARS)
-
-    def matches_in(self, key: _Key) -> list[PatternMatch]:
-        bounds = self.bounds(key)
+        start = self.starts[number] + piece * MAX_CLAUSE_CHARS
+        bounds = start, min(self.stops[number], start + MAX_CLAUSE_CHARS)
         positions = self.positions
         low = bisect.bisect_left(positions, bounds[0])
         terms = self.hits[low : bisect.bisect_left(positions, bounds[1], low)]
-        viable = self.matcher.viable(frozenset().union(*[names for _, _, names in terms]))
-        if not viable:
-            return []
+        return key, bounds, terms, self.matcher.viable(frozenset().union(*[n for _, _, n in terms]))
+
+    def matches_in(
+        self, key: _Key, bounds: tuple[int, int], terms: list[Hit], viable: Viable
+    ) -> list[PatternMatch]:
         cues = self.cues(key[0])
         if cues:
             cues = _between(cues, *bounds)
@@ -128,29 +130,59 @@ class RuleScan:
             PatternMatch(rule, span, _excerpt(self.text, bounds, span)) for rule, span in _strongest(found)
         ]
 
+    def read_cues(self, sentences: list[int]) -> None:
+        """Read the cues of the sentences (sorted), one search for each run of neighbours.
+
+        A sentence's cues are those a search of the sentence alone finds (one character
+        before it, as a word boundary, and nothing after it). A search of several sentences
+        finds the same in each, unless a cue can run on past the character that ends one (a
+        line break is a separator, "seed\nphrase"): runs are cut there.
+        """
+        crossing, stops = self.matcher.cue_crossing, self.stops
+        run: list[int] = []
+        for sentence in sentences:
+            if sentence in self._cues or (run and sentence == run[-1]):
+                continue
+            if run and (sentence != run[-1] + 1 or self.text[stops[run[-1]]] in crossing):
+                self._read_run(run)
+                run = []
+            run.append(sentence)
+        if run:
+            self._read_run(run)
+
+    def _read_run(self, run: list[int]) -> None:
+        starts, stops = self.starts, self.stops
+        found = self.matcher.cues.find(self.padded, starts[run[0]], stops[run[-1]] + 1)
+        if len(run) == 1:
+            self._keep_cues(run[0], found)
+            return
+        for sentence in run:
+            # The search of the sentence alone starts one character before it.
+            low = bisect.bisect_left(found, starts[sentence] - 1, key=_START)
+            self._keep_cues(sentence, found[low : bisect.bisect_left(found, stops[sentence], key=_START)])
+
+    def _keep_cues(self, sentence: int, cues: list[Hit]) -> None:
+        # A cue inside an exempting phrase ("not a scam", "don't worry", "无法提现") is part of
+        # it, not a cue.
+        exempt = [cue for cue in cues if EXEMPT in cue[2]]
+        if exempt:
+            cues = [cue for cue in cues if EXEMPT in cue[2] or not _within(cue, exempt)]
+        self._cues[sentence] = cues
+        self._framed[sentence] = any(FRAME in names for _, _, names in cues)
+
     def cues(self, sentence: int) -> list[Hit]:
-        """The negation and warning cues of a sentence, read once. A cue inside an exempting
-        phrase ("not a scam", "don't worry", "无法提现") is part of it, not a cue."""
-        cues = self._cues.get(sentence)
-        if cues is None:
-            end = self.stops[sentence]
-            cues = self.matcher.cues.find(self.padded, self.starts[sentence], end + 1)
-            exempt = [cue for cue in cues if EXEMPT in cue[2]]
-            if exempt:
-                cues = [cue for cue in cues if EXEMPT in cue[2] or not _within(cue, exempt)]
-            self._cues[sentence] = cues
-            self._framed[sentence] = any(FRAME in names for _, _, names in cues)
-        return cues
+        """The negation and warning cues of a sentence, read once."""
+        if sentence not in self._cues:
+            self._read_run([sentence])
+        return self._cues[sentence]
 
     def framed(self, sentence: int) -> bool:
         """Whether the sentence talks about scams (scam, 骗, beware, "if anyone asks" ...)."""
         if not 0 <= sentence <= len(self.ends):
             return False
-        framed = self._framed.get(sentence)
-        if framed is None:
-            self.cues(sentence)
-            framed = self._framed[sentence]
-        return framed
+        if sentence not in self._framed:
+            self._read_run([sentence])
+        return self._framed[sentence]
 
     def is_warning(self, key: _Key, cues: list[Hit]) -> bool:
         """Whether the clause's sentence talks about scams: it says so itself, it is quoted next
@@ -216,6 +248,16 @@ def _place(
     from each of the first hits of its rarest set, the nearest hit of each other set that
     starts elsewhere (one term fills one role). The terms are placed; hits, the terms with the
     clause's cues merged in, are read for negation."""
+    if len(alternative) == 1:  # most alternatives: the first hits of one set, in order
+        name, tried = alternative[0], 0
+        for hit in terms:
+            if name in hit[2]:
+                if not (check_negation and _negated(text, hits, bounds[0], (hit[0], hit[1]))):
+                    return hit[0], hit[1]
+                tried += 1
+                if tried == _MAX_ANCHORS:
+                    break
+        return None
     lists = sorted(([hit for hit in terms if name in hit[2]] for name in alternative), key=len)
     others, window = lists[1:], spec.window
     for anchor in lists[0][:_MAX_ANCHORS]:

@@ -33,6 +33,7 @@ class Lexicon:
 
     def __init__(self, terms: dict[str, list[str]], tries: int) -> None:
         self.classes, literals = _term_classes(terms)
+        self.literals = tuple(literals)
         ascii_first = [t for t in literals if t[0].isascii()]
         self.passes = _passes(ascii_first, 1)
         # Terms that start with a Chinese character (or other non-ASCII symbol): their passes
@@ -50,7 +51,9 @@ class Lexicon:
         their wallets"; at one place the longest term wins."""
         end = len(padded) if end is None else end
         passes = self.passes
-        if self.unicode_firsts.search(padded, start, end):
+        if not padded.isascii() and (
+            len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end)
+        ):
             passes = passes + self.unicode_passes
         get = self.classes.get
         found: list[Hit] = []

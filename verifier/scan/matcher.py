@@ -14,6 +14,7 @@ Viable = tuple[tuple[Spec, tuple[tuple[str, ...], ...]], ...]
 # Sentence ends: CJK and line breaks always, . ! ? before a space (not in "0.05" or a URL);
 # a run of them ("?!\n\n") is one end. It starts with a character class, so the engine skips
 # ahead to candidates.
+_SENTENCE_END_CHARS = ".!?\n\r\u2028\u2029。！？；;…"
 _SENTENCE_END = r"[.!?\n\r\u2028\u2029。！？；;…](?:(?<![.!?])|(?!\S))(?:[\s。！？；;…]|[.!?](?!\S))*+"
 
 
@@ -30,6 +31,14 @@ class Matcher:
         anchors = {alternative[0] for spec in specs for alternative in spec.when}
         self.anchoring = {names for names in self.terms.classes.values() if names & anchors}
         self.sentence_end = re.compile(_SENTENCE_END)
+        # The characters that end a sentence and that a cue may run on past: line breaks (a
+        # space in a cue matches them) and any a cue holds. A cue starting with one of them (or
+        # a space) would need each sentence read alone: then every such character is listed.
+        ends = set(_SENTENCE_END_CHARS)
+        crossing = {c for c in ends if c.isspace() or any(c in cue for cue in self.cues.literals)}
+        if any(cue[0] in ends or cue[0].isspace() for cue in self.cues.literals):
+            crossing = ends
+        self.cue_crossing = frozenset(crossing)
         self.blank_line = re.compile(r"\n[^\S\n]*\n")
         self.by_class: dict[str, list[Spec]] = {}
         for spec in self.specs:
