@@ -66,23 +66,28 @@ class RuleScan:
         self.padded = " " + lowered
         self.hits = matcher.terms.find(self.padded)
         self.positions = [hit[0] for hit in self.hits]  # for bisect without a key function
-        runs = [m.span() for m in matcher.sentence_end.finditer(text)] if self.hits else []
-        self.ends = [start for start, _ in runs]
-        self.resumes = [end for _, end in runs]
-        # Sentence n is text[self.starts[n]:self.stops[n]].
-        self.starts = [0, *self.resumes]
-        self.stops = [*self.ends, len(text)]
+        # Sentence n is text[self.starts[n]:self.stops[n]]; split only if an anchor is found.
+        self.ends: list[int] = []
+        self.starts = [0]
+        self.stops = [len(text)]
         self._cues: dict[int, list[Hit]] = {}
         self._framed: dict[int, bool] = {}
 
     def matches(self) -> list[PatternMatch]:
         """All rule matches that are not negated or warnings, by start; at most one per rule
         and sentence."""
-        ends, starts, stops, keys = self.ends, self.starts, self.stops, set()
         anchoring = self.matcher.anchoring
+        anchors = [position for position, _, names in self.hits if names in anchoring]
+        if not anchors:
+            return []
+        runs = [m.span() for m in self.matcher.sentence_end.finditer(self.text)]
+        self.ends = [start for start, _ in runs]
+        self.starts = [0, *(end for _, end in runs)]
+        self.stops = [*self.ends, len(self.text)]
+        ends, starts, stops, keys = self.ends, self.starts, self.stops, set()
         clause_end = -1
-        for position, _, names in self.hits:
-            if position >= clause_end and names in anchoring:
+        for position in anchors:
+            if position >= clause_end:
                 sentence = bisect.bisect_right(ends, position)
                 start, end = starts[sentence], stops[sentence]
                 piece = (position - start) // MAX_CLAUSE_CHARS
