@@ -1,4 +1,8 @@
-"""``verifier allowlist ...``: the moderators' commands to build, sign and verify the list."""
+"""``verifier allowlist ...``: the moderators' commands to build, sign and verify the list.
+
+Each command imports what it needs when it runs: ``verifier check`` registers these commands
+on every start and should not pay for loading the lint, diff, build and key modules.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle
-from verifier.allowlist.diff import diff_bundles, load_bundle_file, render_diff
-from verifier.allowlist.lint import lint_sources
-from verifier.allowlist.store import trusted_root
-from verifier.allowlist.trust import (
-    ROOT_TYPE,
-    Root,
-    load_private_key,
-    load_public_key,
-    root_document,
-    sign_document,
-    verify_bundle,
-)
 from verifier.errors import AllowlistError, BundleFormatError, SourceError
 
 DEFAULT_SOURCES = Path("allowlists")
@@ -62,6 +53,8 @@ def build(
     Signatures in OUT are kept when the signed content is unchanged; any change
     empties them, so the new bundle must be signed again.
     """
+    from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle  # noqa: PLC0415
+
     try:
         bundle = build_bundle(sources)
     except SourceError as exc:
@@ -104,6 +97,9 @@ def sign(
     file: Annotated[Path, typer.Argument(help="Bundle or root document to sign.")] = DEFAULT_BUNDLE,
 ) -> None:
     """Add your signature to a bundle or root document (run once per moderator)."""
+    from verifier.allowlist.bundle import write_bundle  # noqa: PLC0415
+    from verifier.allowlist.trust import load_private_key, sign_document  # noqa: PLC0415
+
     document = _read_json(file)
     try:
         private = load_private_key(key.read_bytes())
@@ -125,6 +121,9 @@ def verify(
     ] = None,
 ) -> None:
     """Verify a bundle's signatures (threshold of trusted keys) and expiry. Exit 3 on failure."""
+    from verifier.allowlist.store import trusted_root  # noqa: PLC0415
+    from verifier.allowlist.trust import Root, verify_bundle  # noqa: PLC0415
+
     try:
         trusted = Root.from_json(root.read_bytes()) if root else trusted_root()
         data = file.read_bytes()
@@ -150,6 +149,9 @@ def init_root(
     / "root.json",
 ) -> None:
     """Write an unsigned root listing the moderators' public keys; then each signs it."""
+    from verifier.allowlist.bundle import write_bundle  # noqa: PLC0415
+    from verifier.allowlist.trust import ROOT_TYPE, load_public_key, root_document  # noqa: PLC0415
+
     try:
         keys = [load_public_key(path.read_bytes()) for path in key]
     except (OSError, ValueError, TypeError) as exc:
@@ -170,6 +172,8 @@ def lint(
 
     Prints one ``file:line: message`` per problem and exits 1 if there is any.
     """
+    from verifier.allowlist.lint import lint_sources  # noqa: PLC0415
+
     if not (sources / "brands").is_dir():
         raise _fail(f"{sources}/brands is not a directory (run from the repository root or pass --sources)")
     problems = lint_sources(sources, today=dt.datetime.now(dt.UTC).date())
@@ -186,6 +190,8 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The bundle after the change.")] = DEFAULT_BUNDLE,
 ) -> None:
     """Show what a reviewer needs: channels added, removed and changed, per brand."""
+    from verifier.allowlist.diff import diff_bundles, load_bundle_file, render_diff  # noqa: PLC0415
+
     try:
         change = diff_bundles(load_bundle_file(old), load_bundle_file(new))
     except BundleFormatError as exc:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SignFn
-from verifier.cli import app
+from verifier.cli import app, main, quick_check_arguments
 
 runner = CliRunner()
 
@@ -111,3 +112,52 @@ def test_tampered_copy_of_shipped_bundle_exits_3(tmp_path: Path) -> None:
     code, _, err = run("allowlist", "verify", str(path))
     assert code == 3
     assert "does not verify" in err
+
+
+QUICK = [
+    ("check", "tokenpocket.pro"),
+    ("check", "tokenpocket.pro", "--json"),
+    ("check", "--json", "help.tokenpocket.pro"),
+    ("check", "xn--tokenpocet-cui.pro", "--lang", "zh"),
+    ("check", "+86 400-800-1234", "--brand", "TP钱包", "--lang", "zh"),
+    ("check", "+1 855 699 8683", "-b", "phantom", "--json"),
+    ("check", "8556998683", "--region", "US", "--kind", "phone"),
+    ("check", "TokenPocket_Support", "--platform", "telegram", "--json"),
+    ("check", "tokenpocket.pro", "--brand", "nosuchwallet"),
+    ("check", "@@@", "--json"),
+    ("check", "", "--json"),
+]
+
+
+@pytest.mark.parametrize("argv", QUICK)
+def test_main_reads_plain_checks_itself_with_typers_output(
+    argv: tuple[str, ...], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert quick_check_arguments(list(argv)) is not None
+    monkeypatch.setattr(sys, "argv", ["verifier", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    quick = capsys.readouterr()
+    assert (exit_info.value.code, quick.out, quick.err) == run(*argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("check",),
+        ("check", "--help"),
+        ("check", "tokenpocket.pro", "--brand=tokenpocket"),
+        ("check", "tokenpocket.pro", "--json", "--json"),
+        ("check", "tokenpocket.pro", "--lang", "fr"),
+        ("check", "tokenpocket.pro", "--kind", "fax"),
+        ("check", "tokenpocket.pro", "--brand", "--json"),
+        ("check", "tokenpocket.pro", "--brand"),
+        ("check", "tokenpocket.pro", "other.example"),
+        ("check", "--", "-1 855 699 8683"),
+        ("check", "tokenpocket.pro", "--allowlist", "bundle.json"),
+        ("scan", "-"),
+        (),
+    ],
+)
+def test_everything_else_goes_through_typer(argv: tuple[str, ...]) -> None:
+    assert quick_check_arguments(list(argv)) is None

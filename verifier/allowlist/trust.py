@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from verifier.allowlist.bundle import BUNDLE_TYPE, canonical_bytes
@@ -33,18 +32,29 @@ ROOT_TYPE = "verifier-root"
 MAX_BUNDLE_BYTES = 8 * 1024 * 1024
 
 
+# cryptography's serialization package (PEM, raw encodings) is imported by the functions that
+# use it: verifying a bundle needs none of it, and it costs a CLI start more than the rest.
+
+
 def key_id(public_key: Ed25519PublicKey) -> str:
     """The key id: SHA-256 of the raw 32-byte Ed25519 public key, hex."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return _raw_key_id(bytes.fromhex(public_key_hex(public_key)))
+
+
+def _raw_key_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
 def public_key_hex(public_key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
 
 
 def load_private_key(pem: bytes) -> Ed25519PrivateKey:
     """Load a PKCS#8 PEM Ed25519 private key; raise ValueError if it is anything else."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the key is not an Ed25519 private key")
@@ -53,6 +63,8 @@ def load_private_key(pem: bytes) -> Ed25519PrivateKey:
 
 def load_public_key(pem: bytes) -> Ed25519PublicKey:
     """Load a PEM (SubjectPublicKeyInfo) Ed25519 public key; raise ValueError otherwise."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
     key = serialization.load_pem_public_key(pem)
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("the key is not an Ed25519 public key")
@@ -85,10 +97,11 @@ class Root:
             try:
                 if spec["keytype"] != "ed25519" or spec["scheme"] != "ed25519":
                     raise BundleFormatError(f"root key {kid[:12]} is not ed25519")
-                public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(spec["keyval"]["public"]))
+                raw = bytes.fromhex(spec["keyval"]["public"])
+                public = Ed25519PublicKey.from_public_bytes(raw)
             except (KeyError, TypeError, ValueError) as exc:
                 raise BundleFormatError(f"root key {str(kid)[:12]} is malformed") from exc
-            if key_id(public) != kid:
+            if _raw_key_id(raw) != kid:  # the key's raw bytes, as key_id(public) reads them back
                 raise BundleFormatError(f"root key id {kid[:12]} does not match its key bytes")
             keys[kid] = public
         if threshold > len(keys):

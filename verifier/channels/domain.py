@@ -8,8 +8,6 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import idna
-
 from verifier.channels.cleaning import clean, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
@@ -89,6 +87,8 @@ def normalize_host(host: str) -> tuple[str, str]:
         if "xn--" not in host:
             return host, host  # plain ASCII: IDNA processing would change nothing
         return host, ".".join([_decode_label(label, host) for label in host.split(".")])
+    import idna  # noqa: PLC0415 (only hosts written in Unicode need it)
+
     try:
         ascii_host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         unicode_host = idna.decode(ascii_host)

@@ -74,24 +74,25 @@ def _snapshot_rules() -> tuple[list[str], list[str]]:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("tldextract is not installed: it provides the bundled Public Suffix List")
     snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
-    text = snapshot.read_text("utf-8")
-    icann: list[str] = []
-    private: list[str] = []
-    section = icann
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("// ===BEGIN PRIVATE DOMAINS==="):
-            section = private
-        elif line and not line.startswith("//"):
-            section.append(line.split()[0])
+    lines = [line.strip() for line in snapshot.read_text("utf-8").splitlines()]
+    private_start = next(
+        (i for i, line in enumerate(lines) if line.startswith("// ===BEGIN PRIVATE DOMAINS===")), len(lines)
+    )
+    icann = [line.split()[0] for line in lines[:private_start] if line and not line.startswith("//")]
+    private = [line.split()[0] for line in lines[private_start:] if line and not line.startswith("//")]
     return icann, private
 
 
 def _compile(raw_rules: list[str]) -> SuffixRules:
-    rules: set[str] = set()
-    wildcards: set[str] = set()
-    exceptions: set[str] = set()
+    # Most rules are ASCII and only need lowercasing: sets built in one pass each. The rest go
+    # through the IDNA codec one by one.
+    written = [raw.lower() for raw in raw_rules if raw.isascii()]
+    rules = {raw for raw in written if not raw.startswith(("!", "*."))}
+    wildcards = {raw[2:] for raw in written if raw.startswith("*.")}
+    exceptions = {raw[1:] for raw in written if raw.startswith("!")}
     for raw in raw_rules:
+        if raw.isascii():
+            continue
         try:
             if raw.startswith("!"):
                 exceptions.add(_ascii(raw[1:]))
@@ -105,10 +106,19 @@ def _compile(raw_rules: list[str]) -> SuffixRules:
 
 
 @cache
+def _private_rules() -> SuffixRules:
+    return _compile(_snapshot_rules()[1])
+
+
+@cache
 def suffix_rules() -> SuffixRules:
     """The bundled Public Suffix List, ICANN and private sections, compiled once."""
-    icann, private = _snapshot_rules()
-    return _compile(icann + private)
+    icann, private = public_suffix_rules(), _private_rules()
+    return SuffixRules(
+        icann.rules | private.rules,
+        icann.wildcards | private.wildcards,
+        icann.exceptions | private.exceptions,
+    )
 
 
 @cache

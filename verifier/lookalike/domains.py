@@ -13,9 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
 from verifier.lookalike.skeleton import skeleton
@@ -121,6 +118,13 @@ class DomainIndex:
     """Official domains of every brand, indexed for lookalike search."""
 
     def __init__(self, allowlist: Allowlist) -> None:
+        # rapidfuzz loads with the first index rather than with verifier: a process that never
+        # compares names (official hosts, phone numbers only) does not pay for importing it.
+        from rapidfuzz import process  # noqa: PLC0415
+        from rapidfuzz.distance import OSA  # noqa: PLC0415
+
+        self._extract = process.extract
+        self._osa = OSA.distance
         self.officials: list[_Official] = []
         self.by_label: dict[str, list[_Official]] = {}
         self.by_registrable: dict[str, list[_Official]] = {}
@@ -294,8 +298,8 @@ class DomainIndex:
         best: dict[int, int] = {}
         if len(self.forms) <= SCAN_LIMIT:
             for form in forms:
-                for _, distance, position in process.extract(
-                    form, self.forms, scorer=OSA.distance, score_cutoff=2, limit=None
+                for _, distance, position in self._extract(
+                    form, self.forms, scorer=self._osa, score_cutoff=2, limit=None
                 ):
                     owner = self.form_owner[position]
                     best[owner] = min(distance, best.get(owner, 99))
@@ -313,10 +317,9 @@ class DomainIndex:
             if 0 < distance <= max_typo_distance(len(basis)):
                 yield official, distance
 
-    @staticmethod
-    def _distance(forms: tuple[str, ...], official: _Official) -> int:
+    def _distance(self, forms: tuple[str, ...], official: _Official) -> int:
         return min(
-            OSA.distance(f, o, score_cutoff=3) for f in forms for o in (official.label, official.skeleton)
+            self._osa(f, o, score_cutoff=3) for f in forms for o in (official.label, official.skeleton)
         )
 
     def _fuzzy(self, n: _Name) -> tuple[_Official, str, str] | None:

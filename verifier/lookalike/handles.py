@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.lookalike.domains import Lookalike, max_typo_distance
 from verifier.lookalike.skeleton import skeleton
@@ -31,6 +29,9 @@ class HandleIndex:
     """Official handles and brand tokens, indexed by collapsed form."""
 
     def __init__(self, allowlist: Allowlist, tokens: dict[str, list[Entry]], common_tokens: set[str]) -> None:
+        from rapidfuzz.distance import OSA  # noqa: PLC0415 (loaded with the index, as in domains.py)
+
+        self._osa = OSA.distance
         self.by_collapsed: dict[str, list[_Official]] = {}
         self.by_platform: dict[str | None, list[_Official]] = {None: []}
         self.brands = allowlist.brands
@@ -69,7 +70,7 @@ class HandleIndex:
                 )
         for official in self.by_platform.get(channel.platform, []):
             limit = max_typo_distance(len(official.collapsed))
-            if 0 < OSA.distance(name, official.collapsed, score_cutoff=limit + 1) <= limit:
+            if 0 < self._osa(name, official.collapsed, score_cutoff=limit + 1) <= limit:
                 return Lookalike(
                     official.entry, "typo", f"{written!r} is a misspelling of {official.entry.display!r}"
                 )
