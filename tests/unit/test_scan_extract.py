@@ -6,11 +6,14 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from verifier.channels import parse_channel
 from verifier.model import ChannelKind
 from verifier.scan.extract import Found, extract_channels
 from verifier.scan.html import html_to_text
+from verifier.scan.shadow import shadow
 
 URL, EMAIL, PHONE, HANDLE = ChannelKind.URL, ChannelKind.EMAIL, ChannelKind.PHONE, ChannelKind.HANDLE
 
@@ -355,6 +358,20 @@ def test_channels_of_an_html_page() -> None:
 )
 def test_html_edge_cases(html: str, text: str) -> None:
     assert html_to_text(html) == text
+
+
+# Each foldable character and the ASCII character it stands for in the shadow.
+FOLDS = {
+    "０": "0", "９": "9", "ａ": "a", "Ｚ": "Z", "：": ":", "／": "/", "．": ".", "＠": "@", "（": "(",
+    "）": ")", "＋": "+", "－": "-", "。": ".", "｡": ".", "【": "[", "】": "]", "\u3000": " ",
+    "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2212": "-", "𝟎": "0", "𝟗": "9", "𝟬": "0",
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*FOLDS, "a", "1", " ", "中", "文", ".", "@"]), max_size=60))
+def test_shadow_folds_each_character_in_place(text: str) -> None:
+    assert shadow(text) == "".join(FOLDS.get(char, char) for char in text)
 
 
 def _best_time(run: Callable[[], object]) -> float:

@@ -7,8 +7,12 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from verifier.scan.clauses import RuleScan
 from verifier.scan.lexicon import expand_term
+from verifier.scan.matcher import compiled_rules
 from verifier.scan.rules import (
     CATEGORIES,
     EXCERPT_CHARS,
@@ -245,6 +249,30 @@ def test_term_alternatives_expand() -> None:
     assert expand_term("Fee{s|}") == ["fee", "fees"]
     assert expand_term("{12|24} word{s|}") == ["12 word", "12 words", "24 word", "24 words"]
     assert expand_term("don’t  tell") == ["don't tell"]
+
+
+# Pieces of text where cues start, end and cross sentence ends.
+_PIECES = [
+    "never ", "do not", "don't", "worry", "share", "your seed phrase", "scam", "but ", "if anyone asks",
+    "不要", "助记词", "骗子", "但是", "不会", "\"", "'", " ", "\n", "\n\n", ". ", "。", "! ", "？", ";", "…",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+@example(["do not", "\n", "worry", " about ", "your seed phrase", ". ", "never ", "share"])  # runs on
+def test_cues_read_for_neighbouring_sentences_are_those_of_each_sentence_alone(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    together, alone = RuleScan(text, compiled_rules()), RuleScan(text, compiled_rules())
+    runs = [m.span() for m in compiled_rules().sentence_end.finditer(text)]
+    for scan in (together, alone):
+        scan.ends = [start for start, _ in runs]
+        scan.starts = [0, *(end for _, end in runs)]
+        scan.stops = [*scan.ends, len(text)]
+    together.read_cues(list(range(len(runs) + 1)))
+    for sentence in range(len(runs) + 1):
+        assert together.cues(sentence) == alone.cues(sentence)
+        assert together.framed(sentence) == alone.framed(sentence)
 
 
 def test_spans_excerpts_order_and_one_match_per_rule_and_sentence() -> None:
