@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from ahocorasick_rs import AhoCorasick
+
 WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_END = r"(?![a-z0-9])"
 _WORD_END_OR_NT = r"(?![a-z0-9]|['’]t\b)"  # "I can" is not a term in "I can't"
@@ -36,10 +38,17 @@ class Lexicon:
         self.literals = tuple(literals)
         ascii_first = [t for t in literals if t[0].isascii()]
         self.passes = _passes(ascii_first, 1)
-        # Terms that start with a Chinese character (or other non-ASCII symbol): their passes
-        # are skipped when no such first character occurs, as in most English text.
+        # Terms that start with a Chinese character (or other non-ASCII symbol) need no word
+        # boundary before them. Without separators in them, they are found in one Aho-Corasick
+        # pass (the longest at a place, as the trie would); else by patterns, skipped when no
+        # such first character occurs, as in most English text.
         unicode_first = [t for t in literals if not t[0].isascii()]
-        self.unicode_passes = _passes(unicode_first, tries)
+        self.unicode_words: _Words | None = None
+        self.unicode_passes: list[re.Pattern[str]] = []
+        if all(" " not in t and "'" not in t for t in unicode_first):
+            self.unicode_words = _Words(unicode_first, self.classes) if unicode_first else None
+        else:
+            self.unicode_passes = _passes(unicode_first, tries)
         self.unicode_firsts = re.compile(
             _char_class({t[0] for t in unicode_first}) if unicode_first else "(?!)"
         )
@@ -51,12 +60,13 @@ class Lexicon:
         their wallets"; at one place the longest term wins."""
         end = len(padded) if end is None else end
         passes = self.passes
-        if not padded.isascii() and (
-            len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end)
-        ):
-            passes = passes + self.unicode_passes
-        get = self.classes.get
         found: list[Hit] = []
+        if not padded.isascii():
+            if self.unicode_words is not None:
+                found = self.unicode_words.find(padded, start, end)
+            elif len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end):
+                passes = passes + self.unicode_passes
+        get = self.classes.get
         for pattern in passes:
             # The group after the term's first character: the term is padded[first - 1 : last].
             spans = [m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]
@@ -67,6 +77,33 @@ class Lexicon:
             ]
         found.sort()
         return found
+
+
+class _Words:
+    """Terms without separators that need no word boundary before them, found in one
+    Aho-Corasick pass: at each place the longest that does not run on into an ASCII word."""
+
+    def __init__(self, words: list[str], classes: dict[str, frozenset[str]]) -> None:
+        self.lengths = [len(word) for word in words]
+        self.names = [classes[word] for word in words]
+        self.closed = [word[-1] in WORD_CHARS for word in words]  # must not run on into a word
+        self.automaton = AhoCorasick(words)
+
+    def find(self, padded: str, start: int, end: int) -> list[Hit]:
+        window = padded if start == 0 and end == len(padded) else padded[start:end]
+        lengths, closed, size = self.lengths, self.closed, len(window)
+        longest: dict[int, int] = {}  # where a term starts -> the longest found there
+        for index, first, last in self.automaton.find_matches_as_indexes(window, overlapping=True):
+            if closed[index] and last < size and window[last] in WORD_CHARS:
+                continue
+            if (other := longest.get(first)) is None or lengths[index] > lengths[other]:
+                longest[first] = index
+        # Offsets in the text are one less than in ``padded``.
+        offset = start - 1
+        return [
+            (offset + first, offset + first + lengths[index], self.names[index])
+            for first, index in longest.items()
+        ]
 
 
 def expand_term(term: str) -> list[str]:
