@@ -24,7 +24,8 @@ class Matcher:
 
     def __init__(self, specs: list[Spec], terms: dict[str, list[str]]) -> None:
         self.specs = tuple(specs)
-        # The cues are few and read a sentence at a time: one trie for those not in words.
+        # The cues are few and read a sentence at a time: one pattern for any that start with a
+        # Chinese character and cannot be found in one Aho-Corasick pass.
         self.terms = Lexicon({n: v for n, v in terms.items() if not n.startswith("~")}, tries=4)
         self.cues = Lexicon({n: v for n, v in terms.items() if n.startswith("~")}, tries=1)
         # A clause is read only if it holds an anchor: the first set of some rule alternative.

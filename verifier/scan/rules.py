@@ -2,15 +2,17 @@
 
 A rule fires when terms of each set it names occur close together in one clause: a request
 verb near a secret noun, a redirect near WhatsApp, a fee near "unlock"; negated requests and
-warnings do not count (see ``verifier.scan.clauses``). Terms are literals compiled into
-trie-shaped regular expressions with no unbounded repetition, and anchors are found with one
-Aho-Corasick pass, so matching is linear in the length of the text.
+warnings do not count (see ``verifier.scan.clauses``). Terms are literals, found with
+trie-shaped regular expressions that have no unbounded repetition (and, for those that start
+with a Chinese character, one Aho-Corasick pass), so matching is linear in the length of the
+text.
 """
 
 from __future__ import annotations
 
-from verifier.scan.clauses import EXCERPT_CHARS, PatternMatch, RuleScan
+from verifier.scan.clauses import PatternMatch, RuleScan
 from verifier.scan.matcher import compiled_rules
+from verifier.scan.placement import EXCERPT_CHARS
 from verifier.scan.ruleset import CATEGORIES, MAX_CLAUSE_CHARS, SEVERITIES, Rule, RuleDataError
 
 __all__ = [
