@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
+from verifier.channels.punycode import decode as decode_punycode
 from verifier.lookalike.skeleton import skeleton
 from verifier.lookalike.words import common_words, only_keywords
 from verifier.model import ChannelKind
@@ -102,8 +103,8 @@ def _unicode(label: str) -> str:
     if not label.startswith("xn--"):
         return label
     try:
-        return label[4:].encode("ascii").decode("punycode")
-    except (UnicodeError, ValueError):
+        return decode_punycode(label[4:])
+    except UnicodeError:
         return label
 
 
