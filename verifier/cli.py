@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -277,3 +278,10 @@ def main() -> None:
         check(**quick)
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None  # as typer ends an interrupted command
+    except BrokenPipeError:
+        # As typer: a reader that went away ends the command with status 1 and no traceback;
+        # what is left unwritten goes nowhere rather than failing again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None

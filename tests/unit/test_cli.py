@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -161,3 +163,33 @@ def test_main_reads_plain_checks_itself_with_typers_output(
 )
 def test_everything_else_goes_through_typer(argv: tuple[str, ...]) -> None:
     assert quick_check_arguments(list(argv)) is None
+
+
+def test_interrupted_quick_check_ends_as_typer_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("verifier.cli.check_value", interrupted)
+    monkeypatch.setattr(sys, "argv", ["verifier", "check", "tokenpocket.pro"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == run("check", "tokenpocket.pro")[0] == 130
+
+
+@pytest.mark.parametrize(
+    "args", [("check", "tokenpocket.pro"), ("check", "tokenpocket.pro", "--brand=tokenpocket")]
+)
+def test_closed_output_pipe_exits_1_quietly_both_ways(args: tuple[str, ...]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "verifier", *args, "--json"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, b"")
