@@ -48,6 +48,10 @@ VALID = [
     ("T.ME/TokenPocket", None, "telegram:tokenpocket"),
     ("telegram.me/tokenpocket", None, "telegram:tokenpocket"),
     ("https://t.me/s/tokenpocket", None, "telegram:tokenpocket"),
+    # invite links and channel ids are case-sensitive opaque ids, kept as written
+    ("https://t.me/+AbCdEfGh123", None, "telegram:+AbCdEfGh123"),
+    ("https://t.me/joinchat/AbCdEfGh123", None, "telegram:+AbCdEfGh123"),
+    ("https://www.youtube.com/channel/UCabcDEF123-_x", None, "youtube:UCabcDEF123-_x"),
     ("t[.]me/TokenPocket", None, "telegram:tokenpocket"),
     ("x.com/TokenPocketTP", None, "x:tokenpockettp"),
     ("https://www.x.com/TokenPocketTP/", None, "x:tokenpockettp"),
@@ -146,6 +150,9 @@ INVALID = [
     ("api.whatsapp.com/send", None, "invalid.handle_link"),
     # links whose name breaks the platform's rules
     ("t.me/tpwa", None, "invalid.handle_shape"),
+    ("t.me/+ab", None, "invalid.handle_shape"),
+    ("t.me/joinchat/a.b/c", None, "invalid.handle_shape"),
+    ("youtube.com/channel/UC!!", None, "invalid.handle_shape"),
     ("x.com/abcdefghijklmnop", None, "invalid.handle_shape"),
     ("github.com/-bad", None, "invalid.handle_shape"),
     ("https://wa.me/1855", None, "invalid.handle_shape"),

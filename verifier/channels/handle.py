@@ -53,6 +53,12 @@ _RESERVED = frozenset(
 )
 
 
+# Markers _name_from_link puts before an opaque, case-sensitive link id (never in a name).
+INVITE = "\x00"  # Telegram t.me/+CODE and t.me/joinchat/CODE: kept as telegram:+CODE
+CHANNEL_ID = "\x01"  # YouTube youtube.com/channel/UC...: kept as written
+_OPAQUE_ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+
+
 @dataclass(frozen=True, slots=True)
 class Platform:
     """The handle rules of one platform, loaded from ``platforms.toml``."""
@@ -109,10 +115,17 @@ def _name_from_link(platform: str, path: str, query: str) -> str:
         if segments[:1] == ["invite"] and len(segments) > 1:
             return segments[1]
         return segments[0] if segments and segments[0] not in ("channels", "users") else ""
-    if platform == "telegram" and segments and segments[0] in ("s", "joinchat") and len(segments) > 1:
-        return segments[1]
+    if platform == "telegram" and segments:
+        if segments[0] == "joinchat" and len(segments) > 1:
+            return INVITE + segments[1]
+        if segments[0].startswith("+") and len(segments[0]) > 1 and not segments[0][1:].isdigit():
+            return INVITE + segments[0][1:]
+        if segments[0] == "s" and len(segments) > 1:
+            return segments[1]
     if platform == "youtube" and segments:
-        if segments[0] in ("c", "user", "channel") and len(segments) > 1:
+        if segments[0] == "channel" and len(segments) > 1:
+            return CHANNEL_ID + segments[1]
+        if segments[0] in ("c", "user") and len(segments) > 1:
             return segments[1]
         return segments[0]
     if platform == "weibo" and segments[:1] in (["u"], ["n"]) and len(segments) > 1:
@@ -121,9 +134,18 @@ def _name_from_link(platform: str, path: str, query: str) -> str:
 
 
 def _channel(platform: Platform, name: str, raw: str, notes: list[str]) -> Channel:
-    if not platform.pattern.match(name):
+    marker = name[:1] if name[:1] in (INVITE, CHANNEL_ID) else ""
+    if marker:
+        # Telegram invite codes and YouTube channel ids are case-sensitive opaque ids, not names.
+        name = name[1:]
+        if not _OPAQUE_ID.match(name):
+            raise InvalidChannel(f"{name!r} is not a valid {platform.id} link id", "invalid.handle_shape")
+        key = ("+" if marker == INVITE else "") + name
+        name = key
+    elif not platform.pattern.match(name):
         raise InvalidChannel(f"{name!r} is not a valid {platform.id} name", "invalid.handle_shape")
-    key = platform.key(name)
+    else:
+        key = platform.key(name)
     return Channel(
         ChannelKind.HANDLE,
         raw,
