@@ -51,6 +51,13 @@ VALID = [
     ("Tel: +1 855 699 8683", None, "+18556998683", "US", "toll_free", ()),
     ("WhatsApp: +1 855 699 8683", None, "+18556998683", "US", "toll_free", ()),
     ("hotline +44 20 7946 0958", None, "+442079460958", "GB", "fixed_line", ()),
+    # a trailing extension is set aside and noted
+    ("+1-855-699-8683 ext 5", None, "+18556998683", "US", "toll_free", ("phone.extension",)),
+    ("+1 855 699 8683 ext. 12", None, "+18556998683", "US", "toll_free", ("phone.extension",)),
+    ("+1 (855) 699-8683 x204", None, "+18556998683", "US", "toll_free", ("phone.extension",)),
+    ("+1 855 699 8683 #3", None, "+18556998683", "US", "toll_free", ("phone.extension",)),
+    ("400-800-1234 转 2", None, "+864008001234", "CN", "shared_cost", ("phone.extension",)),
+    ("电话：400 800 1234 分机：8", None, "+864008001234", "CN", "shared_cost", ("phone.extension",)),
     # number types are evidence
     ("+1 900 555 1234", None, "+19005551234", "US", "premium_rate", ()),
     ("+44 20 7946 0958", None, "+442079460958", "GB", "fixed_line", ()),
@@ -92,7 +99,7 @@ INVALID = [
     # letters
     ("+1 855 ABC 8683", None, "invalid.phone_letters"),
     ("call me at +1 855 699 8683", None, "invalid.phone_letters"),
-    ("+1-855-699-8683 ext 5", None, "invalid.phone_letters"),
+    ("+1-855-699-8683 ext", None, "invalid.phone_letters"),  # an extension word without digits
     ("O+1 855 699 8683", None, "invalid.phone_letters"),
     # digit count
     ("+", None, "invalid.phone_digits"),
@@ -147,6 +154,9 @@ def test_region_default_is_only_for_numbers_without_plus() -> None:
         ("192.168.1.1", False),  # an IPv4 address is a host
         ("10.0.0.1:8080", False),
         ("855.699.8683", True),
+        ("+1 855 699 8683 ext. 2", True),
+        ("400-800-1234 转 2", True),
+        ("ext. 2", False),
     ],
 )
 def test_looks_like_phone(text: str, expected: bool) -> None:

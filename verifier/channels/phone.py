@@ -18,6 +18,11 @@ _LABEL = re.compile(
     r"^(?:tel|phone|call|hotline|whatsapp|wa|电话|電話|热线|熱線|客服电话|客服電話|手机|手機)\s*[:：]?\s*",
     re.IGNORECASE,
 )
+# A trailing extension ("ext. 2", "x2", "#2", "转2", "分机 2") is set aside: it does not
+# change which number is called, and the number is what the allowlist lists.
+_EXTENSION = re.compile(
+    r"\s*(?:,|;)?\s*(?:ext\.?|extension|x|#|转|轉|分机|分機)\s*[:：.]?\s*\d{1,6}\s*$", re.IGNORECASE
+)
 _KEEP = re.compile(r"[^\d+]")
 _DIGITS_IN_TEXT = re.compile(r"\d")
 # A dotted-quad IPv4 address (optionally with a port) has enough digits to pass for a number.
@@ -40,7 +45,7 @@ def looks_like_phone(text: str) -> bool:
     """Whether a cleaned string is mostly a phone number (used by kind detection)."""
     if _IPV4.match(text.strip()):
         return False
-    body = _LABEL.sub("", text.strip())
+    body = _EXTENSION.sub("", _LABEL.sub("", text.strip()))
     body = _LETTER_O.sub("0", body)
     digits = len(_DIGITS_IN_TEXT.findall(body))
     if digits < 5 or digits > 17:
@@ -52,6 +57,10 @@ def looks_like_phone(text: str) -> bool:
 def _digits_only(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     body = _LABEL.sub("", text.strip())
+    without_extension = _EXTENSION.sub("", body)
+    if without_extension != body and any(ch.isdigit() for ch in without_extension):
+        notes.append("phone.extension")
+        body = without_extension
     fixed = _LETTER_O.sub("0", body)
     if fixed != body:
         notes.append("phone.letter_o")
