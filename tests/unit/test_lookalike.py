@@ -7,10 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier import Verdict, check
-from verifier.allowlist.store import default_allowlist
+from verifier.allowlist.model import Allowlist
+from verifier.allowlist.store import default_allowlist, shipped_bundle_bytes
+from verifier.allowlist.trust import parse_bundle
 from verifier.channels import parse_channel
 from verifier.errors import InvalidChannel
-from verifier.lookalike import find_lookalike, index_for
+from verifier.lookalike import domains, find_lookalike, index_for
 from verifier.lookalike.domains import max_typo_distance
 from verifier.lookalike.skeleton import skeleton, skeleton_by_steps
 from verifier.lookalike.words import only_keywords
@@ -183,3 +185,32 @@ def test_find_lookalike_is_total(label: str, suffix: str) -> None:
         "tld-swap",
         "userinfo",
     }
+
+
+# Hosts whose fuzzy answer depends on the search path: typos, look-alike letters beyond the
+# skeleton table (small-capital M), and a name equally near two officials.
+FUZZY_HOSTS = [
+    "metamsk.io",
+    "tokenpcoket.pro",
+    "trustwalet.com",
+    "xn--netaask-0z1c.io",  # netaᴍask.io: two edits, judged by the skeleton's tolerance
+    "xn--metamsk-6fg.io",
+    "uokenpocket.pro",
+    "ledgre.com",
+    "safepall.io",
+    "google.com",
+    "pocket.com",
+]
+
+
+@pytest.mark.parametrize("value", FUZZY_HOSTS)
+def test_the_deletion_index_finds_what_the_scan_finds(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past SCAN_LIMIT official names the deletion index replaces the rapidfuzz scan: same answers."""
+    signed = parse_bundle(shipped_bundle_bytes())["signed"]
+    answers = []
+    for limit in (10_000, 0):  # everything scanned; everything through the index
+        monkeypatch.setattr(domains, "SCAN_LIMIT", limit)
+        allowlist = Allowlist.from_signed(signed, verified=True)
+        result = check(value, allowlist=allowlist)
+        answers.append((result.verdict, result.matched, result.technique))
+    assert answers[0] == answers[1]

@@ -161,10 +161,13 @@ class DomainIndex:
                 self.by_label.setdefault(label, []).append(official)
                 self.by_registrable.setdefault(official.registrable, []).append(official)
                 self.by_skeleton.setdefault(official.skeleton, []).append(official)
+                # A non-ASCII name is judged by the tolerance of the (longer) skeleton: store
+                # deletions that deep for both forms, or the index misses what a scan finds.
+                depth = max_typo_distance(max(len(label), len(official.skeleton)))
                 for form in {official.skeleton, label}:
                     self.forms.append(form)
                     self.form_owner.append(index)
-                    for variant in _deletes(form, max_typo_distance(len(form))):
+                    for variant in _deletes(form, depth):
                         self.by_delete.setdefault(variant, set()).add(index)
                 for token in self._brand_tokens(brand.id, brand.name, brand.aliases, label):
                     self.tokens.setdefault(token, []).append(official)
@@ -310,7 +313,8 @@ class DomainIndex:
                     for owner in self.by_delete.get(variant, ()):
                         if owner not in best:
                             best[owner] = self._distance(forms, self.officials[owner])
-        for owner, distance in best.items():
+        # Nearest first, then allowlist order: the scan and the index name the same official.
+        for owner, distance in sorted(best.items(), key=lambda item: (item[1], item[0])):
             official = self.officials[owner]
             # An ASCII name gets the tolerance of the official name as written; only look-alike
             # letters earn that of its longer skeleton ("metamask" -> "rnetarnask").
