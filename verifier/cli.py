@@ -158,9 +158,29 @@ def _human_scan(result: ScanResult, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _fetch_page(url: str) -> tuple[str, bool]:
+    """The text of the page at ``url`` and whether it is HTML; exit 2 with the reason if not fetched."""
+    from verifier.enrich.page import FetchError, fetch_page  # noqa: PLC0415 (network only with --online)
+
+    try:
+        page = fetch_page(url)
+    except FetchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if len(page.text) > MAX_SCAN_CHARS:
+        typer.echo(f"Error: {url} is too large to scan (at most {MAX_SCAN_CHARS:,} characters)", err=True)
+        raise typer.Exit(2)
+    return page.text, page.is_html
+
+
 @app.command("scan")
 def scan_command(
-    source: Annotated[str, typer.Argument(metavar="FILE", help="Text or HTML file to scan, or - for stdin.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE|URL", help="Text or HTML file to scan, - for stdin, or a page's URL with --online."
+        ),
+    ],
     brand: Annotated[str | None, typer.Option("--brand", "-b", help="Brand the text is about.")] = None,
     html: Annotated[
         bool, typer.Option("--html", help="Read the input as HTML (scripts, styles ignored).")
@@ -168,11 +188,24 @@ def scan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
     lang: Annotated[LangOption, typer.Option(help="Language of the messages and reply.")] = LangOption.en,
     allowlist_file: Annotated[Path | None, typer.Option("--allowlist", help="Use this bundle file.")] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online", help="SOURCE is a web page's URL: fetch it (public addresses only, 10 s, 4 MB)."
+        ),
+    ] = False,
 ) -> None:
     """Scan a message, ticket or page for fake-support danger. Exit 1 when risk is high or medium."""
     from verifier.scan.scanner import scan as run_scan  # noqa: PLC0415 (rule data only when scanning)
 
-    body = _read_input(source, MAX_SCAN_CHARS)
+    if online:
+        body, fetched_html = _fetch_page(source)
+        html = html or fetched_html
+    else:
+        if source.lower().startswith(("http://", "https://")) and not Path(source).exists():
+            typer.echo(f"Error: {source} is a URL: add --online to fetch and scan the page", err=True)
+            raise typer.Exit(2)
+        body = _read_input(source, MAX_SCAN_CHARS)
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
     try:
         result = run_scan(body, brand=brand, lang=lang.value, html=html, allowlist=allowlist)
