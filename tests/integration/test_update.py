@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import respx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ from tests.conftest import NOW, SignFn
 from verifier.allowlist.bundle import canonical_bytes
 from verifier.allowlist.store import highest_seen, load_allowlist
 from verifier.allowlist.trust import Root, root_document, sign_document
-from verifier.allowlist.update import UpdateError, check_url, update
+from verifier.allowlist.update import UpdateError, check_url, fetch, update
 from verifier.cli import app
 from verifier.errors import ExpiredBundleError, RollbackError, UnsignedBundleError
 
@@ -186,3 +187,15 @@ def test_cli_update_refuses_plain_http_to_a_remote_host() -> None:
     result = CliRunner().invoke(app, ["update", "--url", "http://example.com/allowlist.json"])
     assert result.exit_code == 1
     assert "https" in result.stderr
+
+
+@respx.mock
+def test_an_https_update_connects_to_the_address_it_checked() -> None:
+    """A mirror cannot be served over real TLS here: respx stands in for it."""
+    route = respx.get("https://93.184.216.34/allowlist.json").respond(200, content=b"bundle bytes")
+    data = fetch("https://mirror.test/allowlist.json", resolve=lambda host, port: ["93.184.216.34"])
+    assert data == b"bundle bytes"
+    sent = route.calls.last.request
+    assert (sent.headers["host"], sent.extensions["sni_hostname"]) == ("mirror.test", "mirror.test")
+    with pytest.raises(UpdateError, match="non-public"):
+        fetch("https://mirror.test/allowlist.json", resolve=lambda host, port: ["93.184.216.34", "10.1.2.3"])

@@ -2,22 +2,32 @@
 
 Only what the user asked for is fetched: one URL, bounded in time and size, no
 redirects, https only (plain http is allowed for a loopback URL so tests can serve
-bundles locally), and never an https host that resolves to a private address.
+bundles locally), and never an https host that resolves to a private address: the
+connection goes to the address that was checked (``verifier.enrich.page``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from verifier.allowlist.store import BUNDLE_NAME, highest_seen, remember_version, trusted_root
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
+from verifier.enrich.page import (
+    FetchError,
+    Resolver,
+    pinned_request,
+    public_address,
+    read_bounded,
+    system_resolver,
+)
 from verifier.errors import AllowlistError
 
 TIMEOUT_SECONDS = 10.0
@@ -47,46 +57,54 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def check_url(url: str) -> str:
-    """Refuse URLs that are not https (or loopback http) or that point into a private network."""
+def _destination(url: str, resolve: Resolver) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Where the GET goes: a loopback http URL as it is; an https URL pinned to its checked
+    public address (name in Host and SNI, so a DNS answer cannot change between check and use)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        port = parts.port
     except ValueError as exc:
         raise UpdateError(f"not a valid URL: {url!r}") from exc
     if parts.scheme == "http" and _is_loopback(host):
-        return url
+        return url, {}, {}
     if parts.scheme != "https" or not host:
         raise UpdateError("update URLs must be https:// (plain http only for a loopback test server)")
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise UpdateError(f"cannot resolve {host}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise UpdateError(f"{host} resolves to a non-public address ({address}); refusing to fetch")
+        address = public_address(host, port or 443, resolve)
+    except FetchError as exc:
+        raise UpdateError(str(exc)) from None
+    return pinned_request(url, address)
+
+
+def check_url(url: str, resolve: Resolver = system_resolver) -> str:
+    """Refuse URLs that are not https (or loopback http) or that point into a private network."""
+    _destination(url, resolve)
     return url
 
 
-def fetch(url: str, *, client: httpx.Client | None = None, max_bytes: int = MAX_BUNDLE_BYTES) -> bytes:
+def fetch(
+    url: str,
+    *,
+    client: httpx.Client | None = None,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+    resolve: Resolver = system_resolver,
+) -> bytes:
     """GET ``url`` with a time limit, no redirects and at most ``max_bytes`` of body."""
-    check_url(url)
+    target, headers, extensions = _destination(url, resolve)
     own = client is None
     session = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False)
     try:
-        with session.stream("GET", url) as response:
+        request = session.build_request("GET", target, headers=headers, extensions=extensions)
+        response = session.send(request, stream=True)
+        try:
             if response.status_code != 200:
                 raise UpdateError(f"{url} answered HTTP {response.status_code}")
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise UpdateError(f"{url} is larger than {max_bytes} bytes")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise UpdateError(f"{url} is larger than {max_bytes} bytes")
-            return bytes(body)
+            return read_bounded(response, max_bytes, time.monotonic() + TIMEOUT_SECONDS, url)
+        finally:
+            response.close()
+    except FetchError as exc:
+        raise UpdateError(str(exc)) from None
     except httpx.HTTPError as exc:
         raise UpdateError(f"cannot fetch {url}: {exc}") from exc
     finally:

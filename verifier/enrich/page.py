@@ -89,7 +89,7 @@ def _target(url: str) -> tuple[str, str, int]:
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
-def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+def pinned_request(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
     """The URL rewritten to connect to ``address``, with the Host header and SNI of the name."""
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -123,7 +123,7 @@ def fetch_page(
         for _ in range(MAX_REDIRECTS + 1):
             _, host, port = _target(current)
             address = public_address(host, port, resolve)
-            pinned, headers, extensions = _pinned(current, address)
+            pinned, headers, extensions = pinned_request(current, address)
             headers["User-Agent"] = USER_AGENT
             request = session.build_request("GET", pinned, headers=headers, extensions=extensions)
             response = session.send(request, stream=True)
@@ -134,7 +134,7 @@ def fetch_page(
                     continue
                 if response.status_code != 200:
                     raise FetchError(f"{current} answered HTTP {response.status_code}")
-                body = _read(response, max_bytes, deadline, current)
+                body = read_bounded(response, max_bytes, deadline, current)
                 content_type = response.headers.get("content-type", "").lower()
                 encoding = response.charset_encoding or "utf-8"
                 try:
@@ -152,7 +152,8 @@ def fetch_page(
             session.close()
 
 
-def _read(response: Any, max_bytes: int, deadline: float, url: str) -> bytes:
+def read_bounded(response: Any, max_bytes: int, deadline: float, url: str) -> bytes:
+    """The body of a streamed response; FetchError past ``max_bytes`` or the ``deadline``."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url} is larger than {max_bytes:,} bytes")
