@@ -175,6 +175,15 @@ def allowlist_document(allowlist: Allowlist) -> dict[str, Any]:
     }
 
 
+def allowlist_body(allowlist: Allowlist) -> bytes:
+    """The serialized ``allowlist_document``, built once per allowlist (kept in its ``derived``)."""
+    body = allowlist.derived.get("service.document")
+    if not isinstance(body, bytes):
+        body = dumps(allowlist_document(allowlist))
+        allowlist.derived["service.document"] = body
+    return body
+
+
 def answer_health(allowlist: Allowlist) -> Answer:
     """``GET /healthz``: "ok", or "degraded" when the bundle did not verify (still serving)."""
     status = "ok" if allowlist.verified else "degraded"

@@ -24,7 +24,6 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from verifier.allowlist.model import Allowlist
 from verifier.service import answers, schemas
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.limits import BodySizeLimit
@@ -118,7 +117,6 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         redoc_url=None,
     )
     app.state.live = live
-    document_cache: dict[int, tuple[Allowlist, bytes]] = {}
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -168,12 +166,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.get("/v1/allowlist", response_model=schemas.AllowlistResponse, tags=["allowlist"])
     async def allowlist_endpoint() -> Response:
         """The allowlist in use: version, expiry, verification state and official channels."""
-        allowlist = live.current()
-        cached = document_cache.get(0)
-        if cached is None or cached[0] is not allowlist:
-            cached = (allowlist, answers.dumps(answers.allowlist_document(allowlist)))
-            document_cache[0] = cached
-        return _json((200, cached[1]))
+        return _json((200, answers.allowlist_body(live.current())))
 
     @app.get("/healthz", response_model=schemas.HealthResponse, tags=["health"])
     async def healthz() -> Response:
