@@ -22,7 +22,7 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
-from verifier.service import ServiceSettings, create_app
+from verifier.service import ServiceSettings, create_service
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -38,7 +38,7 @@ WIDTH = 960
 def serve() -> tuple[uvicorn.Server, threading.Thread, str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(ServiceSettings()), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_service(ServiceSettings()), log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.integration.live_server import serving
-from verifier.service import ServiceSettings, create_app
+from verifier.service import ServiceSettings, create_service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -154,7 +154,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     ):
         # The module's server gets its own state directory, like every test does.
         patch.setenv("VERIFIER_STATE_DIR", str(tmp_path_factory.mktemp("service-state")))
-        with serving(create_app(ServiceSettings(cors_origins=(help_centre,)))) as api:
+        with serving(create_service(ServiceSettings(cors_origins=(help_centre,)))) as api:
             yield Sites(api, help_centre, elsewhere, www)
 
 
@@ -368,7 +368,7 @@ def test_unverified_allowlist_is_said_and_nothing_is_official(
     bundle["signatures"] = []
     unsigned = tmp_path / "unsigned.json"
     unsigned.write_text(json.dumps(bundle))
-    with serving(create_app(ServiceSettings(allowlist_file=unsigned))) as api:
+    with serving(create_service(ServiceSettings(allowlist_file=unsigned))) as api:
         page = open_tab(api + "/").page
         banner = page.locator("#allowlist-banner")
         expect(banner).to_be_visible()

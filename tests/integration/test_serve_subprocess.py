@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+
+from verifier.service.workers import START_GRACE
 
 BIN = Path(sys.executable).parent / "verifier"
 SHIPPED = Path(__file__).resolve().parents[2] / "verifier" / "data" / "allowlist.json"
@@ -99,6 +102,104 @@ def test_a_port_in_use_is_said_plainly() -> None:
         port = taken.getsockname()[1]
         done = subprocess.run(
             [str(BIN), "serve", "--port", str(port)], capture_output=True, text=True, timeout=60, check=False
+        )
+    assert done.returncode != 0
+    assert "address already in use" in (done.stdout + done.stderr).lower()
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def _tcp_sockets(port: int) -> list[tuple[str, int]]:
+    """(state, inode) of every IPv4 TCP socket whose local port is ``port``, from /proc/net/tcp."""
+    rows = []
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port:
+            rows.append((fields[3], int(fields[9])))
+    return rows
+
+
+LISTEN, ESTABLISHED = "0A", "01"
+
+
+def _workers_of(process: subprocess.Popen[str]) -> list[int]:
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    workers = []
+    for child in map(int, children):
+        command = Path(f"/proc/{child}/cmdline").read_bytes()
+        if b"multiprocessing" in command and b"resource_tracker" not in command:
+            workers.append(child)
+    return workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreading is Linux's")
+def test_each_worker_listens_on_its_own_socket_and_gets_connections() -> None:
+    with serve("--workers", "2") as (base, process):
+        port = int(base.rsplit(":", 1)[1])
+        workers = _workers_of(process)
+        assert len(workers) == 2
+        listening = {inode for state, inode in _tcp_sockets(port) if state == LISTEN}
+        assert len(listening) == 2  # the supervisor's reserving socket never listens
+        owned = [_socket_inodes(pid) & listening for pid in workers]
+        assert all(len(mine) == 1 for mine in owned) and owned[0] != owned[1]
+        clients = [httpx.Client(base_url=base) for _ in range(40)]
+        try:
+            for client in clients:
+                assert client.post("/v1/check", json={"value": "tokenpocket.pro"}).status_code == 200
+            open_here = {inode for state, inode in _tcp_sockets(port) if state == ESTABLISHED}
+            per_worker = [len(_socket_inodes(pid) & open_here) for pid in workers]
+        finally:
+            for client in clients:
+                client.close()
+        # 40 connections hashed over two sockets: each worker holds some (all on one: p = 2^-39).
+        assert sum(per_worker) == 40 and min(per_worker) > 0, per_worker
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreading is Linux's")
+def test_a_dead_worker_is_replaced_and_ctrl_c_stops_them_all() -> None:
+    with serve("--workers", "2") as (base, process):
+        first = _workers_of(process)
+        time.sleep(START_GRACE + 0.5)  # past its start: a later death is a crash to recover from
+        os.kill(first[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while True:
+            now = _workers_of(process)
+            if len(now) == 2 and first[0] not in now:
+                break
+            assert time.monotonic() < deadline, f"no replacement worker: {now}"
+            time.sleep(0.2)
+        for _ in range(10):
+            with httpx.Client(base_url=base) as client:
+                assert (
+                    client.post("/v1/check", json={"value": "tokenpocket.pro"}).json()["verdict"]
+                    == "official"
+                )
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in now)
+
+
+def test_a_port_in_use_is_said_plainly_with_several_workers() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(BIN), "serve", "--port", str(port), "--workers", "2"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert done.returncode != 0
     assert "address already in use" in (done.stdout + done.stderr).lower()

@@ -16,7 +16,7 @@ from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root
 from verifier.checker import check
-from verifier.service import LiveAllowlist, ServiceSettings, create_app, schemas
+from verifier.service import LiveAllowlist, ServiceSettings, create_service, schemas
 
 JSON = {"content-type": "application/json"}
 
@@ -44,7 +44,10 @@ def settings() -> ServiceSettings:
 
 @pytest.fixture
 def api(live: LiveAllowlist, settings: ServiceSettings) -> Iterator[httpx.Client]:
-    with serving(create_app(settings, live=live)) as base, httpx.Client(base_url=base, timeout=30) as client:
+    with (
+        serving(create_service(settings, live=live)) as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
         yield client
 
 
@@ -221,7 +224,7 @@ def test_an_unverified_bundle_serves_degraded_and_never_official(
         return load_allowlist(p, root=test_root, directory=isolated_state, now=NOW)
 
     live = LiveAllowlist(path, interval=0, loader=load)
-    with serving(create_app(live=live)) as base, httpx.Client(base_url=base) as client:
+    with serving(create_service(live=live)) as base, httpx.Client(base_url=base) as client:
         assert client.get("/healthz").json()["status"] == "degraded"
         assert post(client, "/v1/check", {"value": "acmewallet.com"}).json()["verdict"] != "official"
         assert client.get("/v1/allowlist").json()["problem"]

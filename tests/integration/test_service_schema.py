@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.integration.live_server import serving
-from verifier.service import ServiceSettings, create_app
+from verifier.service import ServiceSettings, create_service
 
 # A schema-valid brand that names no brand in the allowlist is rightly a 422 (unknown_brand):
 # which brands exist is data, not schema, so "positive data accepted" cannot hold for it.
@@ -32,7 +32,7 @@ OPERATIONS = [
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VERIFIER_STATE_DIR", str(tmp_path_factory.mktemp("state")))
-        with serving(create_app(ServiceSettings())) as base:
+        with serving(create_service(ServiceSettings())) as base:
             yield schemathesis.openapi.from_url(f"{base}/openapi.json")
 
 

@@ -1,6 +1,6 @@
 """The HTTP API and help-site page (``verifier serve``); needs the extra ``verifier[server]``."""
 
-from verifier.service.app import ServiceSettings, create_app
+from verifier.service.app import ServiceSettings, create_app, create_service
 from verifier.service.live import LiveAllowlist
 
-__all__ = ["LiveAllowlist", "ServiceSettings", "create_app"]
+__all__ = ["LiveAllowlist", "ServiceSettings", "create_app", "create_service"]

@@ -189,8 +189,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
-    # Added innermost first: the size limit wraps CORS, which wraps the hot path.
-    app.add_middleware(CheckHotPath, live=live)
+    # Added innermost first: the size limit wraps CORS.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -201,3 +200,14 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+def create_service(
+    settings: ServiceSettings | None = None, live: LiveAllowlist | None = None
+) -> CheckHotPath:
+    """What ``verifier serve`` runs: the application behind the ``/v1/check`` hot path."""
+    settings = settings or ServiceSettings()
+    live = live or LiveAllowlist(settings.allowlist_file, interval=settings.reload_interval)
+    return CheckHotPath(
+        create_app(settings, live), live, max_bytes=settings.max_body_bytes, cors=bool(settings.cors_origins)
+    )

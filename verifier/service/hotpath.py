@@ -1,37 +1,56 @@
-"""``POST /v1/check`` answered before FastAPI's routing, for the busiest endpoint.
+"""``POST /v1/check`` answered in front of FastAPI: the outermost ASGI application.
 
-A check costs about as much as FastAPI's per-request dispatch around it, so the hot path
-reads the body and calls the same ``answers.answer_check`` the FastAPI route calls: the
-answer is identical, the framework cost is gone. Every other request goes on to the
-application.
+A check costs less than FastAPI's per-request dispatch around it (its middleware stack,
+routing and request object), so the plain case of the busiest endpoint is answered here:
+the body is read and passed to the same ``answers.answer_check`` the FastAPI route calls,
+so the answer is identical and only the framework cost is gone. Anything out of the plain
+case goes on to the full application, which has the size limit and CORS:
+
+- a body without Content-Length (chunked), with a malformed one, or over the size limit;
+- a request carrying ``Origin`` when CORS is configured (the CORS middleware must add its
+  headers).
 """
 
 from __future__ import annotations
 
+import logging
+
 from verifier.service.answers import answer_check
-from verifier.service.limits import ASGIApp, Receive, Scope, Send, send_json
+from verifier.service.limits import ASGIApp, Receive, Scope, Send, error_body, send_json
 from verifier.service.live import LiveAllowlist
 
 PATH = "/v1/check"
+log = logging.getLogger("verifier.service")
 
 
 class CheckHotPath:
-    """Answer ``POST /v1/check`` directly; pass any other request to ``app``."""
+    """Answer plain ``POST /v1/check`` requests directly; pass every other request to ``app``."""
 
-    def __init__(self, app: ASGIApp, live: LiveAllowlist) -> None:
+    def __init__(self, app: ASGIApp, live: LiveAllowlist, *, max_bytes: int, cors: bool) -> None:
         self.app = app
         self.live = live
+        self.max_bytes = max_bytes
+        self.cors = cors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
         content_type = accept_language = None
+        length = -1
         for name, value in scope["headers"]:
             if name == b"content-type":
                 content_type = value.decode("latin-1")
+            elif name == b"content-length":
+                length = int(value) if value.isdigit() else -1
             elif name == b"accept-language":
                 accept_language = value.decode("latin-1")
+            elif name == b"origin" and self.cors:
+                length = -1
+                break
+        if not 0 <= length <= self.max_bytes:
+            await self.app(scope, receive, send)  # the full stack refuses or decorates it
+            return
         chunks = []
         while True:
             message = await receive()
@@ -40,5 +59,9 @@ class CheckHotPath:
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        status, body = answer_check(b"".join(chunks), content_type, accept_language, self.live.current())
+        try:
+            status, body = answer_check(b"".join(chunks), content_type, accept_language, self.live.current())
+        except Exception:  # a bug gets a logged 500 in the API's error shape, not a dropped connection
+            log.exception("POST /v1/check failed")
+            status, body = 500, error_body("internal", "the check failed on the server; it was logged")
         await send_json(send, status, body)

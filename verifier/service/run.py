@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI
 
-from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_app
+from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_service
+from verifier.service.hotpath import CheckHotPath
+from verifier.service.workers import Workers, reuse_port_supported
 
 SETTINGS_ENV = "VERIFIER_SERVICE_SETTINGS"
 
@@ -23,9 +25,13 @@ def settings_from_env() -> ServiceSettings:
     )
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> CheckHotPath:
     """The application factory uvicorn calls in each worker process."""
-    return create_app(settings_from_env())
+    app = create_service(settings_from_env())
+    # The bundle, its indexes and the imported modules live as long as the process: keep them
+    # out of the collector's scans, which otherwise pause requests under load.
+    gc.freeze()
+    return app
 
 
 def run(
@@ -45,6 +51,12 @@ def run(
             "max_body_bytes": max_body_bytes,
         }
     )
+    if workers > 1 and reuse_port_supported():
+        options = {"log_level": "info", "access_log": False, "server_header": False, "proxy_headers": False}
+        status = Workers(host, port, workers, options).run()
+        if status:
+            raise SystemExit(status)
+        return
     uvicorn.run(
         "verifier.service.run:app_from_env",
         factory=True,
@@ -54,4 +66,5 @@ def run(
         log_level="info",
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # nothing reads the client address: no X-Forwarded-For rewriting per request
     )
