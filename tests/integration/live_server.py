@@ -11,6 +11,8 @@ from typing import Any
 
 import uvicorn
 
+from verifier.service.coalesce import PROTOCOL
+
 
 @contextlib.contextmanager
 def serving(app: Any) -> Iterator[str]:
@@ -19,7 +21,7 @@ def serving(app: Any) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, http=PROTOCOL, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

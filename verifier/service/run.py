@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_service
+from verifier.service.coalesce import PROTOCOL
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.workers import Workers, reuse_port_supported
 
@@ -52,7 +53,13 @@ def run(
         }
     )
     if workers > 1 and reuse_port_supported():
-        options = {"log_level": "info", "access_log": False, "server_header": False, "proxy_headers": False}
+        options = {
+            "http": PROTOCOL,
+            "log_level": "info",
+            "access_log": False,
+            "server_header": False,
+            "proxy_headers": False,
+        }
         status = Workers(host, port, workers, options).run()
         if status:
             raise SystemExit(status)
@@ -63,6 +70,7 @@ def run(
         host=host,
         port=port,
         workers=workers,
+        http=PROTOCOL,
         log_level="info",
         access_log=False,
         server_header=False,
