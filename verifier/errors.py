@@ -20,7 +20,16 @@ class InvalidChannel(VerifierError, ValueError):
 
 
 class UnknownBrand(VerifierError, ValueError):
-    """A brand id or alias that is not in the allowlist."""
+    """A brand id or alias that is not in the allowlist.
+
+    ``name`` is the name as given and ``known`` the brand ids the allowlist has, so a
+    caller can say it again in another language (the message is English).
+    """
+
+    def __init__(self, message: str, name: str, known: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.name = name
+        self.known = known
 
 
 class AllowlistError(VerifierError):

@@ -34,6 +34,11 @@ def normalize_lang(lang: str | None) -> Lang:
     return "en"
 
 
+def has_text(code: str) -> bool:
+    """Whether the catalogue has a message for ``code``."""
+    return code in _catalogue()
+
+
 def text(code: str, lang: Lang, **params: object) -> str:
     """The message for ``code`` in ``lang`` with ``params`` filled in."""
     template = _templates(lang).get(code)

@@ -353,6 +353,29 @@ def test_api_error_message_is_shown(open_tab: OpenTab, sites: Sites) -> None:
     expect(page.locator("#result [data-verdict]")).to_have_count(0)
 
 
+def test_api_error_is_in_chinese_on_the_chinese_page(open_tab: OpenTab, sites: Sites) -> None:
+    # An English browser on the Chinese page: the error follows the page, not the browser.
+    page = open_tab(sites.api + "/?lang=zh", locale="en-US", errors_expected=True).page  # 422 logged
+    expect(page.locator("#brand option[value=tokenpocket]")).to_be_attached()
+    page.get_by_label("单个号码、链接或账号").check()
+    page.locator("#value").fill("x" * 3000)
+    page.locator("#submit").click()
+
+    expect(page.locator("#error")).to_have_text("字段 value 过长：最多 2048 个字符")
+    expect(page.locator("#result [data-verdict]")).to_have_count(0)
+
+
+def test_a_paste_over_the_size_limit_is_refused_in_the_pages_language(open_tab: OpenTab) -> None:
+    # The 413 is said before the body (and its lang) is read: the page's Accept-Language decides.
+    with serving(create_service(ServiceSettings(max_body_bytes=4096))) as api:
+        page = open_tab(api + "/?lang=zh", locale="en-US", errors_expected=True).page  # 413 logged
+        expect(page.locator("#brand option[value=tokenpocket]")).to_be_attached()
+        page.locator("#value").fill("请提供助记词。" * 1000)
+        page.locator("#submit").click()
+
+        expect(page.locator("#error")).to_have_text("请求体超过 4,096 字节的上限")
+
+
 def test_empty_input_asks_for_something(open_tab: OpenTab, sites: Sites) -> None:
     page = open_page(open_tab, sites)
     page.locator("#value").press("Enter")

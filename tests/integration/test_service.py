@@ -152,6 +152,86 @@ def test_a_body_over_the_limit_is_refused_with_413(api: httpx.Client) -> None:
     assert api.get("/healthz").status_code == 200  # the server is still fine
 
 
+def _streamed(size: int) -> Iterator[bytes]:
+    """A body without Content-Length: the size limit counts its chunks."""
+    for _ in range(size // 1000):
+        yield b" " * 1000
+
+
+@pytest.mark.parametrize("settings", [ServiceSettings(max_body_bytes=4096)])
+@pytest.mark.parametrize(
+    ("method", "path", "content", "status", "code", "message"),
+    [
+        (
+            "POST",
+            "/v1/check",
+            '{"value": "x",',
+            422,
+            "invalid_request",
+            "请求体不是有效的 JSON（解析器报告：EOF while parsing a value at line 1 column 14）",
+        ),
+        (
+            "POST",
+            "/v1/check",
+            '{"value": "x", "brand": "nosuch"}',
+            422,
+            "unknown_brand",
+            "未知的品牌 'nosuch'（已知品牌：acme, zeta）",
+        ),
+        (
+            "POST",
+            "/v1/scan",
+            '{"text": "x", "brand": "nosuch"}',
+            422,
+            "unknown_brand",
+            "未知的品牌 'nosuch'（已知品牌：acme, zeta）",
+        ),
+        ("POST", "/v1/intake", '{"subject": "x"}', 422, "invalid_request", "缺少必填字段 body"),
+        (
+            "POST",
+            "/v1/scan",
+            json.dumps({"text": "x" * 5000}),
+            413,
+            "too_large",
+            "请求体超过 4,096 字节的上限",
+        ),
+        ("POST", "/v1/check", _streamed, 413, "too_large", "请求体超过 4,096 字节的上限"),
+        ("GET", "/nowhere", None, 404, "not_found", "没有这个地址"),
+        ("GET", "/static/nothing.js", None, 404, "not_found", "没有这个文件：nothing.js"),
+        ("GET", "/v1/check", None, 405, "method_not_allowed", "这个地址不接受该请求方法"),
+    ],
+)
+def test_errors_are_said_in_chinese_for_accept_language_zh(
+    api: httpx.Client, method: str, path: str, content: Any, status: int, code: str, message: str
+) -> None:
+    def ask(**headers: str) -> httpx.Response:
+        body = content(5000) if callable(content) else content  # a fresh stream each time
+        return api.request(method, path, content=body, headers={**JSON, **headers})
+
+    response = ask(**{"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert (error["code"], error["message"]) == (code, message)
+    schemas.ErrorResponse.model_validate(response.json())
+    english = ask()
+    assert english.status_code == status
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.json()["error"]["message"])
+
+
+def test_a_field_error_follows_the_bodys_lang_over_accept_language(api: httpx.Client) -> None:
+    payload = {"value": "a" * 3000, "lang": "zh"}
+    response = post(api, "/v1/check", payload, **{"Accept-Language": "en-US"})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "字段 value 过长：最多 2048 个字符"
+    assert response.json()["error"]["details"] == [
+        {
+            "loc": ["body", "value"],
+            "msg": "String should have at most 2048 characters",
+            "type": "string_too_long",
+        }
+    ]
+
+
 def test_scan_finds_a_seed_phrase_request_and_the_lookalike(api: httpx.Client) -> None:
     text = "Acme support here. Send your 12-word recovery phrase at https://acmewallet-support.com to unlock."
     body = post(api, "/v1/scan", {"text": text, "lang": "zh"}).json()

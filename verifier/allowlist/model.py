@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.errors import BundleFormatError, UnknownBrand
+from verifier.messages import Lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
 
 _SECTIONS = {
@@ -126,8 +127,8 @@ class Allowlist:
         """The brand with this id, name or alias (case and spaces ignored); else UnknownBrand."""
         brand_id = self._aliases.get(name.strip().casefold().replace(" ", ""))
         if brand_id is None:
-            known = ", ".join(sorted(self.brands))
-            raise UnknownBrand(f"unknown brand {name!r} (known: {known or 'none'})")
+            known = tuple(sorted(self.brands))
+            raise UnknownBrand(unknown_brand_message(name, known, "en"), name, known)
         return self.brands[brand_id]
 
     def find(self, channel: Channel) -> list[Entry]:
@@ -153,6 +154,13 @@ class Allowlist:
     def find_denied(self, channel: Channel) -> Entry | None:
         """The denylist entry for this channel, if it is a reported fake."""
         return self._denied.get((channel.kind, _channel_key(channel)))
+
+
+def unknown_brand_message(name: str, known: tuple[str, ...], lang: Lang) -> str:
+    """What UnknownBrand says, in ``lang``: the name as given and the brand ids there are."""
+    return text(
+        "brand.unknown", lang, name=repr(name), known=", ".join(known) or text("brand.none_known", lang)
+    )
 
 
 def _kind(section_or_kind: str) -> ChannelKind:

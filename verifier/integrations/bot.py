@@ -63,7 +63,8 @@ def reply_for(
     a ``brand`` not in the allowlist.
     """
     if len(message) > MAX_MESSAGE_CHARS:
-        raise MessageTooLarge(text("bot.too_large", "en", size=len(message), limit=MAX_MESSAGE_CHARS))
+        size, limit = len(message), MAX_MESSAGE_CHARS
+        raise MessageTooLarge(text("bot.too_large", "en", size=size, limit=limit), size=size, limit=limit)
     code = normalize_lang(lang) if lang else detect_lang(message)
     result = scan(message, brand, code, allowlist=allowlist)
     if result.risk not in _SPEAK_UNASKED and not direct:

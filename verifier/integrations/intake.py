@@ -71,7 +71,11 @@ _RISK_ORDER = ("none", "low", "medium", "high")
 
 
 class InvalidTicket(VerifierError, ValueError):
-    """A ticket field is not text (an HTTP layer answers 422)."""
+    """A ticket field is not text (an HTTP layer answers 422); ``field`` names it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class TicketTooLarge(ScanTooLarge):
@@ -80,8 +84,8 @@ class TicketTooLarge(ScanTooLarge):
     ``field`` names it: ``subject``, ``body`` or ``requester``.
     """
 
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, field: str, *, size: int, limit: int) -> None:
+        super().__init__(message, size=size, limit=limit)
         self.field = field
 
 
@@ -164,9 +168,11 @@ def category_tag(category: str) -> str:
 
 def _bound(field: str, value: object, limit: int) -> None:
     if not isinstance(value, str):
-        raise InvalidTicket(text("intake.not_text", "en", field=field))
+        raise InvalidTicket(text("intake.not_text", "en", field=field), field)
     if len(value) > limit:
-        raise TicketTooLarge(text("intake.too_large", "en", field=field, size=len(value), limit=limit), field)
+        size = len(value)
+        message = text("intake.too_large", "en", field=field, size=size, limit=limit)
+        raise TicketTooLarge(message, field, size=size, limit=limit)
 
 
 def _check_requester(

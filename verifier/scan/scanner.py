@@ -23,7 +23,16 @@ _RISK_ORDER = ("none", "low", "medium", "high")
 
 
 class ScanTooLarge(VerifierError, ValueError):
-    """The text is longer than ``MAX_SCAN_CHARS``."""
+    """The text is longer than ``MAX_SCAN_CHARS`` (or a subclass's own bound).
+
+    ``size`` is its length and ``limit`` the bound, both in characters, so a caller can
+    say it again in another language (the message is English).
+    """
+
+    def __init__(self, message: str, *, size: int, limit: int) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +149,8 @@ def scan(
     if not isinstance(body, str):
         raise InvalidChannel("expected text to scan", "invalid.not_text")
     if len(body) > MAX_SCAN_CHARS:
-        raise ScanTooLarge(text("scan.too_large", "en", size=len(body), limit=MAX_SCAN_CHARS))
+        size, limit = len(body), MAX_SCAN_CHARS
+        raise ScanTooLarge(text("scan.too_large", "en", size=size, limit=limit), size=size, limit=limit)
     allowlist = allowlist if allowlist is not None else default_allowlist()
     plain = html_to_text(body) if html else body
     mentioned = brand_mentions(allowlist).find(plain)

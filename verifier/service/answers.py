@@ -2,20 +2,23 @@
 
 The FastAPI routes in ``app`` and the hot path in ``hotpath`` both call these, so a
 request gets the same answer whichever way it is dispatched. Errors are JSON
-``{"error": {"code", "message", "details"}}`` with a 4xx status.
+``{"error": {"code", "message", "details"}}`` with a 4xx status; the message is in the
+request's language (``request_lang``), from the ``api.*`` entries of ``data/messages.toml``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from verifier.allowlist.model import Allowlist
+from verifier.allowlist.model import Allowlist, unknown_brand_message
 from verifier.checker import check
 from verifier.errors import UnknownBrand
-from verifier.messages import Lang, normalize_lang
+from verifier.messages import Lang, has_text, normalize_lang, text
 from verifier.scan.scanner import ScanTooLarge, scan
 from verifier.service import schemas
 
@@ -52,8 +55,13 @@ def request_lang(explicit: str | None, accept_language: str | None) -> Lang:
     return normalize_lang(best)
 
 
-def invalid(errors: list[dict[str, Any]], content_type: str | None) -> Answer:
-    """422 for a body that failed validation, with the first problem said plainly."""
+def internal_error(accept_language: str | None) -> Answer:
+    """500 for a bug (logged by the caller), said in the language Accept-Language asks for."""
+    return error(500, "internal", text("api.internal", request_lang(None, accept_language)))
+
+
+def invalid(errors: list[dict[str, Any]], content_type: str | None, lang: Lang) -> Answer:
+    """422 for a body that failed validation, with the first problem said plainly in ``lang``."""
     details: list[dict[str, Any]] = [
         {
             "loc": [str(part) for part in err.get("loc", ())],
@@ -66,34 +74,73 @@ def invalid(errors: list[dict[str, Any]], content_type: str | None) -> Answer:
     loc: list[str] = first["loc"]
     if first["type"] == "json_invalid":
         reason = str(first["msg"]).removeprefix("Invalid JSON: ")
-        return error(422, "invalid_request", f"the body is not valid JSON: {reason}", details)
+        return error(422, "invalid_request", text("api.invalid_json", lang, reason=reason), details)
     if loc == ["body"]:
-        message = "the body must be a JSON object"
-        if "json" not in (content_type or "").lower():
-            message += f" sent with Content-Type: application/json (got {(content_type or '(none)')[:80]})"
+        if "json" in (content_type or "").lower():
+            message = text("api.not_object", lang)
+        else:
+            got = (content_type or text("api.no_content_type", lang))[:80]
+            message = text("api.not_object_content_type", lang, content_type=got)
         return error(422, "invalid_request", message, details)
-    where = ".".join(part for part in loc if part != "body")
-    return error(422, "invalid_request", f"{where}: {first['msg']}", details)
+    where = ".".join(loc[1:] if loc[:1] == ["body"] else loc)  # only the prefix: intake has a "body" field
+    return error(422, "invalid_request", field_problem(where, errors[0], lang), details)
 
 
-def parse(raw: bytes, content_type: str | None, model: type[Body]) -> Body | Answer:
-    """The validated body, or the 422 answer explaining why it is not one."""
+def field_problem(field: str, problem: Mapping[str, Any], lang: Lang) -> str:
+    """``field`` and what is wrong with it, from one pydantic error, in ``lang``.
+
+    The catalogue has a message per common error ``type`` (``api.field.<type>``, filled
+    from the error's ``ctx``); a rarer type is said with pydantic's own English ``msg``.
+    """
+    code = f"api.field.{problem.get('type')}"
+    if not has_text(code):
+        return text("api.field.other", lang, field=field, msg=problem.get("msg", ""))
+    context: dict[str, Any] = dict(problem.get("ctx") or {})
+    # literal_error and enum say "'url', 'email' or 'phone'": the values alone read in any language
+    context["choices"] = " / ".join(re.findall(r"'([^']*)'", str(context.get("expected", ""))))
+    context["field"] = field
+    return text(code, lang, **context)
+
+
+def _asked_lang(raw: bytes) -> str | None:
+    """The body's ``lang`` when it is a JSON object naming en or zh (read again only for an error)."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    asked = document.get("lang") if isinstance(document, dict) else None
+    if isinstance(asked, str) and asked.strip().lower().startswith(("en", "zh")):
+        return asked
+    return None
+
+
+def parse(
+    raw: bytes, content_type: str | None, accept_language: str | None, model: type[Body]
+) -> Body | Answer:
+    """The validated body, or the 422 answer explaining why it is not one.
+
+    The answer is in the body's ``lang`` when the body is JSON with one (even if another
+    field is wrong), else in the language Accept-Language asks for.
+    """
     if "json" not in (content_type or "").lower():
-        return invalid([{"loc": ("body",), "msg": "not JSON", "type": "content_type"}], content_type)
+        problem = {"loc": ("body",), "msg": "not JSON", "type": "content_type"}
+        return invalid([problem], content_type, request_lang(None, accept_language))
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False, include_context=False)
-        return invalid([{**e, "loc": ("body", *e["loc"])} for e in errors], content_type)
+        errors = exc.errors(include_url=False, include_input=False)
+        lang = request_lang(_asked_lang(raw), accept_language)
+        return invalid([{**e, "loc": ("body", *e["loc"])} for e in errors], content_type, lang)
 
 
 def answer_check(
     raw: bytes, content_type: str | None, accept_language: str | None, allowlist: Allowlist
 ) -> Answer:
     """``POST /v1/check``."""
-    body = parse(raw, content_type, schemas.CheckRequest)
+    body = parse(raw, content_type, accept_language, schemas.CheckRequest)
     if isinstance(body, tuple):
         return body
+    lang = request_lang(body.lang, accept_language)
     try:
         result = check(
             body.value,
@@ -101,47 +148,47 @@ def answer_check(
             kind=body.kind,
             platform=body.platform,
             region=body.region,
-            lang=request_lang(body.lang, accept_language),
+            lang=lang,
             allowlist=allowlist,
         )
     except UnknownBrand as exc:
-        return error(422, "unknown_brand", str(exc))
+        return error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
     return 200, dumps(result.to_dict())
 
 
 def answer_scan(body: schemas.ScanRequest, accept_language: str | None, allowlist: Allowlist) -> Answer:
     """``POST /v1/scan`` for an already validated body (long texts run in a worker thread)."""
+    lang = request_lang(body.lang, accept_language)
     try:
-        result = scan(
-            body.text,
-            brand=body.brand,
-            lang=request_lang(body.lang, accept_language),
-            html=body.html,
-            allowlist=allowlist,
-        )
+        result = scan(body.text, brand=body.brand, lang=lang, html=body.html, allowlist=allowlist)
     except UnknownBrand as exc:
-        return error(422, "unknown_brand", str(exc))
+        return error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
     except ScanTooLarge as exc:
-        return error(413, "too_large", str(exc))
+        return error(413, "too_large", text("scan.too_large", lang, size=exc.size, limit=exc.limit))
     return 200, dumps(result.to_dict())
 
 
 def answer_intake(body: schemas.IntakeRequest, accept_language: str | None, allowlist: Allowlist) -> Answer:
     """``POST /v1/intake`` for an already validated body."""
-    from verifier.integrations.intake import triage  # noqa: PLC0415 (intake only when asked)
+    # Intake only when asked.
+    from verifier.integrations.intake import InvalidTicket, TicketTooLarge, triage  # noqa: PLC0415
 
     # A webhook sends no Accept-Language: then the reply follows the ticket's own language.
     lang = request_lang(body.lang, accept_language) if body.lang or accept_language else None
+    error_lang = lang or "en"  # an error has no ticket language to follow
     try:
         result = triage(
             body.subject, body.body, body.requester, lang=lang, brand=body.brand, allowlist=allowlist
         )
     except UnknownBrand as exc:
-        return error(422, "unknown_brand", str(exc))
-    except ScanTooLarge as exc:  # also the intake's own TicketTooLarge
-        return error(413, "too_large", str(exc))
-    except ValueError as exc:  # InvalidTicket
-        return error(422, "invalid_request", str(exc))
+        return error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, error_lang))
+    except TicketTooLarge as exc:
+        message = text("intake.too_large", error_lang, field=exc.field, size=exc.size, limit=exc.limit)
+        return error(413, "too_large", message)
+    except ScanTooLarge as exc:
+        return error(413, "too_large", text("scan.too_large", error_lang, size=exc.size, limit=exc.limit))
+    except InvalidTicket as exc:
+        return error(422, "invalid_request", text("intake.not_text", error_lang, field=exc.field))
     return 200, dumps(result.to_dict())
 
 

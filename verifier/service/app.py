@@ -24,9 +24,10 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from verifier.messages import Lang, text
 from verifier.service import answers, schemas
 from verifier.service.hotpath import CheckHotPath
-from verifier.service.limits import BodySizeLimit
+from verifier.service.limits import BodySizeLimit, BodyTooLarge, too_large_message
 from verifier.service.live import LiveAllowlist
 
 log = logging.getLogger("verifier.service")
@@ -38,6 +39,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": schemas.ErrorResponse, "description": "Invalid request (bad JSON, field or brand)"},
 }
 _STATUS_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_STATUS_MESSAGES = {404: "api.not_found", 405: "api.method_not_allowed"}  # the router's own errors
 _STATIC_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -69,6 +71,14 @@ class ServiceSettings:
 def _json(answer: answers.Answer) -> Response:
     status, body = answer
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _http_message(exc: HTTPException, lang: Lang) -> str:
+    """An HTTPException's message in ``lang``: the router's 404 and 405, the size limit's 413."""
+    if isinstance(exc, BodyTooLarge):
+        return too_large_message(exc.max_bytes, lang)
+    code = _STATUS_MESSAGES.get(exc.status_code)
+    return text(code, lang) if code else str(exc.detail)
 
 
 def _post_doc(request_model: type[BaseModel], response_model: type[BaseModel]) -> dict[str, Any]:
@@ -120,12 +130,15 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return _json(answers.invalid(list(exc.errors()), request.headers.get("content-type")))
+        headers = request.headers
+        lang = answers.request_lang(None, headers.get("accept-language"))
+        return _json(answers.invalid(list(exc.errors()), headers.get("content-type"), lang))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
-        response = _json(answers.error(exc.status_code, code, str(exc.detail)))
+        lang = answers.request_lang(None, request.headers.get("accept-language"))
+        response = _json(answers.error(exc.status_code, code, _http_message(exc, lang)))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -146,10 +159,12 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.post("/v1/scan", **_post_doc(schemas.ScanRequest, schemas.ScanResponse), tags=["scan"])
     async def scan_endpoint(request: Request) -> Response:
         """Find the channels, brands and scam patterns in a message, ticket or page."""
-        body = answers.parse(await request.body(), request.headers.get("content-type"), schemas.ScanRequest)
+        headers = request.headers
+        language = headers.get("accept-language")
+        body = answers.parse(await request.body(), headers.get("content-type"), language, schemas.ScanRequest)
         if isinstance(body, tuple):
             return _json(body)
-        language, allowlist = request.headers.get("accept-language"), live.current()
+        allowlist = live.current()
         if len(body.text) <= INLINE_SCAN_CHARS:
             return _json(answers.answer_scan(body, language, allowlist))
         return _json(await run_in_threadpool(answers.answer_scan, body, language, allowlist))
@@ -157,10 +172,14 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.post("/v1/intake", **_post_doc(schemas.IntakeRequest, schemas.IntakeResponse), tags=["intake"])
     async def intake_endpoint(request: Request) -> Response:
         """Triage a support ticket: tags, risk and a suggested first reply."""
-        body = answers.parse(await request.body(), request.headers.get("content-type"), schemas.IntakeRequest)
+        headers = request.headers
+        language = headers.get("accept-language")
+        body = answers.parse(
+            await request.body(), headers.get("content-type"), language, schemas.IntakeRequest
+        )
         if isinstance(body, tuple):
             return _json(body)
-        language, allowlist = request.headers.get("accept-language"), live.current()
+        allowlist = live.current()
         return _json(await run_in_threadpool(answers.answer_intake, body, language, allowlist))
 
     @app.get("/v1/allowlist", response_model=schemas.AllowlistResponse, tags=["allowlist"])
@@ -178,9 +197,10 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         return _page("index.html")
 
     @app.get("/static/{name}", include_in_schema=False)
-    async def static(name: str) -> Response:
+    async def static(name: str, request: Request) -> Response:
         if name not in _static_names():
-            raise HTTPException(404, f"no such file: {name}")
+            lang = answers.request_lang(None, request.headers.get("accept-language"))
+            return _json(answers.error(404, "not_found", text("api.no_such_file", lang, name=name)))
         return _page(name)
 
     @app.get("/widget.js", include_in_schema=False)

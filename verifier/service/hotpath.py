@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 
-from verifier.service.answers import answer_check
-from verifier.service.limits import ASGIApp, Receive, Scope, Send, error_body, send_json
+from verifier.service.answers import answer_check, internal_error
+from verifier.service.limits import ASGIApp, Receive, Scope, Send, send_json
 from verifier.service.live import LiveAllowlist
 
 PATH = "/v1/check"
@@ -63,5 +63,5 @@ class CheckHotPath:
             status, body = answer_check(b"".join(chunks), content_type, accept_language, self.live.current())
         except Exception:  # a bug gets a logged 500 in the API's error shape, not a dropped connection
             log.exception("POST /v1/check failed")
-            status, body = 500, error_body("internal", "the check failed on the server; it was logged")
+            status, body = internal_error(accept_language)
         await send_json(send, status, body)

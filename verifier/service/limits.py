@@ -1,7 +1,8 @@
 """An ASGI middleware that refuses request bodies over a size limit with 413, before parsing.
 
 Pure ASGI (no BaseHTTPMiddleware) so it adds no task or copy per request: it checks
-Content-Length up front and counts streamed chunks for requests without one.
+Content-Length up front and counts streamed chunks for requests without one. The body is
+never read, so the refusal is said in the language Accept-Language asks for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from verifier.messages import Lang, text
+from verifier.service.answers import request_lang
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -19,11 +23,17 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
+def too_large_message(max_bytes: int, lang: Lang) -> str:
+    """The 413 message in ``lang``."""
+    return text("api.too_large", lang, limit=f"{max_bytes:,}")
+
+
 class BodyTooLarge(HTTPException):
     """Raised from ``receive`` mid-stream; an HTTPException so FastAPI passes it through unchanged."""
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"request body is larger than {max_bytes:,} bytes")
+        super().__init__(413, too_large_message(max_bytes, "en"))
+        self.max_bytes = max_bytes
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -43,16 +53,23 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        length: bytes | None = None
+        accept_language: str | None = None
         for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    await self._refuse(send, 400, "bad_request", "Content-Length is not a number")
-                    return
-                if declared > self.max_bytes:
-                    await self._too_large(send)
-                    return
+            if name == b"content-length" and length is None:
+                length = value
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                message = text("api.bad_content_length", request_lang(None, accept_language))
+                await self._refuse(send, 400, "bad_request", message)
+                return
+            if declared > self.max_bytes:
+                await self._too_large(send, accept_language)
+                return
         received = 0
         started = False
 
@@ -75,10 +92,11 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._too_large(send)
+                await self._too_large(send, accept_language)
 
-    async def _too_large(self, send: Send) -> None:
-        await self._refuse(send, 413, "too_large", f"request body is larger than {self.max_bytes:,} bytes")
+    async def _too_large(self, send: Send, accept_language: str | None) -> None:
+        message = too_large_message(self.max_bytes, request_lang(None, accept_language))
+        await self._refuse(send, 413, "too_large", message)
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
         await send_json(send, status, error_body(code, message), close=True)

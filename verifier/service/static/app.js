@@ -328,7 +328,9 @@
   class ApiError extends Error {}
 
   async function api(method, path, body) {
-    const init = { method, headers: { Accept: "application/json" } };
+    // The body's lang sets the answer's language; Accept-Language also covers the errors said
+    // before a body is read (too large), so an error shows in the page's language too.
+    const init = { method, headers: { Accept: "application/json", "Accept-Language": state.lang } };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);

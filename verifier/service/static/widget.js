@@ -150,8 +150,9 @@
     return element;
   }
 
-  async function call(path, body, t) {
-    const init = { headers: { Accept: "application/json" } };
+  async function call(path, body, t, lang) {
+    // Accept-Language too, for the errors said before a body is read (too large).
+    const init = { headers: { Accept: "application/json", "Accept-Language": lang } };
     if (body !== undefined) {
       init.method = "POST";
       init.headers["Content-Type"] = "application/json";
@@ -175,9 +176,9 @@
     return data;
   }
 
-  function allowlist(t) {
+  function allowlist(t, lang) {
     if (!allowlistRequest) {
-      allowlistRequest = call("/v1/allowlist", undefined, t).catch((error) => {
+      allowlistRequest = call("/v1/allowlist", undefined, t, lang).catch((error) => {
         allowlistRequest = null;
         throw error;
       });
@@ -275,7 +276,7 @@
       if (brandId) body.brand = brandId;
       button.textContent = t("checking");
       try {
-        const data = await call(scan ? "/v1/scan" : "/v1/check", body, t);
+        const data = await call(scan ? "/v1/scan" : "/v1/check", body, t, lang);
         if (mine !== sequence) return;
         result.replaceChildren(...(await render(data, scan)));
       } catch (failure) {
@@ -312,7 +313,7 @@
       if (!verified) parts.push(h("p", { class: "note" }, t("unverified")));
       if (negative && brandIds.length) {
         try {
-          const list = await allowlist(t);
+          const list = await allowlist(t, lang);
           for (const id of new Set(brandIds)) {
             const brand = list.brands.find((b) => b.id === id);
             if (brand) parts.push(officialBox(brand, t));
