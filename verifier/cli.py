@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -11,13 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from verifier.allowlist.model import Allowlist
+from verifier.allowlist.model import Allowlist, unknown_brand_message
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_serve import serve
 from verifier.errors import AllowlistError, UnknownBrand
-from verifier.messages import normalize_lang, text
+from verifier.messages import Lang, has_text, normalize_lang, text
 from verifier.model import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -48,6 +49,20 @@ class LangOption(StrEnum):
 
 def _print_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _fail(message: str, lang: Lang) -> NoReturn:
+    """Print ``message`` as an error line in ``lang`` ("Error: ...", "错误：...") and exit 2."""
+    typer.echo(text("cli.error", lang, message=message), err=True)
+    raise typer.Exit(2)
+
+
+def _os_reason(exc: OSError, lang: Lang) -> str:
+    """Why a file could not be read: the system's words, or in Chinese the usual ones translated."""
+    code = f"cli.os_error.{errno.errorcode.get(exc.errno or 0, '')}"
+    if lang == "zh" and has_text(code):
+        return text(code, lang)
+    return exc.strerror or str(exc)
 
 
 def _finish(
@@ -118,15 +133,16 @@ def check(
             allowlist=allowlist,
         )
     except UnknownBrand as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        language = normalize_lang(lang.value)
+        _fail(unknown_brand_message(exc.name, exc.known, language), language)
     _finish(
         allowlist, result.to_dict(), _human(result, lang.value), as_json, lang.value, result.verdict.exit_code
     )
 
 
-def _read_input(source: str, limit: int) -> str:
-    """Read a file or standard input (``-``) as UTF-8, refusing more than ``limit`` characters."""
+def _read_input(source: str, limit: int, lang: Lang) -> str:
+    """Read a file or standard input (``-``) as UTF-8, refusing more than ``limit`` characters
+    (exit 2, with the reason in ``lang``)."""
     try:
         if source == "-":
             data = sys.stdin.buffer.read(limit * 4 + 1)
@@ -134,12 +150,10 @@ def _read_input(source: str, limit: int) -> str:
             with open(source, "rb") as handle:
                 data = handle.read(limit * 4 + 1)
     except OSError as exc:
-        typer.echo(f"Error: cannot read {source}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(text("cli.unreadable", lang, source=source, reason=_os_reason(exc, lang)), lang)
     body = data.decode("utf-8", errors="replace")
     if len(data) > limit * 4 or len(body) > limit:
-        typer.echo(f"Error: {source} is too large to scan (at most {limit:,} characters)", err=True)
-        raise typer.Exit(2)
+        _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
     return body
 
 
@@ -158,18 +172,17 @@ def _human_scan(result: ScanResult, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _fetch_page(url: str) -> tuple[str, bool]:
-    """The text of the page at ``url`` and whether it is HTML; exit 2 with the reason if not fetched."""
+def _fetch_page(url: str, lang: Lang) -> tuple[str, bool]:
+    """The text of the page at ``url`` and whether it is HTML; exit 2 with the reason in ``lang``
+    if not fetched."""
     from verifier.enrich.page import FetchError, fetch_page  # noqa: PLC0415 (network only with --online)
 
     try:
         page = fetch_page(url)
     except FetchError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(text(exc.code, lang, **exc.params), lang)
     if len(page.text) > MAX_SCAN_CHARS:
-        typer.echo(f"Error: {url} is too large to scan (at most {MAX_SCAN_CHARS:,} characters)", err=True)
-        raise typer.Exit(2)
+        _fail(text("cli.too_large", lang, source=url, limit=f"{MAX_SCAN_CHARS:,}"), lang)
     return page.text, page.is_html
 
 
@@ -198,20 +211,19 @@ def scan_command(
     """Scan a message, ticket or page for fake-support danger. Exit 1 when risk is high or medium."""
     from verifier.scan.scanner import scan as run_scan  # noqa: PLC0415 (rule data only when scanning)
 
+    language = normalize_lang(lang.value)
     if online:
-        body, fetched_html = _fetch_page(source)
+        body, fetched_html = _fetch_page(source, language)
         html = html or fetched_html
     else:
         if source.lower().startswith(("http://", "https://")) and not Path(source).exists():
-            typer.echo(f"Error: {source} is a URL: add --online to fetch and scan the page", err=True)
-            raise typer.Exit(2)
-        body = _read_input(source, MAX_SCAN_CHARS)
+            _fail(text("cli.url_needs_online", language, source=source), language)
+        body = _read_input(source, MAX_SCAN_CHARS, language)
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
     try:
         result = run_scan(body, brand=brand, lang=lang.value, html=html, allowlist=allowlist)
     except UnknownBrand as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        _fail(unknown_brand_message(exc.name, exc.known, language), language)
     status = 1 if result.risk in ("high", "medium") else 0
     _finish(allowlist, result.to_dict(), _human_scan(result, lang.value), as_json, lang.value, status)
 

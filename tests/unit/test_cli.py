@@ -126,6 +126,7 @@ QUICK = [
     ("check", "8556998683", "--region", "US", "--kind", "phone"),
     ("check", "TokenPocket_Support", "--platform", "telegram", "--json"),
     ("check", "tokenpocket.pro", "--brand", "nosuchwallet"),
+    ("check", "tokenpocket.pro", "--brand", "nosuchwallet", "--lang", "zh"),
     ("check", "@@@", "--json"),
     ("check", "", "--json"),
 ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from verifier import messages
 from verifier.errors import VerifierError
 
 TIMEOUT_SECONDS = 10.0
@@ -29,7 +30,17 @@ Resolver = Callable[[str, int], Sequence[str]]
 
 
 class FetchError(VerifierError):
-    """The page could not or must not be fetched; the message says why."""
+    """The page could not or must not be fetched.
+
+    ``code`` names the reason (``fetch.non_public``) and ``params`` fill in its message from
+    ``data/messages.toml``, so a caller can say it in another language; the exception's own
+    message is the English one.
+    """
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(messages.text(code, "en", **params))
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +64,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+        raise FetchError("fetch.cannot_resolve", host=host, reason=exc.strerror or str(exc)) from None
     return [str(info[4][0]) for info in infos]
 
 
@@ -65,27 +76,27 @@ def public_address(host: str, port: int, resolve: Resolver) -> str:
         literal = None
     addresses = [str(literal)] if literal else list(resolve(host, port))
     if not addresses:
-        raise FetchError(f"{host} has no address")
+        raise FetchError("fetch.no_address", host=host)
     for text in addresses:
         address = ipaddress.ip_address(text.split("%", 1)[0])
         if not address.is_global or address.is_multicast:
-            raise FetchError(f"{host} is a non-public address ({address}); refusing to fetch it")
+            raise FetchError("fetch.non_public", host=host, address=str(address))
     return addresses[0]
 
 
 def _target(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL a user may ask for; FetchError otherwise."""
     if len(url) > MAX_URL_CHARS:
-        raise FetchError("the URL is too long")
+        raise FetchError("fetch.url_too_long")
     try:
         parts = urlsplit(url)
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise FetchError(f"not a valid URL: {url[:200]!r}") from None
+        raise FetchError("fetch.invalid_url", url=repr(url[:200])) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise FetchError("only http:// and https:// pages can be fetched")
+        raise FetchError("fetch.not_http")
     if parts.username is not None or parts.password is not None:
-        raise FetchError("a URL with user:password@ before the host is refused")
+        raise FetchError("fetch.userinfo")
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -133,7 +144,7 @@ def fetch_page(
                     current = urljoin(current, location)
                     continue
                 if response.status_code != 200:
-                    raise FetchError(f"{current} answered HTTP {response.status_code}")
+                    raise FetchError("fetch.http_status", url=current, status=response.status_code)
                 body = read_bounded(response, max_bytes, deadline, current)
                 content_type = response.headers.get("content-type", "").lower()
                 encoding = response.charset_encoding or "utf-8"
@@ -144,9 +155,9 @@ def fetch_page(
                 return Page(url, current, content_type, text)
             finally:
                 response.close()
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}")
+        raise FetchError("fetch.too_many_redirects", limit=MAX_REDIRECTS, url=url)
     except httpx.HTTPError as exc:
-        raise FetchError(f"cannot fetch {current}: {exc}") from None
+        raise FetchError("fetch.failed", url=current, reason=str(exc)) from None
     finally:
         if own:
             session.close()
@@ -156,12 +167,12 @@ def read_bounded(response: Any, max_bytes: int, deadline: float, url: str) -> by
     """The body of a streamed response; FetchError past ``max_bytes`` or the ``deadline``."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"{url} is larger than {max_bytes:,} bytes")
+        raise FetchError("fetch.too_large", url=url, limit=f"{max_bytes:,}")
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
         if len(body) > max_bytes:
-            raise FetchError(f"{url} is larger than {max_bytes:,} bytes")
+            raise FetchError("fetch.too_large", url=url, limit=f"{max_bytes:,}")
         if time.monotonic() > deadline:
-            raise FetchError(f"{url} took longer than the time limit")
+            raise FetchError("fetch.too_slow", url=url)
     return bytes(body)
