@@ -385,12 +385,13 @@ def _best_time(run: Callable[[], object]) -> float:
 
 
 def _linear(run: Callable[[str], object], unit: str, size: int = 1_000_000) -> None:
-    # Ten times the input: about 10x the time if linear, 100x if quadratic; the wide margin
-    # keeps a busy machine from failing a linear run.
+    # Ten times the input: 10x the time if linear, 100x if quadratic. Passes that keep much
+    # alive measure more than 10x (CPU caches, the garbage collector's full passes), so the
+    # limit is 50.
     tenth = unit * (size // 10 // len(unit))
     full = unit * (size // len(unit))
     ratio = _best_time(lambda: run(full)) / _best_time(lambda: run(tenth))
-    assert ratio < 25, f"{unit!r}: ten times the input took {ratio:.1f}x the time"
+    assert ratio < 50, f"{unit!r}: ten times the input took {ratio:.1f}x the time"
 
 
 @pytest.mark.parametrize(

@@ -335,9 +335,10 @@ def _seconds(text: str) -> float:
 
 @pytest.mark.parametrize("make", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
 def test_adversarial_megabyte_is_linear(make: Callable[[int], str]) -> None:
-    # Ten times the input: about 10x the time if linear, 100x if quadratic. The wide margin
-    # keeps a busy machine (CPU caches shared with other processes) from failing a linear run.
+    # Ten times the input: 10x the time if linear, 100x if quadratic. A linear pass that keeps
+    # a match per character (助记词 repeated) measures 13-17x, up to 32x in a CI run: CPU caches
+    # and the garbage collector's full passes grow with what is alive. 50 separates the two.
     tenth, full = make(100_000), make(1_000_000)
     rules()  # loading is not part of the measure
     ratio = _seconds(full) / max(_seconds(tenth), 1e-4)
-    assert ratio < 25, f"0.1 MB -> 1 MB took {ratio:.1f}x longer"
+    assert ratio < 50, f"0.1 MB -> 1 MB took {ratio:.1f}x longer"
