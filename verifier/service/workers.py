@@ -81,7 +81,13 @@ class Workers:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, self._on_signal)
             workers = [self._start(port) for _ in range(self.count)]
-            log.info("%d workers listening on %s port %d, one socket each", self.count, self.host, port)
+            shown = f"[{self.host}]" if ":" in self.host else self.host
+            log.info(
+                "serving on http://%s:%d with %d workers, one socket each (press CTRL+C to quit)",
+                shown,
+                port,
+                self.count,
+            )
             status = self._supervise(workers, port)
             self._stop([w for w, _ in workers])
         return status
