@@ -67,7 +67,8 @@ class _Judge:
         verdict, brand, matched, reasons = self._decide()
         context = self._context_reasons()
         if not self.allowlist.verified:
-            context.insert(0, reason("allowlist.unverified", self.lang, problem=self.allowlist.problem))
+            problem = self.allowlist.problem_text(self.lang)
+            context.insert(0, reason("allowlist.unverified", self.lang, problem=problem))
         return CheckResult(
             input=self.channel.raw,
             kind=self.channel.kind,

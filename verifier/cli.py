@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
@@ -18,7 +17,7 @@ from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_serve import serve
 from verifier.errors import AllowlistError, UnknownBrand
-from verifier.messages import Lang, has_text, normalize_lang, text
+from verifier.messages import Lang, normalize_lang, os_reason, text
 from verifier.model import CheckResult, Verdict
 
 if TYPE_CHECKING:
@@ -57,14 +56,6 @@ def _fail(message: str, lang: Lang) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _os_reason(exc: OSError, lang: Lang) -> str:
-    """Why a file could not be read: the system's words, or in Chinese the usual ones translated."""
-    code = f"cli.os_error.{errno.errorcode.get(exc.errno or 0, '')}"
-    if lang == "zh" and has_text(code):
-        return text(code, lang)
-    return exc.strerror or str(exc)
-
-
 def _finish(
     allowlist: Allowlist, payload: Any, human: str, as_json: bool, lang: str, status: int
 ) -> NoReturn:
@@ -74,7 +65,8 @@ def _finish(
     else:
         typer.echo(human)
     if not allowlist.verified:
-        typer.echo(text("cli.exit_unverified", normalize_lang(lang), problem=allowlist.problem), err=True)
+        language = normalize_lang(lang)
+        typer.echo(text("cli.exit_unverified", language, problem=allowlist.problem_text(language)), err=True)
         raise typer.Exit(EXIT_UNVERIFIED)
     raise typer.Exit(status)
 
@@ -150,7 +142,7 @@ def _read_input(source: str, limit: int, lang: Lang) -> str:
             with open(source, "rb") as handle:
                 data = handle.read(limit * 4 + 1)
     except OSError as exc:
-        _fail(text("cli.unreadable", lang, source=source, reason=_os_reason(exc, lang)), lang)
+        _fail(text("cli.unreadable", lang, source=source, reason=os_reason(exc).text(lang)), lang)
     body = data.decode("utf-8", errors="replace")
     if len(data) > limit * 4 or len(body) > limit:
         _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
@@ -234,24 +226,45 @@ def update(
     root_url: Annotated[
         list[str] | None, typer.Option(help="URL of a rotated root (next version); repeat in order.")
     ] = None,
+    lang: Annotated[LangOption, typer.Option(help="Language of the messages.")] = LangOption.en,
 ) -> None:
-    """Fetch a newer signed allowlist, verify it and use it from now on (exit 3 if it does not verify)."""
+    """Fetch a newer signed allowlist, verify it and use it from now on.
+
+    Exit 1 if it cannot be fetched or stored, 3 if it does not verify.
+    """
     from verifier.allowlist.update import UpdateError  # noqa: PLC0415 (httpx only when updating)
     from verifier.allowlist.update import update as run_update  # noqa: PLC0415
 
+    language = normalize_lang(lang.value)
     directory = state_dir()
     try:
         installed = run_update(url, directory=directory, root_urls=tuple(root_url or ()))
     except UpdateError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(text("cli.error", language, message=exc.text(language)), err=True)
         raise typer.Exit(1) from None
     except AllowlistError as exc:
-        typer.echo(f"Error: the downloaded allowlist was refused: {exc}", err=True)
+        refused = text("cli.update_refused", language, problem=exc.text(language))
+        typer.echo(text("cli.error", language, message=refused), err=True)
         raise typer.Exit(EXIT_UNVERIFIED) from None
+    except OSError as exc:
+        unwritable = text(
+            "cli.update_unwritable",
+            language,
+            path=exc.filename or directory,
+            reason=os_reason(exc).text(language),
+        )
+        typer.echo(text("cli.error", language, message=unwritable), err=True)
+        raise typer.Exit(1) from None
     default_allowlist.cache_clear()
     typer.echo(
-        f"installed allowlist version {installed.version} (expires {installed.expires}) at {installed.path}; "
-        f"root version {installed.root_version}"
+        text(
+            "cli.update_installed",
+            language,
+            version=installed.version,
+            expires=installed.expires,
+            path=installed.path,
+            root_version=installed.root_version,
+        )
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from verifier.messages import Lang, Message
+
 
 class VerifierError(Exception):
     """Base of every error verifier raises on purpose."""
@@ -33,14 +35,34 @@ class UnknownBrand(VerifierError, ValueError):
 
 
 class AllowlistError(VerifierError):
-    """Base of every problem with the allowlist: its sources, bundle or signatures."""
+    """Base of every problem with the allowlist: its sources, bundle or signatures.
+
+    ``code`` names the problem (``bundle.expired``) and ``params`` fill in its message from
+    ``data/messages.toml``, so a caller can say it in another language (``text(lang)``); the
+    exception's own message is the English one.
+    """
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(Message(code, params).text("en"))
+        self.code = code
+        self.params = params
+
+    @property
+    def problem(self) -> Message:
+        """The problem as a message to say in any language."""
+        return Message(self.code, self.params)
+
+    def text(self, lang: Lang) -> str:
+        """The problem in ``lang`` (``en`` or ``zh``)."""
+        return self.problem.text(lang)
 
 
 class SourceError(AllowlistError):
-    """An allowlist source file is malformed; ``problems`` lists file:line messages."""
+    """An allowlist source file is malformed; ``problems`` lists file:line messages (English,
+    for moderators)."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
+        super().__init__("source.invalid", count=len(problems), problems="\n".join(problems))
         self.problems = problems
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib import resources
 from typing import Literal
@@ -47,6 +50,34 @@ def text(code: str, lang: Lang, **params: object) -> str:
     if None in params.values():
         params = {k: "" if v is None else v for k, v in params.items()}
     return template.format_map(_Params(params))
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message not yet said in a language: a catalogue ``code`` and its template's ``params``.
+
+    A parameter that is itself a Message is said in the same language as the whole, so a
+    message can name a part ("bundle", "new root (by previous keys)") that is translated too.
+    ``str()`` gives the English.
+    """
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
+        return text(self.code, lang, **params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def os_reason(exc: OSError) -> Message:
+    """Why a file could not be read or written: in English the system's own words, in Chinese the
+    usual reasons (by errno name) translated, the others left in the system's words."""
+    code = f"os_error.{errno.errorcode.get(exc.errno or 0, '')}"
+    return Message(code if has_text(code) else "os_error.other", {"strerror": exc.strerror or str(exc)})
 
 
 class _Params(dict[str, object]):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import BundleFormatError
+from verifier.messages import os_reason
 
 _KINDS = {"domains": "domain", "emails": "email", "phones": "phone", "handles": "handle"}
 _IDENTITY = frozenset({"kind", "value", "platform"})
@@ -103,13 +104,13 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise BundleFormatError(f"{path}: cannot read the bundle: {exc.strerror or exc}") from exc
+        raise BundleFormatError("diff.unreadable", path=str(path), reason=os_reason(exc)) from exc
     except UnicodeDecodeError as exc:
-        raise BundleFormatError(f"{path}: the bundle is not UTF-8 text") from exc
+        raise BundleFormatError("diff.not_utf8", path=str(path)) from exc
     except json.JSONDecodeError as exc:
-        raise BundleFormatError(f"{path}:{exc.lineno}: the bundle is not valid JSON: {exc.msg}") from exc
+        raise BundleFormatError("diff.not_json", path=str(path), line=exc.lineno, reason=exc.msg) from exc
     if not isinstance(document, dict) or not isinstance(document.get("signed"), dict):
-        raise BundleFormatError(f'{path}: not a bundle (expected {{"signed": {{...}}, "signatures": [...]}})')
+        raise BundleFormatError("diff.not_bundle", path=str(path))
     return document
 
 
@@ -122,7 +123,7 @@ def diff_bundles(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
     try:
         return _diff(old["signed"], new["signed"])
     except (KeyError, TypeError, AttributeError) as exc:
-        raise BundleFormatError(f"bundle content is malformed: {exc!r}") from exc
+        raise BundleFormatError("bundle.content_malformed", detail=repr(exc)) from exc
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.errors import BundleFormatError, UnknownBrand
-from verifier.messages import Lang, text
+from verifier.messages import Lang, Message, normalize_lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
 
 _SECTIONS = {
@@ -60,7 +60,9 @@ class Allowlist:
     """Brands, denylist and lookup indexes. Build with ``Allowlist.from_signed``.
 
     ``verified`` is False when the bundle failed verification; ``problem`` then says
-    why, and callers must not report anything as official.
+    why in English, ``problems`` holds the same as messages (one per bundle tried) and
+    ``problem_text(lang)`` says it in ``en`` or ``zh``. Callers must not report anything
+    as official.
     """
 
     version: int | None
@@ -69,6 +71,7 @@ class Allowlist:
     brands: dict[str, Brand]
     denylist: tuple[Entry, ...] = ()
     problem: str | None = None
+    problems: tuple[Message, ...] = ()
     _exact: dict[tuple[ChannelKind, str], list[Entry]] = field(default_factory=dict, repr=False)
     _zones: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _handle_names: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
@@ -77,9 +80,23 @@ class Allowlist:
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if self.problems and self.problem is None:
+            self.problem = self.problem_text("en")
+
     @classmethod
-    def from_signed(cls, signed: dict[str, Any], *, verified: bool, problem: str | None = None) -> Allowlist:
-        """Index the ``signed`` part of a bundle; raise BundleFormatError on a bad shape."""
+    def from_signed(
+        cls,
+        signed: dict[str, Any],
+        *,
+        verified: bool,
+        problem: str | None = None,
+        problems: tuple[Message, ...] = (),
+    ) -> Allowlist:
+        """Index the ``signed`` part of a bundle; raise BundleFormatError on a bad shape.
+
+        An unverified bundle says why with ``problems`` (or, in English only, ``problem``).
+        """
         try:
             brands = {bid: _brand(bid, spec) for bid, spec in sorted(signed["brands"].items())}
             denylist = tuple(
@@ -87,15 +104,32 @@ class Allowlist:
                 for d in signed.get("denylist", [])
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise BundleFormatError(f"bundle content is malformed: {exc!r}") from exc
-        allowlist = cls(signed.get("version"), signed.get("expires"), verified, brands, denylist, problem)
+            raise BundleFormatError("bundle.content_malformed", detail=repr(exc)) from exc
+        allowlist = cls(
+            signed.get("version"), signed.get("expires"), verified, brands, denylist, problem, problems
+        )
         allowlist._index()
         return allowlist
 
     @classmethod
-    def empty(cls, problem: str) -> Allowlist:
+    def empty(cls, problem: str | None = None, *, problems: tuple[Message, ...] = ()) -> Allowlist:
         """An unverified allowlist with no brands, used when nothing could be loaded."""
-        return cls(None, None, False, {}, (), problem)
+        return cls(None, None, False, {}, (), problem, problems)
+
+    def problem_text(self, lang: str) -> str | None:
+        """Why the bundle did not verify, in ``lang`` (``en`` or ``zh``); None when it verified.
+
+        An allowlist given only an English ``problem`` gives that in every language.
+        """
+        if not self.problems:
+            return self.problem
+        lang_code = normalize_lang(lang)
+        key = f"problem.{lang_code}"
+        said = self.derived.get(key)
+        if not isinstance(said, str):
+            separator = text("bundle.separator", lang_code)
+            said = self.derived[key] = separator.join(p.text(lang_code) for p in self.problems)
+        return said
 
     def _index(self) -> None:
         for brand in self.brands.values():

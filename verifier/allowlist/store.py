@@ -18,6 +18,7 @@ from pathlib import Path
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_root_update
 from verifier.errors import AllowlistError
+from verifier.messages import Message, os_reason
 
 STATE_ENV = "VERIFIER_STATE_DIR"
 BUNDLE_NAME = "allowlist.json"
@@ -99,12 +100,12 @@ def verify_bytes(
     return Allowlist.from_signed(verified.signed, verified=True)
 
 
-def unverified(data: bytes, problem: str) -> Allowlist:
+def unverified(data: bytes, problems: tuple[Message, ...]) -> Allowlist:
     """Index a bundle that failed verification so lookalike checks can still run."""
     try:
-        return Allowlist.from_signed(parse_bundle(data)["signed"], verified=False, problem=problem)
+        return Allowlist.from_signed(parse_bundle(data)["signed"], verified=False, problems=problems)
     except AllowlistError:
-        return Allowlist.empty(problem)
+        return Allowlist.empty(problems=problems)
 
 
 def load_allowlist(
@@ -118,31 +119,31 @@ def load_allowlist(
 
     With ``path``, that file; otherwise the bundle installed by ``verifier update``
     when it verifies, else the one shipped in the package. A bundle that fails
-    verification comes back with ``verified=False`` and ``problem`` set, so no
-    check reports ``official`` from it.
+    verification comes back with ``verified=False`` and ``problem`` (English) and
+    ``problems`` (to say in any language) set, so no check reports ``official`` from it.
     """
     directory = directory or state_dir()
-    candidates: list[tuple[str, bytes | None]] = []
+    # Each candidate: the bundle's bytes and how its problem is named ("<file>: ...").
+    candidates: list[tuple[bytes, str, dict[str, object]]] = []
     if path is not None:
         try:
-            candidates.append((str(path), Path(path).read_bytes()))
+            candidates.append((Path(path).read_bytes(), "bundle.in_file", {"file": str(path)}))
         except OSError as exc:
-            return Allowlist.empty(f"cannot read {path}: {exc.strerror or exc}")
+            return Allowlist.empty(
+                problems=(Message("bundle.unreadable", {"path": str(path), "reason": os_reason(exc)}),)
+            )
     else:
         installed = directory / BUNDLE_NAME
         with contextlib.suppress(OSError):
-            candidates.append((str(installed), installed.read_bytes()))
-        candidates.append(("shipped bundle", shipped_bundle_bytes()))
-    problems: list[str] = []
-    for name, data in candidates:
-        assert data is not None
+            candidates.append((installed.read_bytes(), "bundle.in_file", {"file": str(installed)}))
+        candidates.append((shipped_bundle_bytes(), "bundle.in_shipped", {}))
+    problems: list[Message] = []
+    for data, code, params in candidates:
         try:
             return verify_bytes(data, root=root, directory=directory, now=now)
         except AllowlistError as exc:
-            problems.append(f"{name}: {exc}")
-    last = candidates[-1][1]
-    assert last is not None
-    return unverified(last, "; ".join(problems))
+            problems.append(Message(code, {**params, "problem": exc.problem}))
+    return unverified(candidates[-1][0], tuple(problems))
 
 
 @cache

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -27,6 +27,7 @@ from verifier.errors import (
     UnknownKeyError,
     UnsignedBundleError,
 )
+from verifier.messages import Message
 
 ROOT_TYPE = "verifier-root"
 MAX_BUNDLE_BYTES = 8 * 1024 * 1024
@@ -91,21 +92,21 @@ class Root:
         signed = document["signed"]
         version, threshold, keys_raw = signed.get("version"), signed.get("threshold"), signed.get("keys")
         if not _positive_int(version) or not _positive_int(threshold) or not isinstance(keys_raw, dict):
-            raise BundleFormatError("root needs a positive version, a positive threshold and keys")
+            raise BundleFormatError("root.shape")
         keys: dict[str, Ed25519PublicKey] = {}
         for kid, spec in keys_raw.items():
             try:
                 if spec["keytype"] != "ed25519" or spec["scheme"] != "ed25519":
-                    raise BundleFormatError(f"root key {kid[:12]} is not ed25519")
+                    raise BundleFormatError("root.key_not_ed25519", key=kid[:12])
                 raw = bytes.fromhex(spec["keyval"]["public"])
                 public = Ed25519PublicKey.from_public_bytes(raw)
             except (KeyError, TypeError, ValueError) as exc:
-                raise BundleFormatError(f"root key {str(kid)[:12]} is malformed") from exc
+                raise BundleFormatError("root.key_malformed", key=str(kid)[:12]) from exc
             if _raw_key_id(raw) != kid:  # the key's raw bytes, as key_id(public) reads them back
-                raise BundleFormatError(f"root key id {kid[:12]} does not match its key bytes")
+                raise BundleFormatError("root.key_id_mismatch", key=kid[:12])
             keys[kid] = public
         if threshold > len(keys):
-            raise BundleFormatError(f"root threshold {threshold} is more than its {len(keys)} keys")
+            raise BundleFormatError("root.threshold", threshold=threshold, count=len(keys))
         return cls(version, threshold, keys, document)
 
 
@@ -138,37 +139,47 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _refuse_float(text: str) -> NoReturn:
+    # Nothing signed has a float (canonical_bytes refuses them), and checking signatures would
+    # fail on one with a ValueError rather than say what is wrong.
+    raise BundleFormatError("document.float")
+
+
 def _parse_envelope(data: bytes, expected_type: str) -> dict[str, Any]:
     if len(data) > MAX_BUNDLE_BYTES:
-        raise BundleFormatError(f"file is larger than {MAX_BUNDLE_BYTES} bytes")
+        raise BundleFormatError("document.too_large", limit=MAX_BUNDLE_BYTES)
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise BundleFormatError(f"not valid UTF-8 JSON: {exc}") from exc
+        document = json.loads(data.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_float)
+    except (ValueError, RecursionError) as exc:  # ValueError: bad UTF-8, bad JSON, an over-long integer
+        raise BundleFormatError("document.not_json", reason=str(exc)) from exc
     if not isinstance(document, dict) or set(document) != {"signed", "signatures"}:
-        raise BundleFormatError('expected an object with exactly "signed" and "signatures"')
+        raise BundleFormatError("document.not_envelope")
     if not isinstance(document["signed"], dict) or not isinstance(document["signatures"], list):
-        raise BundleFormatError('"signed" must be an object and "signatures" a list')
+        raise BundleFormatError("document.envelope_types")
     if document["signed"].get("_type") != expected_type:
-        raise BundleFormatError(f'"signed._type" must be {expected_type!r}')
+        raise BundleFormatError("document.wrong_type", expected=repr(expected_type))
     for entry in document["signatures"]:
         if (
             not isinstance(entry, dict)
             or not isinstance(entry.get("keyid"), str)
             or not isinstance(entry.get("sig"), str)
         ):
-            raise BundleFormatError('each signature must be {"keyid": str, "sig": str}')
+            raise BundleFormatError("document.signature_entry")
     return document
 
 
+Signed = Literal["bundle", "root_by_previous", "root_by_own"]
+
+
 def check_signatures(
-    document: dict[str, Any], keys: dict[str, Ed25519PublicKey], threshold: int, what: str = "bundle"
+    document: dict[str, Any], keys: dict[str, Ed25519PublicKey], threshold: int, what: Signed = "bundle"
 ) -> set[str]:
     """Return the trusted key ids with a valid signature; raise if fewer than ``threshold``.
 
-    A key counts once however many signatures it made. Raises TamperedBundleError when a
-    trusted key's signature does not match, UnknownKeyError when the missing signatures are
-    by untrusted keys, UnsignedBundleError otherwise.
+    A key counts once however many signatures it made. ``what`` names the document in the
+    message (the bundle, or a new root checked by the previous or by its own keys). Raises
+    TamperedBundleError when a trusted key's signature does not match, UnknownKeyError when
+    the missing signatures are by untrusted keys, UnsignedBundleError otherwise.
     """
     payload = canonical_bytes(document["signed"])
     valid: set[str] = set()
@@ -187,16 +198,17 @@ def check_signatures(
             bad.add(kid)
     if len(valid) >= threshold:
         return valid
-    summary = f"{len(valid)} valid signature(s) from trusted keys, {threshold} required"
+    counts: dict[str, object] = {
+        "what": Message(f"signatures.of.{what}"),
+        "valid": len(valid),
+        "threshold": threshold,
+    }
     if bad - valid:
-        raise TamperedBundleError(
-            f"{what}: {summary}; {len(bad - valid)} signature(s) by trusted keys do not match the "
-            "content, so it was changed after signing"
-        )
+        raise TamperedBundleError("signatures.tampered", **counts, bad=len(bad - valid))
     if unknown:
         short = ", ".join(sorted(k[:12] for k in unknown))
-        raise UnknownKeyError(f"{what}: {summary}; signatures by keys the root does not trust: {short}")
-    raise UnsignedBundleError(f"{what}: {summary}")
+        raise UnknownKeyError("signatures.unknown_keys", **counts, keys=short)
+    raise UnsignedBundleError("signatures.too_few", **counts)
 
 
 @dataclass(frozen=True)
@@ -212,11 +224,11 @@ class VerifiedBundle:
 def parse_expires(value: Any) -> dt.datetime:
     """Parse ``YYYY-MM-DDTHH:MM:SSZ``; raise BundleFormatError otherwise."""
     if not isinstance(value, str):
-        raise BundleFormatError('"expires" must be a string such as 2027-05-22T00:00:00Z')
+        raise BundleFormatError("bundle.expires_type")
     try:
         return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     except ValueError as exc:
-        raise BundleFormatError(f'"expires" is not YYYY-MM-DDTHH:MM:SSZ: {value!r}') from exc
+        raise BundleFormatError("bundle.expires_format", value=repr(value)) from exc
 
 
 def parse_bundle(data: bytes) -> dict[str, Any]:
@@ -224,10 +236,10 @@ def parse_bundle(data: bytes) -> dict[str, Any]:
     document = _parse_envelope(data, BUNDLE_TYPE)
     signed = document["signed"]
     if not _positive_int(signed.get("version")):
-        raise BundleFormatError('"version" must be a positive integer')
+        raise BundleFormatError("bundle.version")
     parse_expires(signed.get("expires"))
     if not isinstance(signed.get("brands"), dict) or not isinstance(signed.get("denylist", []), list):
-        raise BundleFormatError('"brands" must be an object and "denylist" a list')
+        raise BundleFormatError("bundle.brands_type")
     return document
 
 
@@ -245,11 +257,9 @@ def verify_bundle(
     expires = parse_expires(signed["expires"])
     now = now or dt.datetime.now(dt.UTC)
     if now >= expires:
-        raise ExpiredBundleError(f"bundle version {signed['version']} expired at {signed['expires']}")
+        raise ExpiredBundleError("bundle.expired", version=signed["version"], expires=signed["expires"])
     if signed["version"] < highest_seen:
-        raise RollbackError(
-            f"bundle version {signed['version']} is older than version {highest_seen} accepted before"
-        )
+        raise RollbackError("bundle.rollback", version=signed["version"], highest=highest_seen)
     return VerifiedBundle(signed["version"], signed["expires"], signed, frozenset(signed_by))
 
 
@@ -261,7 +271,7 @@ def verify_root_update(trusted: Root, data: bytes) -> Root:
     """
     new = Root.from_json(data)
     if new.version != trusted.version + 1:
-        raise RootRotationError(f"new root version {new.version} must be {trusted.version + 1}")
-    check_signatures(new.document, trusted.keys, trusted.threshold, "new root (by previous keys)")
-    check_signatures(new.document, new.keys, new.threshold, "new root (by its own keys)")
+        raise RootRotationError("root.version_step", version=new.version, expected=trusted.version + 1)
+    check_signatures(new.document, trusted.keys, trusted.threshold, "root_by_previous")
+    check_signatures(new.document, new.keys, new.threshold, "root_by_own")
     return new

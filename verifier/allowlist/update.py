@@ -35,7 +35,11 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class UpdateError(AllowlistError):
-    """The update could not be fetched (bad URL, network, size, status)."""
+    """The update could not be fetched (bad URL, network, size, status).
+
+    Its ``code`` is ``update.not_https`` or one of ``verifier.enrich.FetchError``'s (``fetch.*``),
+    whose messages say the same things.
+    """
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,15 @@ def _destination(url: str, resolve: Resolver) -> tuple[str, dict[str, str], dict
         host = parts.hostname or ""
         port = parts.port
     except ValueError as exc:
-        raise UpdateError(f"not a valid URL: {url!r}") from exc
+        raise UpdateError("fetch.invalid_url", url=repr(url)) from exc
     if parts.scheme == "http" and _is_loopback(host):
         return url, {}, {}
     if parts.scheme != "https" or not host:
-        raise UpdateError("update URLs must be https:// (plain http only for a loopback test server)")
+        raise UpdateError("update.not_https")
     try:
         address = public_address(host, port or 443, resolve)
     except FetchError as exc:
-        raise UpdateError(str(exc)) from None
+        raise UpdateError(exc.code, **exc.params) from None
     return pinned_request(url, address)
 
 
@@ -99,14 +103,14 @@ def fetch(
         response = session.send(request, stream=True)
         try:
             if response.status_code != 200:
-                raise UpdateError(f"{url} answered HTTP {response.status_code}")
+                raise UpdateError("fetch.http_status", url=url, status=response.status_code)
             return read_bounded(response, max_bytes, time.monotonic() + TIMEOUT_SECONDS, url)
         finally:
             response.close()
     except FetchError as exc:
-        raise UpdateError(str(exc)) from None
+        raise UpdateError(exc.code, **exc.params) from None
     except httpx.HTTPError as exc:
-        raise UpdateError(f"cannot fetch {url}: {exc}") from exc
+        raise UpdateError("fetch.failed", url=url, reason=str(exc)) from exc
     finally:
         if own:
             session.close()
