@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tests.conftest import NOW, SignFn
 from verifier.allowlist.bundle import canonical_bytes
 from verifier.allowlist.store import highest_seen, load_allowlist
-from verifier.allowlist.trust import Root, root_document, sign_document
+from verifier.allowlist.trust import Root, key_id, root_document, sign_document
 from verifier.allowlist.update import UpdateError, check_url, fetch, update
 from verifier.cli import app
 from verifier.errors import ExpiredBundleError, RollbackError, UnsignedBundleError
@@ -199,3 +199,106 @@ def test_an_https_update_connects_to_the_address_it_checked() -> None:
     assert (sent.headers["host"], sent.extensions["sni_hostname"]) == ("mirror.test", "mirror.test")
     with pytest.raises(UpdateError, match="non-public"):
         fetch("https://mirror.test/allowlist.json", resolve=lambda host, port: ["93.184.216.34", "10.1.2.3"])
+
+
+# `verifier update --lang en|zh`: every line it prints, in both languages, against the real
+# server above; the English is what it printed before it had --lang.
+
+ROOT_VERSION = json.loads(Path("verifier/data/root.json").read_bytes())["signed"]["version"]
+
+
+def _update(url: str, lang: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["update", "--url", url, "--lang", lang])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_update_says_what_it_installed_in_the_asked_language(
+    server: tuple[str, Path], isolated_state: Path, lang: str
+) -> None:
+    base, www = server
+    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    shipped = json.loads(SHIPPED.read_bytes())["signed"]
+    version, expires, path = shipped["version"], shipped["expires"], isolated_state / "allowlist.json"
+    expected = {
+        "en": f"installed allowlist version {version} (expires {expires}) at {path}; "
+        f"root version {ROOT_VERSION}",
+        "zh": f"已安装官方名单版本 {version}（有效期至 {expires}），位置：{path}；信任根版本 {ROOT_VERSION}",
+    }[lang]
+    assert _update(f"{base}/allowlist.json", lang) == (0, expected + "\n", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_update_says_why_a_bundle_by_untrusted_keys_was_refused(
+    server: tuple[str, Path],
+    sign_bundle: SignFn,
+    moderator_keys: list[Ed25519PrivateKey],
+    isolated_state: Path,
+    lang: str,
+) -> None:
+    base, www = server
+    (www / "v6.json").write_bytes(sign_bundle(0, 1, version=6))
+    ids = ", ".join(sorted(key_id(k.public_key())[:12] for k in moderator_keys[:2]))
+    expected = {
+        "en": "Error: the downloaded allowlist was refused: bundle: 0 valid signature(s) from trusted keys, "
+        f"2 required; signatures by keys the root does not trust: {ids}",
+        "zh": "错误：下载的名单未被接受：名单：受信任密钥的有效签名有 0 个，至少需要 2 个；"
+        f"以下签名所用的密钥不受信任根信任：{ids}",
+    }[lang]
+    assert _update(f"{base}/v6.json", lang) == (3, "", expected + "\n")
+    assert not (isolated_state / "allowlist.json").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_update_says_why_an_older_real_bundle_was_refused(
+    server: tuple[str, Path], isolated_state: Path, lang: str
+) -> None:
+    base, www = server
+    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    version = json.loads(SHIPPED.read_bytes())["signed"]["version"]
+    (isolated_state / "state.json").write_text(json.dumps({"highest_version": version + 1}), "utf-8")
+    expected = {
+        "en": "Error: the downloaded allowlist was refused: "
+        f"bundle version {version} is older than version {version + 1} accepted before",
+        "zh": f"错误：下载的名单未被接受：名单版本 {version} 比此前已接受的版本 {version + 1} 更旧",
+    }[lang]
+    assert _update(f"{base}/allowlist.json", lang) == (3, "", expected + "\n")
+    assert not (isolated_state / "allowlist.json").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_update_says_why_it_could_not_fetch_in_the_asked_language(
+    server: tuple[str, Path], lang: str
+) -> None:
+    base, _ = server
+    missing = {
+        "en": f"Error: {base}/missing.json answered HTTP 404",
+        "zh": f"错误：{base}/missing.json 返回了 HTTP 404",
+    }[lang]
+    assert _update(f"{base}/missing.json", lang) == (1, "", missing + "\n")
+    plain_http = {
+        "en": "Error: update URLs must be https:// (plain http only for a loopback test server)",
+        "zh": "错误：更新地址必须以 https:// 开头（只有本机回环地址上的测试服务器可以用 http）",
+    }[lang]
+    assert _update("http://example.com/allowlist.json", lang) == (1, "", plain_http + "\n")
+    invalid = {
+        "en": "Error: not a valid URL: 'https://[::1'",
+        "zh": "错误：不是有效的网址：'https://[::1'",
+    }[lang]
+    assert _update("https://[::1", lang) == (1, "", invalid + "\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cli_update_says_when_it_cannot_store_the_bundle(
+    server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    base, www = server
+    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", "utf-8")
+    monkeypatch.setenv("VERIFIER_STATE_DIR", str(blocker / "state"))
+    expected = {
+        "en": f"Error: cannot write to {blocker / 'state'}: Not a directory",
+        "zh": f"错误：无法写入 {blocker / 'state'}：路径中有一部分不是目录",
+    }[lang]
+    assert _update(f"{base}/allowlist.json", lang) == (1, "", expected + "\n")

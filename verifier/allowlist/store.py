@@ -123,26 +123,27 @@ def load_allowlist(
     ``problems`` (to say in any language) set, so no check reports ``official`` from it.
     """
     directory = directory or state_dir()
-    # Each candidate: the bundle's bytes and how its problem is named ("<file>: ...").
-    candidates: list[tuple[bytes, str, dict[str, object]]] = []
+    candidates: list[tuple[bytes, str | None]] = []  # a bundle's bytes and its file (None: shipped)
     if path is not None:
         try:
-            candidates.append((Path(path).read_bytes(), "bundle.in_file", {"file": str(path)}))
+            candidates.append((Path(path).read_bytes(), str(path)))
         except OSError as exc:
-            return Allowlist.empty(
-                problems=(Message("bundle.unreadable", {"path": str(path), "reason": os_reason(exc)}),)
-            )
+            unreadable = Message("bundle.unreadable", {"path": str(path), "reason": os_reason(exc)})
+            return Allowlist.empty(problems=(unreadable,))
     else:
         installed = directory / BUNDLE_NAME
         with contextlib.suppress(OSError):
-            candidates.append((installed.read_bytes(), "bundle.in_file", {"file": str(installed)}))
-        candidates.append((shipped_bundle_bytes(), "bundle.in_shipped", {}))
+            candidates.append((installed.read_bytes(), str(installed)))
+        candidates.append((shipped_bundle_bytes(), None))
     problems: list[Message] = []
-    for data, code, params in candidates:
+    for data, file in candidates:
         try:
             return verify_bytes(data, root=root, directory=directory, now=now)
         except AllowlistError as exc:
-            problems.append(Message(code, {**params, "problem": exc.problem}))
+            if file is None:
+                problems.append(Message("bundle.in_shipped", {"problem": exc.problem}))
+            else:
+                problems.append(Message("bundle.in_file", {"file": file, "problem": exc.problem}))
     return unverified(candidates[-1][0], tuple(problems))
 
 
