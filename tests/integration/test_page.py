@@ -399,6 +399,10 @@ def test_unverified_allowlist_is_said_and_nothing_is_official(
         ask_with_keyboard(page, "tokenpocket.pro")
         expect(page.locator("#result .verdict")).not_to_have_attribute("data-verdict", "official")
         expect(page.locator("#result .note-unverified")).to_be_visible()
+        expect(banner).to_contain_text("0 valid signature(s) from trusted keys, 2 required")
+        page.locator("#lang-toggle").click()
+        expect(banner).to_contain_text("原因：")
+        expect(banner).to_contain_text("受信任密钥的有效签名有 0 个，至少需要 2 个")
 
 
 def test_phone_screen_has_no_horizontal_scroll(open_tab: OpenTab, sites: Sites) -> None:

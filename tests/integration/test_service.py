@@ -260,7 +260,12 @@ def test_a_long_scan_runs_off_the_event_loop_and_still_answers(api: httpx.Client
 def test_allowlist_lists_official_channels_with_evidence(api: httpx.Client) -> None:
     body = api.get("/v1/allowlist").json()
     schemas.AllowlistResponse.model_validate(body)
-    assert (body["version"], body["verified"], body["problem"]) == (5, True, None)
+    assert (body["version"], body["verified"], body["problem"], body["problem_messages"]) == (
+        5,
+        True,
+        None,
+        None,
+    )
     brands = {b["id"]: b for b in body["brands"]}
     assert set(brands) == {"acme", "zeta"}
     assert brands["acme"]["no_phone_support"]["evidence"] == "https://acme-wallet.test/no-phone"
@@ -307,7 +312,11 @@ def test_an_unverified_bundle_serves_degraded_and_never_official(
     with serving(create_service(live=live)) as base, httpx.Client(base_url=base) as client:
         assert client.get("/healthz").json()["status"] == "degraded"
         assert post(client, "/v1/check", {"value": "acmewallet.com"}).json()["verdict"] != "official"
-        assert client.get("/v1/allowlist").json()["problem"]
+        document = client.get("/v1/allowlist").json()
+        assert document["problem"]
+        assert document["problem_messages"]["en"] == document["problem"]
+        assert document["problem_messages"]["zh"] == load(path).problem_text("zh")
+        assert "有效签名" in document["problem_messages"]["zh"]
         path.write_bytes(sign_bundle(0, 1, version=5))  # now properly signed: picked up
         assert client.get("/healthz").json()["status"] == "ok"
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from verifier.allowlist.model import Allowlist, unknown_brand_message
 from verifier.checker import check
 from verifier.errors import UnknownBrand
-from verifier.messages import Lang, has_text, normalize_lang, text
+from verifier.messages import LANGS, Lang, has_text, normalize_lang, text
 from verifier.scan.scanner import ScanTooLarge, scan
 from verifier.service import schemas
 
@@ -220,6 +220,11 @@ def allowlist_document(allowlist: Allowlist) -> dict[str, Any]:
         "expires": allowlist.expires,
         "verified": allowlist.verified,
         "problem": allowlist.problem,
+        "problem_messages": (
+            None
+            if allowlist.problem is None
+            else {lang: allowlist.problem_text(lang) or allowlist.problem for lang in LANGS}
+        ),
         "brands": brands,
     }
 

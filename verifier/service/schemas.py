@@ -129,7 +129,10 @@ class AllowlistResponse(BaseModel):
     version: int | None
     expires: str | None
     verified: bool
-    problem: str | None
+    problem: str | None = Field(description="Why the bundle did not verify (English); null when it did.")
+    problem_messages: dict[Literal["en", "zh"], str] | None = Field(
+        description="The same reason in English and Simplified Chinese, for a bilingual page."
+    )
     brands: list[BrandOut]
 
 

@@ -300,7 +300,8 @@
     if (state.allowlistError) {
       warning = [t("listLoadError", { message: state.allowlistError })];
     } else if ((list && !list.verified) || (state.answer && !answerVerified(state.answer))) {
-      const problem = list && list.problem ? t("listProblem", { problem: list.problem }) : null;
+      const said = list && ((list.problem_messages || {})[state.lang] || list.problem);
+      const problem = said ? t("listProblem", { problem: said }) : null;
       warning = [h("strong", {}, t("listUnverified")), problem ? " " : null, problem];
     }
     banner.hidden = warning === null;
