@@ -249,6 +249,10 @@ def test_malformed_bundle_is_a_format_error(bundle: dict[str, Any]) -> None:
         (None, "cannot read the bundle"),
         (b"\xff\xfe", "not UTF-8"),
         (b'{\n  "signed": \n}', r"bundle.json:3: the bundle is not valid JSON: Expecting value"),
+        (
+            b'{"signed": {"version": ' + b"9" * 5000 + b"}}",
+            r"bundle.json:1: the bundle is not valid JSON: Exceeds",
+        ),
         (b"[1, 2]", "not a bundle"),
         (b'{"signatures": []}', "not a bundle"),
     ],

@@ -109,6 +109,8 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
         raise BundleFormatError("diff.not_utf8", path=str(path)) from exc
     except json.JSONDecodeError as exc:
         raise BundleFormatError("diff.not_json", path=str(path), line=exc.lineno, reason=exc.msg) from exc
+    except ValueError as exc:  # a number too long to convert (over 4,300 digits)
+        raise BundleFormatError("diff.not_json", path=str(path), line=1, reason=str(exc)) from exc
     if not isinstance(document, dict) or not isinstance(document.get("signed"), dict):
         raise BundleFormatError("diff.not_bundle", path=str(path))
     return document
