@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root
 from verifier.checker import check
 from verifier.service import LiveAllowlist, ServiceSettings, create_service, schemas
+from verifier.service.app import create_app
 
 JSON = {"content-type": "application/json"}
 
@@ -218,6 +221,16 @@ def test_errors_are_said_in_chinese_for_accept_language_zh(
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.json()["error"]["message"])
 
 
+@pytest.mark.parametrize("settings", [ServiceSettings(max_body_bytes=4096)])
+def test_a_repeated_accept_language_counts_by_its_first_for_every_error(api: httpx.Client) -> None:
+    headers = [("Content-Type", "application/json"), ("Accept-Language", "en"), ("Accept-Language", "zh")]
+    too_large = api.post("/v1/scan", content=json.dumps({"text": "x" * 5000}), headers=headers)
+    not_json = api.post("/v1/scan", content='{"text":', headers=headers)
+    assert (too_large.status_code, not_json.status_code) == (413, 422)
+    for response in (too_large, not_json):
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["error"]["message"])
+
+
 def test_a_field_error_follows_the_bodys_lang_over_accept_language(api: httpx.Client) -> None:
     payload = {"value": "a" * 3000, "lang": "zh"}
     response = post(api, "/v1/check", payload, **{"Accept-Language": "en-US"})
@@ -319,6 +332,101 @@ def test_an_unverified_bundle_serves_degraded_and_never_official(
         assert "有效签名" in document["problem_messages"]["zh"]
         path.write_bytes(sign_bundle(0, 1, version=5))  # now properly signed: picked up
         assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_unverified_bundle_with_a_version_past_64_bits_still_serves_degraded(
+    tmp_path: Path, sign_bundle: SignFn, test_root: Root, isolated_state: Path
+) -> None:
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(sign_bundle(0, version=2**70))  # one signature: unverified, but still indexed
+
+    def load(p: Path | None) -> Allowlist:
+        return load_allowlist(p, root=test_root, directory=isolated_state, now=NOW)
+
+    live = LiveAllowlist(path, interval=0, loader=load)
+    with serving(create_service(live=live)) as base, httpx.Client(base_url=base) as client:
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json()["status"] == "degraded"
+        assert health.json()["allowlist"]["version"] == 2**70
+        checked = post(client, "/v1/check", {"value": "acmewallet.com"})
+        assert checked.status_code == 200
+        assert checked.json()["verdict"] != "official"
+        assert client.get("/v1/allowlist").json()["version"] == 2**70
+
+
+def _exchange(base: str, request: bytes, *, half_close: bool = False) -> bytes:
+    """Send raw ``request`` bytes and read until the server closes; optionally shut our side first."""
+    host, port = base.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)  # as `nc -N` or a one-shot health probe does
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _comparable(response: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """Status line, headers in sorted order without the date, and body (after any 100 Continue)."""
+    response = response.removeprefix(b"HTTP/1.1 100 Continue\r\n\r\n")
+    head, _, body = response.partition(b"\r\n\r\n")
+    status, *headers = head.split(b"\r\n")
+    return status, sorted(h for h in headers if not h.lower().startswith(b"date:")), body
+
+
+def _raw_post(path: bytes, body: bytes, *headers: bytes) -> bytes:
+    lines = [b"POST " + path + b" HTTP/1.1", b"Host: x", b"Connection: close", *headers]
+    return b"\r\n".join([*lines, b"Content-Length: %d" % len(body), b"", body])
+
+
+_CHECK = b'{"value": "acmewallet-support.com"}'
+_JSON = b"Content-Type: application/json"
+
+
+@pytest.mark.parametrize(
+    "settings", [ServiceSettings(), ServiceSettings(cors_origins=("https://help.example",))]
+)
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        _raw_post(b"/v1/check", _CHECK, _JSON),
+        _raw_post(b"/v1/check?lang=zh", b'{"value":', _JSON, b"Accept-Language: zh-CN"),
+        _raw_post(b"/v1/check", _CHECK, b"Content-Type: text/plain", _JSON),
+        _raw_post(b"/v1/check", _CHECK, _JSON, b"Content-Type: text/plain"),
+        _raw_post(b"/v1/check", b'{"value":', _JSON, b"Accept-Language: en", b"Accept-Language: zh"),
+        _raw_post(b"/v1/check", _CHECK, _JSON, b"Origin: https://help.example"),
+        _raw_post(b"/v1/check", _CHECK, _JSON, b"Origin: https://evil.example"),
+        _raw_post(b"/v1/check", _CHECK, _JSON, b"Expect: 100-continue"),
+    ],
+)
+def test_the_hot_path_answers_exactly_as_the_fastapi_route(
+    live: LiveAllowlist, settings: ServiceSettings, request_bytes: bytes
+) -> None:
+    with (
+        serving(create_service(settings, live=live)) as hot,
+        serving(create_app(settings, live=live)) as full,
+    ):
+        answered = _comparable(_exchange(hot, request_bytes))
+        assert answered == _comparable(_exchange(full, request_bytes))
+    assert re.match(rb"HTTP/1\.1 (200|422) ", answered[0])
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        _raw_post(b"/v1/check", _CHECK, _JSON).replace(b"Connection: close", b"Connection: keep-alive"),
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /v1/allowlist HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+)
+def test_a_client_that_half_closes_after_its_request_still_gets_the_answer(
+    api: httpx.Client, request_bytes: bytes
+) -> None:
+    status, _, body = _comparable(_exchange(str(api.base_url), request_bytes, half_close=True))
+    assert status == b"HTTP/1.1 200 OK"
+    assert json.loads(body)
 
 
 @pytest.mark.parametrize("settings", [ServiceSettings(cors_origins=("https://help.example",))])

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from verifier.service.coalesce import CoalescingTransport
+import uvicorn
+from uvicorn.server import ServerState
+
+from verifier.service.coalesce import CoalescingHttpToolsProtocol, CoalescingTransport
 
 
 def _with_transport(body: Callable[[CoalescingTransport, socket.socket], Awaitable[None]]) -> None:
@@ -86,3 +90,32 @@ def test_separate_iterations_are_separate_writes() -> None:
         assert _pending(peer) == b"second"
 
     _with_transport(body)
+
+
+def test_an_answer_written_as_the_client_half_closes_is_not_lost() -> None:
+    """The client sends its request and shuts its side; the transport closes itself at that EOF."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def main() -> None:
+        ours, peer = socket.socketpair()
+        peer.setblocking(False)
+        loop = asyncio.get_running_loop()
+        config = uvicorn.Config(app, lifespan="off", log_level="warning")
+        config.load()
+        protocol = CoalescingHttpToolsProtocol(config, ServerState(), {}, _loop=loop)
+        transport, _ = await loop.create_connection(lambda: protocol, sock=ours)
+        try:
+            peer.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            peer.shutdown(socket.SHUT_WR)  # request and end of input arrive together
+            answer = await asyncio.wait_for(_read_to_eof(peer), 10)
+        finally:
+            transport.abort()
+            peer.close()
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert answer.endswith(b"\r\n\r\n{}")
+
+    asyncio.run(main())

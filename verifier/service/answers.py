@@ -8,6 +8,7 @@ request's language (``request_lang``), from the ``api.*`` entries of ``data/mess
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -30,7 +31,10 @@ def dumps(content: Any) -> bytes:
     """Compact UTF-8 JSON, Chinese text unescaped: the bytes ``json.dumps(content,
     ensure_ascii=False, separators=(",", ":")).encode()`` gives (tested), written by orjson in
     0.2 µs instead of 4.5 µs for a check result."""
-    return orjson.dumps(content)
+    try:
+        return orjson.dumps(content)
+    except orjson.JSONEncodeError:  # an integer past 64 bits (an unverified bundle's version)
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Answer:

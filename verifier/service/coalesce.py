@@ -7,8 +7,9 @@ the end of the current loop iteration turns them into one. Measured with
 ``benchmarks/service_load.py`` (2 workers, 200 connections, 2 cores): about 15,500 -> 17,500
 checks per second.
 
-Nothing is held across iterations, closing writes what is held first, and aborting drops
-it, so the bytes on the wire and their order are the same as without it.
+Nothing is held across iterations, closing writes what is held first (also when the
+transport closes itself on the client's end of input), and aborting drops it, so the bytes
+on the wire and their order are the same as without it.
 """
 
 from __future__ import annotations
@@ -70,5 +71,11 @@ class CoalescingHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, writing through a CoalescingTransport."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        held = CoalescingTransport(transport, self.loop)
-        super().connection_made(cast(asyncio.Transport, held))
+        self.coalescing = CoalescingTransport(transport, self.loop)
+        super().connection_made(cast(asyncio.Transport, self.coalescing))
+
+    def eof_received(self) -> None:
+        # The real transport closes itself when this returns (the client half-closed after its
+        # request): an answer written earlier in this iteration must reach the socket first.
+        self.coalescing.flush()
+        super().eof_received()

@@ -8,7 +8,7 @@ case goes on to the full application, which has the size limit and CORS:
 
 - a body without Content-Length (chunked), with a malformed one, or over the size limit;
 - a request carrying ``Origin`` when CORS is configured (the CORS middleware must add its
-  headers).
+  headers; to the others it adds only ``Vary: Origin``, which is added here too).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class CheckHotPath:
         self.live = live
         self.max_bytes = max_bytes
         self.cors = cors
+        # The CORS middleware marks every answer as varying by Origin, those to requests without one too.
+        self.headers = [(b"vary", b"Origin")] if cors else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
@@ -38,12 +40,12 @@ class CheckHotPath:
             return
         content_type = accept_language = None
         length = -1
-        for name, value in scope["headers"]:
-            if name == b"content-type":
+        for name, value in scope["headers"]:  # the first of a repeated header, as request.headers.get
+            if name == b"content-type" and content_type is None:
                 content_type = value.decode("latin-1")
             elif name == b"content-length":
                 length = int(value) if value.isdigit() else -1
-            elif name == b"accept-language":
+            elif name == b"accept-language" and accept_language is None:
                 accept_language = value.decode("latin-1")
             elif name == b"origin" and self.cors:
                 length = -1
@@ -64,4 +66,4 @@ class CheckHotPath:
         except Exception:  # a bug gets a logged 500 in the API's error shape, not a dropped connection
             log.exception("POST /v1/check failed")
             status, body = internal_error(accept_language)
-        await send_json(send, status, body)
+        await send_json(send, status, body, headers=self.headers)

@@ -8,7 +8,7 @@ never read, so the refusal is said in the language Accept-Language asks for.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -58,7 +58,7 @@ class BodySizeLimit:
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and length is None:
                 length = value
-            elif name == b"accept-language":
+            elif name == b"accept-language" and accept_language is None:  # the first, as request.headers
                 accept_language = value.decode("latin-1")
         if length is not None:
             try:
@@ -102,10 +102,12 @@ class BodySizeLimit:
         await send_json(send, status, error_body(code, message), close=True)
 
 
-async def send_json(send: Send, status: int, body: bytes, *, close: bool = False) -> None:
-    """Send a whole JSON response through raw ASGI."""
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+async def send_json(
+    send: Send, status: int, body: bytes, *, close: bool = False, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
+    """Send a whole JSON response through raw ASGI, with any extra ``headers``."""
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]
     if close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+        raw.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
