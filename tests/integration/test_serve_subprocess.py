@@ -192,3 +192,25 @@ def test_a_port_in_use_is_said_plainly(workers: str) -> None:
         )
     assert done.returncode != 0
     assert "address already in use" in (done.stdout + done.stderr).lower()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_stop_when_the_supervisor_is_killed() -> None:
+    with serve("--workers", "2") as (_, process):
+        workers = _workers_of(process)
+        assert len(workers) == 2
+        process.kill()  # SIGKILL: the supervisor cannot stop them itself
+        process.wait(10)
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in workers):
+            assert time.monotonic() < deadline, "workers outlived their supervisor"
+            time.sleep(0.2)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for its reaper counts as gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"

@@ -14,8 +14,10 @@ SIGINT or SIGTERM stops every worker gracefully (uvicorn finishes the requests i
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -31,6 +33,7 @@ log = logging.getLogger("uvicorn.error")
 APP = "verifier.service.run:app_from_env"
 START_GRACE = 5.0  # a worker that dies sooner than this after its start is not restarted
 STOP_TIMEOUT = 30.0
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def reuse_port_supported() -> bool:
@@ -52,8 +55,21 @@ def port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, options: dict[str, Any]) -> None:
+def _stop_with(supervisor: int) -> None:
+    """Have the kernel send this process SIGTERM when the supervisor dies, even by SIGKILL
+    (Linux ``prctl(PR_SET_PDEATHSIG)``), so no worker goes on serving alone."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # no prctl here: the supervisor's own shutdown still stops the workers
+    if os.getppid() != supervisor:  # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker(host: str, port: int, options: dict[str, Any], supervisor: int) -> None:
     """One worker process: its own socket in the port's group, one uvicorn server."""
+    _stop_with(supervisor)
     sock = port_socket(host, port)
     uvicorn.Server(uvicorn.Config(APP, factory=True, **options)).run(sockets=[sock])
 
@@ -96,7 +112,9 @@ class Workers:
         self.stopping.set()
 
     def _start(self, port: int) -> tuple[BaseProcess, float]:
-        process = self._context.Process(target=_worker, args=(self.host, port, self.options), daemon=False)
+        process = self._context.Process(
+            target=_worker, args=(self.host, port, self.options, os.getpid()), daemon=False
+        )
         process.start()
         log.info("started worker process [%s]", process.pid)
         return process, time.monotonic()
