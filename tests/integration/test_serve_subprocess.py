@@ -136,7 +136,10 @@ def test_each_worker_listens_on_its_own_socket_and_gets_connections() -> None:
         port = int(base.rsplit(":", 1)[1])
         workers = _workers_of(process)
         assert len(workers) == 2
-        listening = {inode for state, inode in _tcp_sockets(port) if state == LISTEN}
+        deadline = time.monotonic() + 30  # /healthz answered: one worker listens, maybe not both yet
+        while len(listening := {inode for state, inode in _tcp_sockets(port) if state == LISTEN}) < 2:
+            assert time.monotonic() < deadline, f"{len(listening)} listening socket(s)"
+            time.sleep(0.1)
         assert len(listening) == 2  # the supervisor's reserving socket never listens
         owned = [_socket_inodes(pid) & listening for pid in workers]
         assert all(len(mine) == 1 for mine in owned) and owned[0] != owned[1]
