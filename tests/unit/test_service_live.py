@@ -81,3 +81,23 @@ def test_a_deleted_file_keeps_the_current_allowlist(make_live: tuple[LiveAllowli
     path.unlink()
     clock.now = 10.0
     assert live.current().version == 3
+
+
+def test_starting_on_a_bundle_that_does_not_verify_says_why_in_the_log(
+    tmp_path: Path,
+    sign_bundle: SignFn,
+    test_root: Root,
+    isolated_state: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(sign_bundle(0, version=3))  # one signature of the two required
+
+    def load(p: Path | None) -> Allowlist:
+        return load_allowlist(p, root=test_root, directory=isolated_state, now=NOW)
+
+    with caplog.at_level("WARNING", logger="verifier.service"):
+        live = LiveAllowlist(path, loader=load)
+    assert not live.current().verified
+    assert "allowlist not verified, nothing will be official" in caplog.text
+    assert "1 valid signature(s) from trusted keys, 2 required" in caplog.text

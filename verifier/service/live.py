@@ -58,6 +58,8 @@ class LiveAllowlist:
         self._watched = path if path is not None else state_dir() / BUNDLE_NAME
         self._signature = _signature(self._watched)
         self._current = warm(loader(path))
+        if not self._current.verified:
+            log.warning("allowlist not verified, nothing will be official: %s", self._current.problem)
         self._next_look = clock() + interval
 
     @property
