@@ -217,3 +217,37 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return fields[0] != "Z"
+
+
+SUPERVISOR = """
+import sys
+from verifier.service.workers import Workers
+options = {"log_level": "info", "access_log": False}
+sys.exit(Workers("127.0.0.1", 0, 1, options, start_grace=0.5, max_restarts=2).run())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the supervisor is Linux's")
+def test_the_supervisor_gives_up_when_restarts_come_too_often() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", SUPERVISOR], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        killed: list[int] = []
+        deadline = time.monotonic() + 60
+        while process.poll() is None and len(killed) < 3:
+            assert time.monotonic() < deadline, f"killed {len(killed)} workers"
+            workers = [pid for pid in _workers_of(process) if pid not in killed and _running(pid)]
+            if workers:
+                time.sleep(1.0)  # past its start grace: its death counts as a crash
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+            time.sleep(0.1)
+        assert process.wait(30) == 1
+        output = process.stdout.read() if process.stdout else ""
+        assert output.count("starting another") == 2
+        assert "2 restarts within 60 s: giving up" in output
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -8,8 +8,9 @@ spreads new connections over the workers by a hash of their addresses.
 
 The supervisor keeps one socket of the group bound but never listening: it reserves the
 port between worker restarts and makes "address already in use" fail before any worker
-starts. It restarts a worker that dies, gives up when one dies during its start, and on
-SIGINT or SIGTERM stops every worker gracefully (uvicorn finishes the requests in flight).
+starts. It restarts a worker that dies, gives up when one dies during its start or when
+restarts come too often (a sixth within a minute), and on SIGINT or SIGTERM stops every worker
+gracefully (uvicorn finishes the requests in flight).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
@@ -32,6 +34,8 @@ import uvicorn
 log = logging.getLogger("uvicorn.error")
 APP = "verifier.service.run:app_from_env"
 START_GRACE = 5.0  # a worker that dies sooner than this after its start is not restarted
+MAX_RESTARTS = 5  # ... nor one that would be the sixth restart within RESTART_WINDOW seconds
+RESTART_WINDOW = 60.0
 STOP_TIMEOUT = 30.0
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -77,11 +81,22 @@ def _worker(host: str, port: int, options: dict[str, Any], supervisor: int) -> N
 class Workers:
     """Run ``count`` uvicorn workers on ``host:port``; ``run`` returns the exit status."""
 
-    def __init__(self, host: str, port: int, count: int, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        count: int,
+        options: dict[str, Any],
+        *,
+        start_grace: float = START_GRACE,
+        max_restarts: int = MAX_RESTARTS,
+    ) -> None:
         self.host = host
         self.port = port
         self.count = count
         self.options = options
+        self.start_grace = start_grace
+        self.max_restarts = max_restarts
         self.stopping = threading.Event()
         self._context = multiprocessing.get_context("spawn")
 
@@ -120,14 +135,26 @@ class Workers:
         return process, time.monotonic()
 
     def _supervise(self, workers: list[tuple[BaseProcess, float]], port: int) -> int:
+        restarts: deque[float] = deque(maxlen=self.max_restarts)
         while not self.stopping.wait(0.5):
             for i, (process, started) in enumerate(workers):
                 if process.is_alive():
                     continue
-                if time.monotonic() - started < START_GRACE:
+                now = time.monotonic()
+                if now - started < self.start_grace:
                     log.error("worker [%s] exited during its start (code %s)", process.pid, process.exitcode)
                     return 1
+                if len(restarts) == restarts.maxlen and now - restarts[0] < RESTART_WINDOW:
+                    log.error(
+                        "worker [%s] exited (code %s); %d restarts within %.0f s: giving up",
+                        process.pid,
+                        process.exitcode,
+                        len(restarts),
+                        RESTART_WINDOW,
+                    )
+                    return 1
                 log.warning("worker [%s] exited (code %s); starting another", process.pid, process.exitcode)
+                restarts.append(now)
                 workers[i] = self._start(port)
         return 0
 
