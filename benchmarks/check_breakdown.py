@@ -47,16 +47,6 @@ def mean_micros(step: Callable[[Item], object], items: Sequence[Item]) -> float:
     return best / len(items) * 1e6
 
 
-def parsed(hosts: Sequence[str]) -> list[Channel]:
-    channels = []
-    for host in hosts:
-        try:
-            channels.append(parse_channel(host))
-        except InvalidChannel:
-            continue
-    return channels
-
-
 def parse_or_none(host: str) -> Channel | None:
     try:
         return parse_channel(host)
@@ -74,7 +64,7 @@ def main() -> int:
         verifier.check(host, allowlist=allowlist)
     rows: list[list[object]] = []
     for name, hosts in groups.items():
-        channels = parsed(hosts)
+        channels = [c for c in map(parse_or_none, hosts) if c is not None]
         parse = mean_micros(parse_or_none, hosts)
         lookup = mean_micros(allowlist.find, channels)
         lookalike = mean_micros(lambda c: find_lookalike(allowlist, c), channels)

@@ -73,6 +73,11 @@ def _json(answer: answers.Answer) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
+def _header_lang(request: Request) -> Lang:
+    """The language Accept-Language asks for (errors said before or without a body)."""
+    return answers.request_lang(None, request.headers.get("accept-language"))
+
+
 def _http_message(exc: HTTPException, lang: Lang) -> str:
     """An HTTPException's message in ``lang``: the router's 404 and 405, the size limit's 413."""
     if isinstance(exc, BodyTooLarge):
@@ -130,15 +135,13 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        headers = request.headers
-        lang = answers.request_lang(None, headers.get("accept-language"))
-        return _json(answers.invalid(list(exc.errors()), headers.get("content-type"), lang))
+        content_type = request.headers.get("content-type")
+        return _json(answers.invalid(list(exc.errors()), content_type, _header_lang(request)))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
-        lang = answers.request_lang(None, request.headers.get("accept-language"))
-        response = _json(answers.error(exc.status_code, code, _http_message(exc, lang)))
+        response = _json(answers.error(exc.status_code, code, _http_message(exc, _header_lang(request))))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -199,8 +202,8 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str, request: Request) -> Response:
         if name not in _static_names():
-            lang = answers.request_lang(None, request.headers.get("accept-language"))
-            return _json(answers.error(404, "not_found", text("api.no_such_file", lang, name=name)))
+            message = text("api.no_such_file", _header_lang(request), name=name)
+            return _json(answers.error(404, "not_found", message))
         return _page(name)
 
     @app.get("/widget.js", include_in_schema=False)

@@ -7,14 +7,13 @@ never read, so the refusal is said in the language Accept-Language asks for.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
 
 from verifier.messages import Lang, text
-from verifier.service.answers import request_lang
+from verifier.service.answers import error, request_lang
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,12 +33,6 @@ class BodyTooLarge(HTTPException):
     def __init__(self, max_bytes: int) -> None:
         super().__init__(413, too_large_message(max_bytes, "en"))
         self.max_bytes = max_bytes
-
-
-def error_body(code: str, message: str) -> bytes:
-    return json.dumps(
-        {"error": {"code": code, "message": message, "details": None}}, separators=(",", ":")
-    ).encode()
 
 
 class BodySizeLimit:
@@ -99,7 +92,8 @@ class BodySizeLimit:
         await self._refuse(send, 413, "too_large", message)
 
     async def _refuse(self, send: Send, status: int, code: str, message: str) -> None:
-        await send_json(send, status, error_body(code, message), close=True)
+        _, body = error(status, code, message)
+        await send_json(send, status, body, close=True)
 
 
 async def send_json(
