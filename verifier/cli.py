@@ -172,7 +172,7 @@ def _fetch_page(url: str, lang: Lang) -> tuple[str, bool]:
     try:
         page = fetch_page(url)
     except FetchError as exc:
-        _fail(text(exc.code, lang, **exc.params), lang)
+        _fail(exc.text(lang), lang)
     if len(page.text) > MAX_SCAN_CHARS:
         _fail(text("cli.too_large", lang, source=url, limit=f"{MAX_SCAN_CHARS:,}"), lang)
     return page.text, page.is_html

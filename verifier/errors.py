@@ -34,12 +34,12 @@ class UnknownBrand(VerifierError, ValueError):
         self.known = known
 
 
-class AllowlistError(VerifierError):
-    """Base of every problem with the allowlist: its sources, bundle or signatures.
+class CodedError(VerifierError):
+    """An error whose message comes from the catalogue, so it can be said in either language.
 
-    ``code`` names the problem (``bundle.expired``) and ``params`` fill in its message from
-    ``data/messages.toml``, so a caller can say it in another language (``text(lang)``); the
-    exception's own message is the English one.
+    ``code`` names the problem (``bundle.expired``, ``fetch.non_public``) and ``params`` fill
+    in its message from ``data/messages.toml`` (``text(lang)``); the exception's own message
+    is the English one.
     """
 
     def __init__(self, code: str, /, **params: object) -> None:
@@ -55,6 +55,10 @@ class AllowlistError(VerifierError):
     def text(self, lang: Lang) -> str:
         """The problem in ``lang`` (``en`` or ``zh``)."""
         return self.problem.text(lang)
+
+
+class AllowlistError(CodedError):
+    """Base of every problem with the allowlist: its sources, bundle or signatures."""
 
 
 class SourceError(AllowlistError):

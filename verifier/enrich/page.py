@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from verifier import messages
-from verifier.errors import VerifierError
+from verifier.errors import CodedError
 
 TIMEOUT_SECONDS = 10.0
 MAX_PAGE_BYTES = 4_000_000
@@ -29,18 +28,8 @@ USER_AGENT = "verifier/0.1 (verifier scan --online)"
 Resolver = Callable[[str, int], Sequence[str]]
 
 
-class FetchError(VerifierError):
-    """The page could not or must not be fetched.
-
-    ``code`` names the reason (``fetch.non_public``) and ``params`` fill in its message from
-    ``data/messages.toml``, so a caller can say it in another language; the exception's own
-    message is the English one.
-    """
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(messages.text(code, "en", **params))
-        self.code = code
-        self.params = params
+class FetchError(CodedError):
+    """The page could not or must not be fetched; ``code`` is one of ``fetch.*``."""
 
 
 @dataclass(frozen=True, slots=True)
