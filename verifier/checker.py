@@ -9,8 +9,11 @@ from verifier.errors import InvalidChannel
 from verifier.lookalike import Lookalike, find_lookalike
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
+from verifier.speedups import maker
 
 _MAX_LISTED = 5
+# CheckResult(*fields): built without the frozen dataclass's per-field __setattr__ (verifier.speedups).
+_new_result = maker(CheckResult)
 
 
 def check(
@@ -69,17 +72,18 @@ class _Judge:
         if not self.allowlist.verified:
             problem = self.allowlist.problem_text(self.lang)
             context.insert(0, reason("allowlist.unverified", self.lang, problem=problem))
-        return CheckResult(
-            input=self.channel.raw,
-            kind=self.channel.kind,
-            normalized=self.channel.normalized,
-            verdict=verdict,
-            brand=brand,
-            matched=matched,
-            technique=self.technique,
-            reasons=tuple(reasons + context),
-            allowlist=self.allowlist.state,
-            channel=self.channel,
+        channel = self.channel
+        return _new_result(
+            channel.raw,
+            channel.kind,
+            channel.normalized,
+            verdict,
+            brand,
+            matched,
+            self.technique,
+            tuple(reasons + context) if context else tuple(reasons),
+            self.allowlist.state,
+            channel,
         )
 
     def _brand_name(self, brand_id: str) -> str:
@@ -266,6 +270,8 @@ class _Judge:
     def _context_reasons(self) -> list[Reason]:
         ch = self.channel
         out: list[Reason] = []
+        if not ch.notes and ch.kind is not ChannelKind.PHONE:
+            return out
         for note in ch.notes:
             if note in ("url.userinfo", "url.defanged"):
                 out.append(reason(note, self.lang, host=ch.host_unicode or ch.host))

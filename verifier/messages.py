@@ -6,7 +6,7 @@ import errno
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from importlib import resources
 from typing import Literal
 
@@ -87,4 +87,9 @@ class _Params(dict[str, object]):
 
 def reason(code: str, lang: Lang, message_code: str | None = None, **params: object) -> Reason:
     """A Reason with a stable ``code`` and its message in ``lang``, rendered when first read."""
-    return Reason.deferred(code, partial(text, message_code or code, lang, **params))
+    return Reason.deferred(code, message_code or code, lang, params)
+
+
+def render(code: str, lang: str, params: dict[str, object] | None) -> str:
+    """``text(code, lang, **params)`` for a deferred Reason."""
+    return text(code, normalize_lang(lang), **(params or {}))

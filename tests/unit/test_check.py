@@ -178,14 +178,18 @@ def test_reason_is_a_frozen_value_whatever_renders_its_message(allowlist: Allowl
         del reason.message  # type: ignore[misc]
 
 
-def test_reason_message_is_rendered_once() -> None:
-    calls: list[int] = []
+def test_reason_message_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import verifier.messages
 
-    def render() -> str:
-        calls.append(1)
-        return "rendered"
+    calls: list[tuple[str, str, dict[str, object] | None]] = []
+    real = verifier.messages.render
 
-    reason = Reason.deferred("unknown.no_brand", render)
+    def render(code: str, lang: str, params: dict[str, object] | None) -> str:
+        calls.append((code, lang, params))
+        return real(code, lang, params)
+
+    monkeypatch.setattr(verifier.messages, "render", render)
+    reason = Reason.deferred("unknown.no_brand", "unknown.no_brand", "zh", {"value": "x.com"})
     assert not calls
-    assert reason.message == "rendered" == reason.message
-    assert len(calls) == 1
+    assert reason.message == verifier.messages.text("unknown.no_brand", "zh", value="x.com") == reason.message
+    assert calls == [("unknown.no_brand", "zh", {"value": "x.com"})]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from verifier.channels.cleaning import MAX_INPUT_CHARS, clean
-from verifier.channels.domain import normalize_host, parse_cleaned_url, parse_url, registrable_domain
+from verifier.channels.domain import (
+    native_host_parser,
+    normalize_host,
+    parse_cleaned_url,
+    parse_url,
+    registrable_domain,
+)
 from verifier.channels.email import free_mail_domains, is_free_mail, parse_email
 from verifier.channels.handle import parse_handle, parse_handle_link, platform_id, platforms
 from verifier.channels.phone import looks_like_phone, parse_phone
@@ -38,6 +44,10 @@ _SPELLED_EMAIL = re.compile(
     r"^[^\s@/]+\s+(?:at|\(at\)|\[at\])\s+[^\s@/]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[^\s@/]+)+$",
     re.IGNORECASE,
 )
+
+
+# The C parser of bare ASCII host names, or None (verifier.speedups).
+_native_host = native_host_parser()
 
 
 def detect_kind(raw: str, platform: str | None = None) -> ChannelKind:
@@ -88,6 +98,10 @@ def parse_channel(
     """
     if not isinstance(raw, str):
         raise InvalidChannel("expected text to check", "invalid.not_text")
+    if kind is None and platform is None and _native_host is not None:
+        channel = _native_host(raw)  # a bare ASCII host name (most input): parsed in C
+        if channel is not None:
+            return channel
     if kind is None:
         text, notes = clean(raw)
         kind = _detect(text, platform)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
+from verifier.speedups import maker, native
 
 _SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
@@ -98,6 +100,45 @@ def normalize_host(host: str) -> tuple[str, str]:
     if any(not _LABEL_RE.match(label) for label in labels):
         raise InvalidChannel(f"{host!r} is not a valid host name", "invalid.bad_host")
     return ascii_host, unicode_host
+
+
+class _LazyHostParser:
+    """The C host parser, built on first use: it needs the Public Suffix List, which loads lazily."""
+
+    def __init__(self) -> None:
+        self._parse: Callable[[str], Channel | None] | None = None
+
+    def __call__(self, raw: str) -> Channel | None:
+        parse = self._parse
+        if parse is None:
+            parse = self._parse = self._build()
+        return parse(raw)
+
+    @staticmethod
+    def _build() -> Callable[[str], Channel | None]:
+        assert native is not None
+        every, public = suffix_rules(), public_suffix_rules()
+        parser = native.HostParser(
+            rules=every.rules,
+            wildcards=every.wildcards,
+            exceptions=every.exceptions,
+            public_rules=public.rules,
+            public_wildcards=public.wildcards,
+            public_exceptions=public.exceptions,
+            reserved=_RESERVED_SUFFIXES,
+            not_in_labels=_NOT_IN_LABELS,
+            is_normalized=unicodedata.is_normalized,
+            maker=maker(Channel),
+            kind_url=ChannelKind.URL,
+        )
+        parse: Callable[[str], Channel | None] = parser.parse
+        return parse
+
+
+def native_host_parser() -> Callable[[str], Channel | None] | None:
+    """``parse_channel(raw)`` in C for a bare ASCII host name, returning None for any other
+    input; None without the extension. Same Channel as the Python parser (tests compare)."""
+    return _LazyHostParser() if native is not None else None
 
 
 def _decode_label(label: str, host: str) -> str:

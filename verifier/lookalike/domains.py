@@ -12,13 +12,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
 from verifier.channels.punycode import decode as decode_punycode
-from verifier.lookalike.skeleton import skeleton
+from verifier.lookalike.skeleton import skeleton, skeleton_table
 from verifier.lookalike.words import common_words, only_keywords
 from verifier.model import ChannelKind
+from verifier.speedups import maker, native
 
 MIN_TOKEN = 3
 SCAN_LIMIT = 96  # official name forms scanned in C up to this many; the deletion index beyond
@@ -53,6 +55,10 @@ class _Official:
     registrable: str
     skeleton: str
     common: bool  # an ordinary word or short: stricter rules
+
+
+# A finder's answer: the official domain, the technique and the detail.
+_Found = tuple[_Official, str, str]
 
 
 def max_typo_distance(length: int) -> int:
@@ -179,6 +185,43 @@ class DomainIndex:
         # Finds the first place a brand token may start in one C-level pass; most names have none.
         heads = "|".join(re.escape(head) for head in sorted(self.token_heads))
         self.head_pattern = re.compile(heads) if heads else None
+        self._native = self._native_matcher()
+
+    def _native_matcher(self) -> Any:
+        """The C version of ``find`` over the same tables (verifier/_speedups.c), or None."""
+        if native is None:
+            return None
+        number = {id(official): i for i, official in enumerate(self.officials)}
+
+        def numbers(table: dict[str, list[_Official]]) -> dict[str, tuple[int, ...]]:
+            return {key: tuple(number[id(o)] for o in officials) for key, officials in table.items()}
+
+        return native.DomainMatcher(
+            index=self,
+            officials=tuple(
+                (
+                    o.entry,
+                    o.label,
+                    o.suffix,
+                    o.registrable,
+                    o.skeleton,
+                    o.common,
+                    self.unrelated[o.entry.brand],
+                )
+                for o in self.officials
+            ),
+            forms=tuple(zip(self.forms, self.form_owner, strict=True)),
+            scan=len(self.forms) <= SCAN_LIMIT,
+            official_hosts=self.official_hosts,
+            by_label=numbers(self.by_label),
+            by_skeleton=numbers(self.by_skeleton),
+            tokens=numbers(self.tokens),
+            common_tokens=self.common_tokens,
+            token_heads={head: tuple(tokens) for head, tokens in self.token_heads.items()},
+            skeletons=skeleton_table(),
+            only_keywords=only_keywords,
+            lookalike=maker(Lookalike),
+        )
 
     @staticmethod
     def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
@@ -198,6 +241,15 @@ class DomainIndex:
         already known (a parsed Channel has it) to skip the Public Suffix List lookup,
         and ``host_unicode`` to skip decoding punycode again.
         """
+        if self._native is not None and registrable is not None and host_unicode is not None:
+            found: Lookalike | None = self._native.find(host, registrable, host_unicode)
+            return found
+        return self.find_python(host, registrable, host_unicode)
+
+    def find_python(
+        self, host: str, registrable: str | None = None, host_unicode: str | None = None
+    ) -> Lookalike | None:
+        """``find`` in Python: the definition the C version follows, and its fallback."""
         if host in self.official_hosts:
             return None
         parts = _split(host, registrable)
@@ -217,7 +269,7 @@ class DomainIndex:
                 return Lookalike(found[0].entry, found[1], found[2])
         return None
 
-    def _exact_label(self, n: _Name) -> tuple[_Official, str, str] | None:
+    def _exact_label(self, n: _Name) -> _Found | None:
         for official in self.by_label.get(n.label, []):
             if official.suffix != n.suffix:
                 return (
@@ -227,7 +279,7 @@ class DomainIndex:
                 )
         return None
 
-    def _subdomain(self, n: _Name) -> tuple[_Official, str, str] | None:
+    def _subdomain(self, n: _Name) -> _Found | None:
         subs, reg = n.subs, n.registrable
         if not subs:
             return None
@@ -244,14 +296,14 @@ class DomainIndex:
             return official, "subdomain", f"{official.label!r} split across subdomain labels"
         return None
 
-    def _skeleton(self, n: _Name) -> tuple[_Official, str, str] | None:
+    def _skeleton(self, n: _Name) -> _Found | None:
         shown = n.shown
         for official in self.by_skeleton.get(n.skeleton, []):
             if shown != official.label:
                 return official, "homoglyph", f"{shown!r} looks like {official.label!r}"
         return None
 
-    def _combosquat(self, n: _Name) -> tuple[_Official, str, str] | None:
+    def _combosquat(self, n: _Name) -> _Found | None:
         name = n.skeleton if not n.shown.isascii() else n.shown
         first = self.head_pattern.search(name) if self.head_pattern is not None else None
         if first is None:
@@ -271,7 +323,7 @@ class DomainIndex:
                     return official, "combosquat", f"brand name {name[start:end]!r} with {rest.strip('-')!r}"
         return self._combo_typo(name)
 
-    def _combo_typo(self, name: str) -> tuple[_Official, str, str] | None:
+    def _combo_typo(self, name: str) -> _Found | None:
         # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu".
         if "-" not in name and "_" not in name:
             return None  # one piece: nothing to be keywords
@@ -327,7 +379,11 @@ class DomainIndex:
             self._osa(f, o, score_cutoff=3) for f in forms for o in (official.label, official.skeleton)
         )
 
-    def _fuzzy(self, n: _Name) -> tuple[_Official, str, str] | None:
+    def _fuzzy_of(self, label: str, shown: str, name_skeleton: str, suffix: str) -> _Found | None:
+        """``_fuzzy`` for a host without subdomains (the C version's fallback)."""
+        return self._fuzzy(_Name(label, shown, suffix, [], f"{label}.{suffix}", name_skeleton))
+
+    def _fuzzy(self, n: _Name) -> _Found | None:
         shown, label = n.shown, n.label
         for official, distance in self._near(shown, n.skeleton):
             if official.common and n.suffix != official.suffix:

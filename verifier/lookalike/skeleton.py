@@ -47,6 +47,11 @@ class _Skeletons(dict[int, str]):
 _SKELETONS = _Skeletons()
 
 
+def skeleton_table() -> dict[int, str]:
+    """The ``str.translate`` table ``skeleton`` uses: code point to skeleton, filled on first sight."""
+    return _SKELETONS
+
+
 def skeleton(text: str) -> str:
     """The lowercase skeleton of ``text``: confusables mapped to their ASCII prototype.
 

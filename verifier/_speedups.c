@@ -1,0 +1,1540 @@
+/*
+ * verifier._speedups: the hot path of verifier.check for a plain host name, in C.
+ *
+ * Optional. Every function here does what a named Python function does, for the inputs it
+ * accepts, and gives up (returns None, or calls the Python function) on anything else, so the
+ * answers never depend on whether the extension was built. tests/unit/test_speedups.py runs
+ * both paths on the evaluation data and on generated hosts and compares every result.
+ *
+ *   Maker(cls)           cls(*fields) for a frozen slotted dataclass, without the per-field
+ *                        object.__setattr__ of the generated __init__ (verifier.model).
+ *   HostParser(...)      .parse(raw): parse_channel(raw) for a bare ASCII host name
+ *                        (verifier.channels: clean, detect, parse_cleaned_url, normalize_host,
+ *                        punycode.decode, registrable_domain).
+ *   DomainMatcher(...)   .find(host, registrable, host_unicode): DomainIndex.find
+ *                        (verifier.lookalike.domains), calling back into Python for the rare
+ *                        branches (subdomains, keyword splitting, the deletion index).
+ *   osa(a, b)            rapidfuzz's OSA.distance, for the tests.
+ *
+ * setup.py compiles in SOURCE_SHA256, the digest of this file; verifier/speedups.py does not use a
+ * build whose digest differs from the source beside it (a stale build after an edit).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef SOURCE_SHA256
+#define SOURCE_SHA256 ""
+#endif
+#define MAX_HOST 253
+#define MAX_LABEL 63
+
+/* ------------------------------------------------------------------------------------------ */
+/* Maker                                                                                       */
+
+typedef struct {
+    PyObject_HEAD
+    PyTypeObject *cls;
+    Py_ssize_t n;
+    PyObject *descriptors; /* tuple of the member descriptors, kept alive */
+    PyMemberDef **members;
+    vectorcallfunc vectorcall;
+} MakerObject;
+
+static PyObject *
+maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    MakerObject *self = (MakerObject *)self_obj;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Maker takes positional arguments only");
+        return NULL;
+    }
+    if (nargs != self->n) {
+        PyErr_Format(PyExc_TypeError, "%s needs %zd fields, got %zd", self->cls->tp_name, self->n, nargs);
+        return NULL;
+    }
+    PyObject *obj = self->cls->tp_alloc(self->cls, 0);
+    if (obj == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyObject **slot = (PyObject **)((char *)obj + self->members[i]->offset);
+        Py_INCREF(args[i]);
+        Py_XSETREF(*slot, args[i]);
+    }
+    return obj;
+}
+
+static int
+maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
+{
+    PyTypeObject *cls;
+    PyObject *names;
+    if (!PyArg_ParseTuple(args, "O!O!:Maker", &PyType_Type, &cls, &PyTuple_Type, &names)) {
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    /* Only a plain slotted class qualifies: its instances are built by object.__new__. */
+    if (cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_dictoffset != 0) {
+        PyErr_Format(PyExc_TypeError, "%s is not a slotted class built by object.__new__", cls->tp_name);
+        return -1;
+    }
+    PyObject *descriptors = PyTuple_New(n);
+    PyMemberDef **members = PyMem_Calloc(n ? n : 1, sizeof(PyMemberDef *));
+    if (descriptors == NULL || members == NULL) {
+        Py_XDECREF(descriptors);
+        PyMem_Free(members);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *descr = PyDict_GetItemWithError(cls->tp_dict, PyTuple_GET_ITEM(names, i));
+        if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_TypeError, "%R is not a slot of %s", PyTuple_GET_ITEM(names, i),
+                             cls->tp_name);
+            }
+            Py_DECREF(descriptors);
+            PyMem_Free(members);
+            return -1;
+        }
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
+            PyErr_Format(PyExc_TypeError, "%R is not a plain object slot", PyTuple_GET_ITEM(names, i));
+            Py_DECREF(descriptors);
+            PyMem_Free(members);
+            return -1;
+        }
+        Py_INCREF(descr);
+        PyTuple_SET_ITEM(descriptors, i, descr);
+        members[i] = member;
+    }
+    Py_INCREF(cls);
+    Py_XSETREF(self->cls, cls);
+    Py_XSETREF(self->descriptors, descriptors);
+    PyMem_Free(self->members);
+    self->members = members;
+    self->n = n;
+    self->vectorcall = maker_vectorcall;
+    return 0;
+}
+
+static void
+maker_dealloc(MakerObject *self)
+{
+    Py_XDECREF(self->cls);
+    Py_XDECREF(self->descriptors);
+    PyMem_Free(self->members);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+maker_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (((MakerObject *)self)->vectorcall == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Maker was not initialised");
+        return NULL;
+    }
+    return PyVectorcall_Call(self, args, kwargs);
+}
+
+static PyTypeObject MakerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier._speedups.Maker",
+    .tp_basicsize = sizeof(MakerObject),
+    .tp_dealloc = (destructor)maker_dealloc,
+    .tp_vectorcall_offset = offsetof(MakerObject, vectorcall),
+    .tp_call = maker_call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "Maker(cls, field_names): calling it with every field in order builds a cls.",
+    .tp_init = (initproc)maker_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyObject *
+make(PyObject *maker, PyObject **args, Py_ssize_t n)
+{
+    return maker_vectorcall(maker, args, (size_t)n, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Punycode (RFC 3492), as verifier.channels.punycode.decode                                   */
+
+/* Decode body[0:len] (ASCII) into out; return the length, or -1 when Python's decode raises or
+ * a value leaves the range where it could still succeed (the caller then lets Python decide). */
+static Py_ssize_t
+punycode_decode(const char *body, Py_ssize_t len, Py_UCS4 *out, Py_ssize_t cap)
+{
+    Py_ssize_t cut = -1;
+    for (Py_ssize_t i = len - 1; i >= 0; i--) {
+        if (body[i] == '-') {
+            cut = i;
+            break;
+        }
+    }
+    Py_ssize_t n = 0;
+    Py_ssize_t k = 0;
+    if (cut >= 0) {
+        if (cut > cap) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < cut; i++) {
+            out[n++] = (unsigned char)body[i];
+        }
+        k = cut + 1;
+    }
+    int64_t code_point = 0x80, index = -1, bias = 72;
+    int first = 1;
+    while (k < len) {
+        int64_t delta = 0, weight = 1, threshold_base = 36 - bias;
+        for (;;) {
+            if (k == len) {
+                return -1;
+            }
+            char c = body[k++];
+            int64_t digit;
+            if (c >= 'a' && c <= 'z') {
+                digit = c - 'a';
+            } else if (c >= 'A' && c <= 'Z') {
+                digit = c - 'A';
+            } else if (c >= '0' && c <= '9') {
+                digit = 26 + (c - '0');
+            } else {
+                return -1;
+            }
+            int64_t threshold = threshold_base <= 1 ? 1 : (threshold_base >= 26 ? 26 : threshold_base);
+            delta += digit * weight;
+            if (delta > ((int64_t)1 << 40)) {
+                return -1; /* past any code point for a label this short: Python raises too */
+            }
+            if (digit < threshold) {
+                break;
+            }
+            weight *= 36 - threshold;
+            if (weight > ((int64_t)1 << 40)) {
+                return -1;
+            }
+            threshold_base += 36;
+        }
+        index += delta + 1;
+        int64_t size = n + 1;
+        code_point += index / size;
+        if (code_point > 0x10FFFF) {
+            return -1;
+        }
+        index %= size;
+        if (n >= cap) {
+            return -1;
+        }
+        memmove(out + index + 1, out + index, (size_t)(n - index) * sizeof(Py_UCS4));
+        out[index] = (Py_UCS4)code_point;
+        n++;
+        int64_t scaled = first ? delta / 700 : delta / 2;
+        first = 0;
+        scaled += scaled / size;
+        int64_t divisions = 0;
+        while (scaled > ((36 - 1) * 26) / 2) {
+            scaled /= 36 - 1;
+            divisions += 36;
+        }
+        bias = divisions + (36 * scaled / (scaled + 38));
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* HostParser                                                                                  */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *rules, *wildcards, *exceptions;        /* frozensets: the whole PSL */
+    PyObject *public_rules, *public_wildcards, *public_exceptions; /* the ICANN section */
+    PyObject *reserved;       /* frozenset: example, test, invalid */
+    PyObject *not_in_labels;  /* verifier.channels.domain._NOT_IN_LABELS */
+    PyObject *is_normalized;  /* unicodedata.is_normalized */
+    PyObject *nfc;            /* "NFC" */
+    PyObject *maker;          /* Maker(Channel) */
+    PyObject *kind_url;       /* ChannelKind.URL */
+    PyObject *no_notes;       /* () */
+    PyObject *idn_notes;      /* ("url.idn",) */
+} HostParserObject;
+
+/* Where the public suffix of host begins: as SuffixRules.suffix_at. Returns 1 found, 0 none, -1 error. */
+static int
+suffix_at(PyObject *host, PyObject *rules, PyObject *wildcards, PyObject *exceptions, Py_ssize_t *label_index,
+          Py_ssize_t *offset)
+{
+    const char *s = (const char *)PyUnicode_DATA(host);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(host);
+    Py_ssize_t at = 0, index = 0;
+    for (;;) {
+        const char *found = memchr(s + at, '.', (size_t)(len - at));
+        Py_ssize_t dot = found ? found - s : -1;
+        PyObject *candidate = PyUnicode_Substring(host, at, len);
+        if (candidate == NULL) {
+            return -1;
+        }
+        int in = PySet_Contains(exceptions, candidate);
+        if (in == 0) {
+            in = PySet_Contains(rules, candidate) ? 2 : 0;
+        }
+        Py_DECREF(candidate);
+        if (in < 0) {
+            return -1;
+        }
+        if (in == 1) {
+            *label_index = index + 1;
+            *offset = dot == -1 ? len + 1 : dot + 1;
+            return 1;
+        }
+        if (in == 2) {
+            *label_index = index;
+            *offset = at;
+            return 1;
+        }
+        if (dot == -1) {
+            return 0;
+        }
+        PyObject *parent = PyUnicode_Substring(host, dot + 1, len);
+        if (parent == NULL) {
+            return -1;
+        }
+        in = PySet_Contains(wildcards, parent);
+        Py_DECREF(parent);
+        if (in < 0) {
+            return -1;
+        }
+        if (in) {
+            *label_index = index;
+            *offset = at;
+            return 1;
+        }
+        at = dot + 1;
+        index++;
+    }
+}
+
+/* registrable_domain(host) for an ASCII host; NULL with no error set when it has none. */
+static PyObject *
+registrable(HostParserObject *self, PyObject *host)
+{
+    Py_ssize_t start, offset;
+    int found = suffix_at(host, self->rules, self->wildcards, self->exceptions, &start, &offset);
+    if (found < 0) {
+        return NULL;
+    }
+    const char *s = (const char *)PyUnicode_DATA(host);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(host);
+    if (!found) {
+        /* Only the reserved example names count: the last two labels. */
+        Py_ssize_t last = -1, before = -1;
+        for (Py_ssize_t i = len - 1; i >= 0; i--) {
+            if (s[i] == '.') {
+                if (last < 0) {
+                    last = i;
+                } else {
+                    before = i;
+                    break;
+                }
+            }
+        }
+        if (last < 0) {
+            return NULL;
+        }
+        PyObject *tld = PyUnicode_Substring(host, last + 1, len);
+        if (tld == NULL) {
+            return NULL;
+        }
+        int reserved = PySet_Contains(self->reserved, tld);
+        Py_DECREF(tld);
+        if (reserved <= 0) {
+            return NULL;
+        }
+        return PyUnicode_Substring(host, before + 1, len);
+    }
+    if (start > 0) {
+        /* host[host.rfind(".", 0, offset - 1) + 1:] */
+        Py_ssize_t end = offset - 1;
+        if (end > len) {
+            end = len;
+        }
+        Py_ssize_t dot = -1;
+        for (Py_ssize_t i = end - 1; i >= 0; i--) {
+            if (s[i] == '.') {
+                dot = i;
+                break;
+            }
+        }
+        return PyUnicode_Substring(host, dot + 1, len);
+    }
+    Py_ssize_t pstart, poffset;
+    found = suffix_at(host, self->public_rules, self->public_wildcards, self->public_exceptions, &pstart, &poffset);
+    if (found < 0) {
+        return NULL;
+    }
+    if (found && pstart == 0) {
+        return NULL; /* a public suffix itself has no owner */
+    }
+    Py_INCREF(host);
+    return host;
+}
+
+static int
+is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether one decoded label passes _decode_label's checks: 1 yes, 0 no, -1 error. */
+static int
+label_ok(HostParserObject *self, PyObject *decoded)
+{
+    if (PyUnicode_IS_ASCII(decoded)) {
+        return 0;
+    }
+    PyObject *args[2] = {self->nfc, decoded};
+    PyObject *normal = PyObject_Vectorcall(self->is_normalized, args, 2, NULL);
+    if (normal == NULL) {
+        return -1;
+    }
+    int is_nfc = PyObject_IsTrue(normal);
+    Py_DECREF(normal);
+    if (is_nfc <= 0) {
+        return is_nfc;
+    }
+    PyObject *lower = PyObject_CallMethod(decoded, "lower", NULL);
+    if (lower == NULL) {
+        return -1;
+    }
+    int same = PyUnicode_Compare(lower, decoded) == 0;
+    Py_DECREF(lower);
+    if (!same) {
+        return 0;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(decoded);
+    int kind = PyUnicode_KIND(decoded);
+    const void *data = PyUnicode_DATA(decoded);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch == '-' || (ch < 128 && is_alnum((char)ch))) {
+            continue;
+        }
+        PyObject *code = PyLong_FromUnsignedLong(ch);
+        if (code == NULL) {
+            return -1;
+        }
+        PyObject *kept = PyObject_GetItem(self->not_in_labels, code);
+        Py_DECREF(code);
+        if (kept == NULL) {
+            return -1;
+        }
+        int allowed = kept == Py_None;
+        Py_DECREF(kept);
+        if (!allowed) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The Unicode form of an ASCII host with xn-- labels; NULL with no error when Python would refuse. */
+static PyObject *
+unicode_host(HostParserObject *self, const char *s, Py_ssize_t len)
+{
+    Py_UCS4 buf[MAX_HOST * 2 + 8];
+    Py_UCS4 label[MAX_LABEL + 1];
+    Py_ssize_t n = 0, start = 0;
+    while (start <= len) {
+        const char *dot = memchr(s + start, '.', (size_t)(len - start));
+        Py_ssize_t end = dot ? dot - s : len;
+        Py_ssize_t size = end - start;
+        if (size >= 4 && memcmp(s + start, "xn--", 4) == 0) {
+            Py_ssize_t got = punycode_decode(s + start + 4, size - 4, label, MAX_LABEL);
+            if (got < 0) {
+                return NULL;
+            }
+            PyObject *decoded = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, label, got);
+            if (decoded == NULL) {
+                return NULL;
+            }
+            int ok = label_ok(self, decoded);
+            Py_DECREF(decoded);
+            if (ok <= 0) {
+                return NULL;
+            }
+            if (n + got > (Py_ssize_t)(sizeof(buf) / sizeof(buf[0])) - 1) {
+                return NULL;
+            }
+            memcpy(buf + n, label, (size_t)got * sizeof(Py_UCS4));
+            n += got;
+        } else {
+            for (Py_ssize_t i = start; i < end; i++) {
+                buf[n++] = (unsigned char)s[i];
+            }
+        }
+        if (!dot) {
+            break;
+        }
+        buf[n++] = '.';
+        start = end + 1;
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+}
+
+static PyObject *
+host_parser_parse(HostParserObject *self, PyObject *raw)
+{
+    /* Anything but a plain ASCII host name, exactly as typed, goes to the Python parser. */
+    if (!PyUnicode_CheckExact(raw) || !PyUnicode_IS_ASCII(raw)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(raw);
+    if (len == 0 || len > MAX_HOST + 1) {
+        Py_RETURN_NONE;
+    }
+    const char *s = (const char *)PyUnicode_DATA(raw);
+    /* _BARE_NAME, _BARE_HOST and _ASCII_HOST at once: labels of letters, digits and inner
+     * hyphens, 1-63 long, at least two, the last starting with a letter, one trailing dot allowed. */
+    Py_ssize_t end = s[len - 1] == '.' ? len - 1 : len;
+    if (end == 0 || end > MAX_HOST) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t label_start = 0, labels = 0, last_start = 0;
+    int has_xn = 0;
+    for (Py_ssize_t i = 0; i <= end; i++) {
+        if (i == end || s[i] == '.') {
+            Py_ssize_t size = i - label_start;
+            if (size < 1 || size > MAX_LABEL || s[label_start] == '-' || s[i - 1] == '-') {
+                Py_RETURN_NONE;
+            }
+            last_start = label_start;
+            labels++;
+            label_start = i + 1;
+            continue;
+        }
+        char c = s[i];
+        if (!is_alnum(c) && c != '-') {
+            Py_RETURN_NONE;
+        }
+    }
+    char last = s[last_start];
+    if (labels < 2 || !((last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z'))) {
+        Py_RETURN_NONE;
+    }
+    char lowered[MAX_HOST + 1];
+    for (Py_ssize_t i = 0; i < end; i++) {
+        char c = s[i];
+        lowered[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    /* refang: a defanged scheme at the start is rewritten by Python (hxxp..., fxp...). */
+    if ((end >= 4 && memcmp(lowered, "hxxp", 4) == 0) || (end >= 3 && memcmp(lowered, "fxp", 3) == 0)) {
+        Py_RETURN_NONE;
+    }
+    for (Py_ssize_t i = 0; i + 3 < end; i++) {
+        if (lowered[i] == 'x' && lowered[i + 1] == 'n' && lowered[i + 2] == '-' && lowered[i + 3] == '-') {
+            has_xn = 1;
+            break;
+        }
+    }
+    PyObject *host = PyUnicode_FromStringAndSize(lowered, end);
+    if (host == NULL) {
+        return NULL;
+    }
+    PyObject *shown;
+    if (has_xn) {
+        shown = unicode_host(self, lowered, end);
+        if (shown == NULL) {
+            Py_DECREF(host);
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            Py_RETURN_NONE;
+        }
+    } else {
+        Py_INCREF(host);
+        shown = host;
+    }
+    PyObject *domain = registrable(self, host);
+    if (domain == NULL) {
+        Py_DECREF(host);
+        Py_DECREF(shown);
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    PyObject *args[14] = {
+        self->kind_url, raw, host, host, shown, domain, Py_None, Py_None, Py_None, Py_None, Py_None,
+        Py_None, Py_None, has_xn ? self->idn_notes : self->no_notes,
+    };
+    PyObject *channel = make(self->maker, args, 14);
+    Py_DECREF(host);
+    Py_DECREF(shown);
+    Py_DECREF(domain);
+    return channel;
+}
+
+static int
+host_parser_init(HostParserObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *names[] = {"rules", "wildcards", "exceptions", "public_rules", "public_wildcards",
+                            "public_exceptions", "reserved", "not_in_labels", "is_normalized", "maker",
+                            "kind_url", NULL};
+    PyObject *o[11];
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!O!OOO!O:HostParser", names, &PyFrozenSet_Type,
+                                     &o[0], &PyFrozenSet_Type, &o[1], &PyFrozenSet_Type, &o[2],
+                                     &PyFrozenSet_Type, &o[3], &PyFrozenSet_Type, &o[4], &PyFrozenSet_Type,
+                                     &o[5], &PyFrozenSet_Type, &o[6], &o[7], &o[8], &MakerType, &o[9],
+                                     &o[10])) {
+        return -1;
+    }
+    PyObject **fields[] = {&self->rules, &self->wildcards, &self->exceptions, &self->public_rules,
+                           &self->public_wildcards, &self->public_exceptions, &self->reserved,
+                           &self->not_in_labels, &self->is_normalized, &self->maker, &self->kind_url};
+    for (int i = 0; i < 11; i++) {
+        Py_INCREF(o[i]);
+        Py_XSETREF(*fields[i], o[i]);
+    }
+    Py_XSETREF(self->nfc, PyUnicode_FromString("NFC"));
+    Py_XSETREF(self->no_notes, PyTuple_New(0));
+    Py_XSETREF(self->idn_notes, Py_BuildValue("(s)", "url.idn"));
+    if (self->nfc == NULL || self->no_notes == NULL || self->idn_notes == NULL) {
+        return -1;
+    }
+    return 0;
+}
+
+static void
+host_parser_dealloc(HostParserObject *self)
+{
+    Py_XDECREF(self->rules);
+    Py_XDECREF(self->wildcards);
+    Py_XDECREF(self->exceptions);
+    Py_XDECREF(self->public_rules);
+    Py_XDECREF(self->public_wildcards);
+    Py_XDECREF(self->public_exceptions);
+    Py_XDECREF(self->reserved);
+    Py_XDECREF(self->not_in_labels);
+    Py_XDECREF(self->is_normalized);
+    Py_XDECREF(self->nfc);
+    Py_XDECREF(self->maker);
+    Py_XDECREF(self->kind_url);
+    Py_XDECREF(self->no_notes);
+    Py_XDECREF(self->idn_notes);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef host_parser_methods[] = {
+    {"parse", (PyCFunction)host_parser_parse, METH_O,
+     "parse(raw): the url Channel of a bare ASCII host name, or None for the Python parser to decide."},
+    {NULL},
+};
+
+static PyTypeObject HostParserType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier._speedups.HostParser",
+    .tp_basicsize = sizeof(HostParserObject),
+    .tp_dealloc = (destructor)host_parser_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Parses bare ASCII host names as verifier.channels.parse_channel does.",
+    .tp_methods = host_parser_methods,
+    .tp_init = (initproc)host_parser_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* OSA distance (restricted Damerau-Levenshtein), as rapidfuzz.distance.OSA                    */
+
+typedef struct {
+    Py_ssize_t len;
+    Py_UCS4 *chars;
+    uint64_t ascii_masks[128]; /* bit i set where chars[i] == c (len <= 64 only) */
+} Pattern;
+
+static Py_ssize_t
+osa_dp(const Py_UCS4 *a, Py_ssize_t la, const Py_UCS4 *b, Py_ssize_t lb)
+{
+    /* Three rows of the classic table; lengths are bounded by the callers (labels). */
+    Py_ssize_t rows[3][256];
+    if (la > 255 || lb > 255) {
+        return -1;
+    }
+    Py_ssize_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (Py_ssize_t j = 0; j <= lb; j++) {
+        prev[j] = j;
+    }
+    for (Py_ssize_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (Py_ssize_t j = 1; j <= lb; j++) {
+            Py_ssize_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            Py_ssize_t best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best) {
+                best = cur[j - 1] + 1;
+            }
+            if (prev[j - 1] + cost < best) {
+                best = prev[j - 1] + cost;
+            }
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best) {
+                best = prev2[j - 2] + 1;
+            }
+            cur[j] = best;
+        }
+        Py_ssize_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+/* Hyyrö's bit-parallel OSA (2003) for a pattern of 1-64 characters. */
+static Py_ssize_t
+osa_bits(const Pattern *p, const Py_UCS4 *b, Py_ssize_t lb)
+{
+    uint64_t vp = ~UINT64_C(0), vn = 0, d0 = 0, pm_old = 0;
+    uint64_t last = UINT64_C(1) << (p->len - 1);
+    Py_ssize_t dist = p->len;
+    for (Py_ssize_t j = 0; j < lb; j++) {
+        uint64_t pm = b[j] < 128 ? p->ascii_masks[b[j]] : 0;
+        if (b[j] >= 128) {
+            for (Py_ssize_t i = 0; i < p->len; i++) {
+                if (p->chars[i] == b[j]) {
+                    pm |= UINT64_C(1) << i;
+                }
+            }
+        }
+        uint64_t tr = (((~d0) & pm) << 1) & pm_old;
+        d0 = (((pm & vp) + vp) ^ vp) | pm | vn;
+        d0 |= tr;
+        uint64_t hp = vn | ~(d0 | vp);
+        uint64_t hn = d0 & vp;
+        dist += (hp & last) != 0;
+        dist -= (hn & last) != 0;
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | ~(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+    }
+    return dist;
+}
+
+static Py_ssize_t
+osa_pattern(const Pattern *p, const Py_UCS4 *b, Py_ssize_t lb)
+{
+    if (p->len == 0) {
+        return lb;
+    }
+    if (lb == 0) {
+        return p->len;
+    }
+    if (p->len <= 64) {
+        return osa_bits(p, b, lb);
+    }
+    return osa_dp(p->chars, p->len, b, lb);
+}
+
+static int
+pattern_init(Pattern *p, const Py_UCS4 *chars, Py_ssize_t len)
+{
+    p->len = len;
+    p->chars = PyMem_Malloc((size_t)(len ? len : 1) * sizeof(Py_UCS4));
+    if (p->chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(p->chars, chars, (size_t)len * sizeof(Py_UCS4));
+    memset(p->ascii_masks, 0, sizeof(p->ascii_masks));
+    for (Py_ssize_t i = 0; i < len && i < 64; i++) {
+        if (chars[i] < 128) {
+            p->ascii_masks[chars[i]] |= UINT64_C(1) << i;
+        }
+    }
+    return 0;
+}
+
+/* A str as UCS4 into buf (cap characters); the length, or -1 when it does not fit. */
+static Py_ssize_t
+as_ucs4(PyObject *s, Py_UCS4 *buf, Py_ssize_t cap)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (n > cap) {
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        buf[i] = PyUnicode_READ(kind, data, i);
+    }
+    return n;
+}
+
+static PyObject *
+osa(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "osa(a, b) takes two strings");
+        return NULL;
+    }
+    Py_UCS4 a[256], b[256];
+    Py_ssize_t la = as_ucs4(args[0], a, 255), lb = as_ucs4(args[1], b, 255);
+    if (la < 0 || lb < 0) {
+        PyErr_SetString(PyExc_ValueError, "osa compares strings of at most 255 characters");
+        return NULL;
+    }
+    Pattern p;
+    if (pattern_init(&p, a, la) < 0) {
+        return NULL;
+    }
+    Py_ssize_t d = osa_pattern(&p, b, lb);
+    PyMem_Free(p.chars);
+    return PyLong_FromSsize_t(d);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* DomainMatcher                                                                               */
+
+typedef struct {
+    PyObject *entry, *label, *suffix, *registrable, *skeleton, *unrelated; /* unrelated: a set */
+    int common;
+    Py_ssize_t label_len, skeleton_len;
+} Official;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *index;          /* the DomainIndex: its Python methods take the rare branches */
+    PyObject *official_hosts; /* set */
+    PyObject *by_label, *by_skeleton; /* dict: str -> tuple of official numbers */
+    PyObject *tokens;         /* dict: token -> tuple of official numbers */
+    PyObject *common_tokens;  /* set */
+    PyObject *token_heads;    /* dict: first three letters -> tuple of tokens, longest first */
+    PyObject *skeletons;      /* verifier.lookalike.skeleton._SKELETONS */
+    PyObject *only_keywords;  /* verifier.lookalike.words.only_keywords */
+    PyObject *lookalike;      /* Maker(Lookalike) */
+    PyObject *strings[8];     /* technique names */
+    Py_ssize_t n_officials;
+    Official *officials;
+    Py_ssize_t n_forms;
+    Pattern *forms;
+    Py_ssize_t *form_owner;
+    int scan;                 /* 1: scan the forms here; 0: the deletion index in Python */
+    PyObject *ascii_skeleton[128];
+} DomainMatcherObject;
+
+enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_N };
+static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat", "typo"};
+
+static int
+max_typo_distance(Py_ssize_t length)
+{
+    if (length < 5) {
+        return 0;
+    }
+    return length <= 8 ? 1 : 2;
+}
+
+/* skeleton(text): each character through the _SKELETONS table. */
+static PyObject *
+skeleton_of(DomainMatcherObject *self, PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *parts = PyList_New(n);
+    if (parts == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        PyObject *part;
+        if (ch < 128) {
+            part = self->ascii_skeleton[ch];
+            Py_INCREF(part);
+        } else {
+            PyObject *code = PyLong_FromUnsignedLong(ch);
+            if (code == NULL) {
+                Py_DECREF(parts);
+                return NULL;
+            }
+            part = PyObject_GetItem(self->skeletons, code);
+            Py_DECREF(code);
+            if (part == NULL) {
+                Py_DECREF(parts);
+                return NULL;
+            }
+        }
+        PyList_SET_ITEM(parts, i, part);
+    }
+    PyObject *empty = PyUnicode_FromStringAndSize(NULL, 0);
+    PyObject *joined = empty ? PyUnicode_Join(empty, parts) : NULL;
+    Py_XDECREF(empty);
+    Py_DECREF(parts);
+    return joined;
+}
+
+/* A finder's answer: official number (or -1), technique, detail (new reference). */
+typedef struct {
+    Py_ssize_t official;
+    int technique;
+    PyObject *detail;
+} Found;
+
+/* registrable not in unrelated[brand]: 1 allowed, 0 not, -1 error. */
+static int
+allowed(DomainMatcherObject *self, Py_ssize_t official, PyObject *registrable)
+{
+    int in = PySet_Contains(self->officials[official].unrelated, registrable);
+    return in < 0 ? -1 : !in;
+}
+
+static PyObject *
+numbers_of(PyObject *dict, PyObject *key)
+{
+    PyObject *got = PyDict_GetItemWithError(dict, key);
+    return got; /* borrowed; NULL with or without an error */
+}
+
+static int
+found_set(Found *f, Py_ssize_t official, int technique, PyObject *detail)
+{
+    if (detail == NULL) {
+        return -1;
+    }
+    f->official = official;
+    f->technique = technique;
+    f->detail = detail;
+    return 1;
+}
+
+static int
+find_exact_label(DomainMatcherObject *self, PyObject *label, PyObject *suffix, Found *f)
+{
+    PyObject *numbers = numbers_of(self->by_label, label);
+    if (numbers == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(numbers); i++) {
+        Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i));
+        Official *off = &self->officials[o];
+        int same = PyUnicode_Compare(off->suffix, suffix);
+        if (same == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (same != 0) {
+            return found_set(f, o, S_TLD_SWAP,
+                             PyUnicode_FromFormat("same name %R on .%U instead of .%U", label, suffix, off->suffix));
+        }
+    }
+    return 0;
+}
+
+static int
+find_skeleton(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
+{
+    PyObject *numbers = numbers_of(self->by_skeleton, skel);
+    if (numbers == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(numbers); i++) {
+        Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i));
+        Official *off = &self->officials[o];
+        if (PyUnicode_Compare(shown, off->label) != 0) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            return found_set(f, o, S_HOMOGLYPH, PyUnicode_FromFormat("%R looks like %R", shown, off->label));
+        }
+    }
+    return 0;
+}
+
+/* A (official, technique, detail) tuple returned by a Python finder into f. */
+static int
+found_from_python(DomainMatcherObject *self, PyObject *got, Found *f)
+{
+    if (got == NULL) {
+        return -1;
+    }
+    if (got == Py_None) {
+        Py_DECREF(got);
+        return 0;
+    }
+    PyObject *official = PyTuple_GET_ITEM(got, 0);
+    PyObject *technique = PyTuple_GET_ITEM(got, 1);
+    Py_ssize_t number = -1;
+    /* Each official is one domain entry: its entry object names it. */
+    PyObject *entry = PyObject_GetAttrString(official, "entry");
+    if (entry == NULL) {
+        Py_DECREF(got);
+        return -1;
+    }
+    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+        if (entry == self->officials[o].entry) {
+            number = o;
+            break;
+        }
+    }
+    Py_DECREF(entry);
+    int t = -1;
+    for (int i = 0; i < S_N; i++) {
+        if (PyUnicode_Compare(technique, self->strings[i]) == 0) {
+            t = i;
+        }
+    }
+    if (number < 0 || t < 0) {
+        Py_DECREF(got);
+        PyErr_SetString(PyExc_RuntimeError, "a Python finder named an unknown official or technique");
+        return -1;
+    }
+    PyObject *detail = PyTuple_GET_ITEM(got, 2);
+    Py_INCREF(detail);
+    Py_DECREF(got);
+    return found_set(f, number, t, detail);
+}
+
+static int
+call_only_keywords(DomainMatcherObject *self, PyObject *rest)
+{
+    PyObject *got = PyObject_CallOneArg(self->only_keywords, rest);
+    if (got == NULL) {
+        return -1;
+    }
+    int yes = PyObject_IsTrue(got);
+    Py_DECREF(got);
+    return yes;
+}
+
+static int
+find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
+{
+    PyObject *name = PyUnicode_IS_ASCII(shown) ? shown : skel;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+    Py_ssize_t first = -1;
+    for (Py_ssize_t start = 0; start + 3 <= n; start++) {
+        PyObject *head = PyUnicode_Substring(name, start, start + 3);
+        if (head == NULL) {
+            return -1;
+        }
+        int in = PyDict_Contains(self->token_heads, head);
+        Py_DECREF(head);
+        if (in < 0) {
+            return -1;
+        }
+        if (in) {
+            first = start;
+            break;
+        }
+    }
+    if (first >= 0) {
+        for (Py_ssize_t start = first; start + 3 <= n; start++) {
+            PyObject *head = PyUnicode_Substring(name, start, start + 3);
+            if (head == NULL) {
+                return -1;
+            }
+            PyObject *candidates = PyDict_GetItemWithError(self->token_heads, head);
+            Py_DECREF(head);
+            if (candidates == NULL) {
+                if (PyErr_Occurred()) {
+                    return -1;
+                }
+                continue;
+            }
+            for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(candidates); c++) {
+                PyObject *token = PyTuple_GET_ITEM(candidates, c);
+                Py_ssize_t end = start + PyUnicode_GET_LENGTH(token);
+                if (end > n) {
+                    continue;
+                }
+                int at = (int)PyUnicode_Tailmatch(name, token, start, end, -1);
+                if (at < 0) {
+                    return -1;
+                }
+                if (!at) {
+                    continue;
+                }
+                PyObject *numbers = PyDict_GetItemWithError(self->tokens, token);
+                if (numbers == NULL) {
+                    return PyErr_Occurred() ? -1 : 0;
+                }
+                int common = PySet_Contains(self->common_tokens, token);
+                if (common < 0) {
+                    return -1;
+                }
+                for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(numbers); i++) {
+                    Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i));
+                    Official *off = &self->officials[o];
+                    /* rest = name[:start] + "-" + name[end:] */
+                    PyObject *before = PyUnicode_Substring(name, 0, start);
+                    PyObject *after = PyUnicode_Substring(name, end, n);
+                    PyObject *rest = (before && after) ? PyUnicode_FromFormat("%U-%U", before, after) : NULL;
+                    Py_XDECREF(before);
+                    Py_XDECREF(after);
+                    if (rest == NULL) {
+                        return -1;
+                    }
+                    if (common) {
+                        int bare = PyUnicode_GET_LENGTH(rest) == 1;
+                        int keywords = bare ? 0 : call_only_keywords(self, rest);
+                        if (keywords < 0) {
+                            Py_DECREF(rest);
+                            return -1;
+                        }
+                        if (bare || !keywords) {
+                            Py_DECREF(rest);
+                            continue;
+                        }
+                    }
+                    PyObject *stripped = PyObject_CallMethod(rest, "strip", "s", "-");
+                    PyObject *plain_suffix = PyObject_CallMethod(off->suffix, "replace", "ss", ".", "");
+                    Py_DECREF(rest);
+                    if (stripped == NULL || plain_suffix == NULL) {
+                        Py_XDECREF(stripped);
+                        Py_XDECREF(plain_suffix);
+                        return -1;
+                    }
+                    int one_name = PyUnicode_Compare(stripped, plain_suffix) == 0;
+                    Py_DECREF(plain_suffix);
+                    PyObject *detail;
+                    if (one_name) {
+                        detail = PyUnicode_FromFormat("%U written as one name", off->registrable);
+                    } else {
+                        PyObject *written = PyUnicode_Substring(name, start, end);
+                        detail = written ? PyUnicode_FromFormat("brand name %R with %R", written, stripped) : NULL;
+                        Py_XDECREF(written);
+                    }
+                    Py_DECREF(stripped);
+                    return found_set(f, o, S_COMBOSQUAT, detail);
+                }
+            }
+        }
+    }
+    /* _combo_typo: only a name in pieces can hold keywords; those go to Python. */
+    if (PyUnicode_FindChar(name, '-', 0, n, 1) < 0 && PyUnicode_FindChar(name, '_', 0, n, 1) < 0) {
+        return 0;
+    }
+    return found_from_python(self, PyObject_CallMethod(self->index, "_combo_typo", "O", name), f);
+}
+
+static int
+one_bit_apart(PyObject *a, PyObject *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    if (n != PyUnicode_GET_LENGTH(b)) {
+        return 0;
+    }
+    int ka = PyUnicode_KIND(a), kb = PyUnicode_KIND(b);
+    const void *da = PyUnicode_DATA(a), *db = PyUnicode_DATA(b);
+    Py_ssize_t diffs = 0;
+    Py_UCS4 x = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ca = PyUnicode_READ(ka, da, i), cb = PyUnicode_READ(kb, db, i);
+        if (ca != cb) {
+            diffs++;
+            x = ca ^ cb;
+        }
+    }
+    return diffs == 1 && (x & (x - 1)) == 0;
+}
+
+/* _near + _fuzzy over the scanned forms. */
+static int
+find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
+           Found *f)
+{
+    PyObject *written;
+    if (PyUnicode_IS_ASCII(shown)) {
+        written = shown; /* an ASCII label is lowercase already: casefold changes nothing */
+        Py_INCREF(written);
+    } else {
+        written = PyObject_CallMethod(shown, "casefold", NULL);
+        if (written == NULL) {
+            return -1;
+        }
+    }
+    int two = PyUnicode_Compare(skel, written) != 0;
+    PyObject *queries[2] = {written, skel};
+    Py_UCS4 buf[2][256];
+    Py_ssize_t lens[2];
+    for (int q = 0; q < 1 + two; q++) {
+        lens[q] = as_ucs4(queries[q], buf[q], 255);
+        if (lens[q] < 0) {
+            Py_DECREF(written);
+            return found_from_python(self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label, shown, skel, suffix), f);
+        }
+    }
+    Py_DECREF(written);
+    /* best distance per official, at most 2 (the scan's cutoff) */
+    int best_stack[256];
+    int *best = self->n_officials <= 256 ? best_stack : PyMem_Malloc((size_t)self->n_officials * sizeof(int));
+    if (best == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+        best[o] = 99;
+    }
+    for (int q = 0; q < 1 + two; q++) {
+        for (Py_ssize_t i = 0; i < self->n_forms; i++) {
+            Pattern *p = &self->forms[i];
+            Py_ssize_t diff = p->len - lens[q];
+            if (diff > 2 || diff < -2) {
+                continue;
+            }
+            Py_ssize_t d = osa_pattern(p, buf[q], lens[q]);
+            if (d <= 2 && d < best[self->form_owner[i]]) {
+                best[self->form_owner[i]] = (int)d;
+            }
+        }
+    }
+    int ascii = PyUnicode_IS_ASCII(shown);
+    int result = 0;
+    /* nearest first, then allowlist order */
+    for (int d = 1; d <= 2 && result == 0; d++) {
+        for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+            if (best[o] != d) {
+                continue;
+            }
+            Official *off = &self->officials[o];
+            if (d > max_typo_distance(ascii ? off->label_len : off->skeleton_len)) {
+                continue;
+            }
+            if (off->common) {
+                int same = PyUnicode_Compare(suffix, off->suffix);
+                if (same == -1 && PyErr_Occurred()) {
+                    result = -1;
+                    break;
+                }
+                if (same != 0) {
+                    continue;
+                }
+            }
+            if (!ascii) {
+                result = found_set(f, o, S_HOMOGLYPH,
+                                   PyUnicode_FromFormat("%R imitates %R with look-alike letters", shown, off->label));
+            } else if (one_bit_apart(label, off->label)) {
+                result = found_set(f, o, S_BITSQUAT,
+                                   PyUnicode_FromFormat("%R is %R with one bit flipped", label, off->label));
+            } else {
+                result = found_set(f, o, S_TYPO,
+                                   PyUnicode_FromFormat("%R is %d edit(s) from %R", label, d, off->label));
+            }
+            break;
+        }
+    }
+    if (best != best_stack) {
+        PyMem_Free(best);
+    }
+    return result;
+}
+
+static PyObject *
+domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_CheckExact(args[0]) || !PyUnicode_CheckExact(args[1]) ||
+        !PyUnicode_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "find(host, registrable, host_unicode) takes three strings");
+        return NULL;
+    }
+    PyObject *host = args[0], *reg = args[1], *host_unicode = args[2];
+    int official = PySet_Contains(self->official_hosts, host);
+    if (official != 0) {
+        if (official < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t host_len = PyUnicode_GET_LENGTH(host), reg_len = PyUnicode_GET_LENGTH(reg);
+    Py_ssize_t dot = PyUnicode_FindChar(reg, '.', 0, reg_len, 1);
+    /* Only a host that is its registrable domain is judged here; subdomains go to Python. */
+    if (dot < 1 || host_len != reg_len || PyUnicode_Compare(host, reg) != 0 || !PyUnicode_IS_ASCII(host)) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        return PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
+    }
+    PyObject *label = PyUnicode_Substring(reg, 0, dot);
+    PyObject *suffix = PyUnicode_Substring(reg, dot + 1, reg_len);
+    PyObject *shown = NULL, *skel = NULL, *result = NULL;
+    if (label == NULL || suffix == NULL) {
+        goto done;
+    }
+    if (PyUnicode_Tailmatch(label, self->strings[S_N], 0, 4, -1) == 1) {
+        /* the label as shown: the first label of host_unicode (no subdomains here) */
+        Py_ssize_t ulen = PyUnicode_GET_LENGTH(host_unicode);
+        Py_ssize_t udot = PyUnicode_FindChar(host_unicode, '.', 0, ulen, 1);
+        Py_ssize_t suffix_dots = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(suffix); i++) {
+            suffix_dots += PyUnicode_READ_CHAR(suffix, i) == '.';
+        }
+        Py_ssize_t udots = 0;
+        for (Py_ssize_t i = 0; i < ulen; i++) {
+            udots += PyUnicode_READ_CHAR(host_unicode, i) == '.';
+        }
+        if (udot < 0 || udots != 1 + suffix_dots) {
+            result = PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
+            goto done;
+        }
+        shown = PyUnicode_Substring(host_unicode, 0, udot);
+    } else {
+        shown = label;
+        Py_INCREF(shown);
+    }
+    if (shown == NULL || (skel = skeleton_of(self, shown)) == NULL) {
+        goto done;
+    }
+    Found f = {-1, 0, NULL};
+    for (int finder = 0; finder < 4; finder++) {
+        int got;
+        switch (finder) {
+        case 0:
+            got = find_exact_label(self, label, suffix, &f);
+            break;
+        case 1:
+            got = find_skeleton(self, shown, skel, &f);
+            break;
+        case 2:
+            got = find_combosquat(self, shown, skel, &f);
+            break;
+        default:
+            got = self->scan ? find_fuzzy(self, label, shown, skel, suffix, &f)
+                             : found_from_python(self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label,
+                                                                         shown, skel, suffix),
+                                                 &f);
+        }
+        if (got < 0) {
+            goto done;
+        }
+        if (got == 0) {
+            continue;
+        }
+        int ok = allowed(self, f.official, reg);
+        if (ok < 0) {
+            Py_DECREF(f.detail);
+            goto done;
+        }
+        if (ok) {
+            PyObject *fields[3] = {self->officials[f.official].entry, self->strings[f.technique], f.detail};
+            result = make(self->lookalike, fields, 3);
+            Py_DECREF(f.detail);
+            goto done;
+        }
+        Py_DECREF(f.detail);
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    Py_XDECREF(label);
+    Py_XDECREF(suffix);
+    Py_XDECREF(shown);
+    Py_XDECREF(skel);
+    return result;
+}
+
+static void
+domain_matcher_clear_tables(DomainMatcherObject *self)
+{
+    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+        Official *off = &self->officials[o];
+        Py_XDECREF(off->entry);
+        Py_XDECREF(off->label);
+        Py_XDECREF(off->suffix);
+        Py_XDECREF(off->registrable);
+        Py_XDECREF(off->skeleton);
+        Py_XDECREF(off->unrelated);
+    }
+    PyMem_Free(self->officials);
+    self->officials = NULL;
+    self->n_officials = 0;
+    for (Py_ssize_t i = 0; i < self->n_forms; i++) {
+        PyMem_Free(self->forms[i].chars);
+    }
+    PyMem_Free(self->forms);
+    PyMem_Free(self->form_owner);
+    self->forms = NULL;
+    self->form_owner = NULL;
+    self->n_forms = 0;
+}
+
+/* DomainMatcher(index, officials, forms, scan, tables..., skeletons, only_keywords, lookalike_maker)
+ * officials: tuple of (entry, label, suffix, registrable, skeleton, common, unrelated set);
+ * forms: tuple of (form, owner number). */
+static int
+domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *names[] = {"index", "officials", "forms", "scan", "official_hosts", "by_label", "by_skeleton",
+                            "tokens", "common_tokens", "token_heads", "skeletons", "only_keywords", "lookalike",
+                            NULL};
+    PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *skeletons,
+        *only_keywords, *lookalike;
+    int scan;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!OOO!:DomainMatcher", names, &index,
+                                     &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
+                                     &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
+                                     &PySet_Type, &common, &PyDict_Type, &heads, &skeletons, &only_keywords,
+                                     &MakerType, &lookalike)) {
+        return -1;
+    }
+    domain_matcher_clear_tables(self);
+    Py_ssize_t n = PyTuple_GET_SIZE(officials);
+    self->officials = PyMem_Calloc(n ? n : 1, sizeof(Official));
+    if (self->officials == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t o = 0; o < n; o++) {
+        Official *off = &self->officials[o];
+        PyObject *common_flag;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(officials, o), "OUUUUOO!", &off->entry, &off->label, &off->suffix,
+                              &off->registrable, &off->skeleton, &common_flag, &PySet_Type, &off->unrelated)) {
+            memset(off, 0, sizeof(*off));
+            return -1;
+        }
+        Py_INCREF(off->entry);
+        Py_INCREF(off->label);
+        Py_INCREF(off->suffix);
+        Py_INCREF(off->registrable);
+        Py_INCREF(off->skeleton);
+        Py_INCREF(off->unrelated);
+        self->n_officials = o + 1;
+        off->common = PyObject_IsTrue(common_flag);
+        off->label_len = PyUnicode_GET_LENGTH(off->label);
+        off->skeleton_len = PyUnicode_GET_LENGTH(off->skeleton);
+    }
+    Py_ssize_t m = PyTuple_GET_SIZE(forms);
+    self->forms = PyMem_Calloc(m ? m : 1, sizeof(Pattern));
+    self->form_owner = PyMem_Calloc(m ? m : 1, sizeof(Py_ssize_t));
+    if (self->forms == NULL || self->form_owner == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        PyObject *form;
+        Py_ssize_t owner;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(forms, i), "Un", &form, &owner)) {
+            return -1;
+        }
+        if (owner < 0 || owner >= n) {
+            PyErr_SetString(PyExc_ValueError, "a form's owner is not an official");
+            return -1;
+        }
+        Py_UCS4 buf[256];
+        Py_ssize_t len = as_ucs4(form, buf, 255);
+        if (len < 0) {
+            PyErr_SetString(PyExc_ValueError, "an official name is longer than 255 characters");
+            return -1;
+        }
+        if (pattern_init(&self->forms[i], buf, len) < 0) {
+            return -1;
+        }
+        self->form_owner[i] = owner;
+        self->n_forms = i + 1;
+    }
+    self->scan = scan;
+    PyObject **fields[] = {&self->index, &self->official_hosts, &self->by_label, &self->by_skeleton, &self->tokens,
+                           &self->common_tokens, &self->token_heads, &self->skeletons, &self->only_keywords,
+                           &self->lookalike};
+    PyObject *values[] = {index, hosts, by_label, by_skeleton, tokens, common, heads, skeletons, only_keywords,
+                          lookalike};
+    for (int i = 0; i < 10; i++) {
+        Py_INCREF(values[i]);
+        Py_XSETREF(*fields[i], values[i]);
+    }
+    for (int i = 0; i < S_N; i++) {
+        Py_XSETREF(self->strings[i], PyUnicode_InternFromString(technique_names[i]));
+        if (self->strings[i] == NULL) {
+            return -1;
+        }
+    }
+    Py_XSETREF(self->strings[S_N], PyUnicode_InternFromString("xn--"));
+    if (self->strings[S_N] == NULL) {
+        return -1;
+    }
+    for (int c = 0; c < 128; c++) {
+        PyObject *code = PyLong_FromLong(c);
+        PyObject *part = code ? PyObject_GetItem(skeletons, code) : NULL;
+        Py_XDECREF(code);
+        if (part == NULL || !PyUnicode_Check(part)) {
+            Py_XDECREF(part);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "a skeleton is not a string");
+            }
+            return -1;
+        }
+        Py_XSETREF(self->ascii_skeleton[c], part);
+    }
+    return 0;
+}
+
+static void
+domain_matcher_dealloc(DomainMatcherObject *self)
+{
+    domain_matcher_clear_tables(self);
+    Py_XDECREF(self->index);
+    Py_XDECREF(self->official_hosts);
+    Py_XDECREF(self->by_label);
+    Py_XDECREF(self->by_skeleton);
+    Py_XDECREF(self->tokens);
+    Py_XDECREF(self->common_tokens);
+    Py_XDECREF(self->token_heads);
+    Py_XDECREF(self->skeletons);
+    Py_XDECREF(self->only_keywords);
+    Py_XDECREF(self->lookalike);
+    for (int i = 0; i < 8; i++) {
+        Py_XDECREF(self->strings[i]);
+    }
+    for (int c = 0; c < 128; c++) {
+        Py_XDECREF(self->ascii_skeleton[c]);
+    }
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef domain_matcher_methods[] = {
+    {"find", (PyCFunction)(void (*)(void))domain_matcher_find, METH_FASTCALL,
+     "find(host, registrable, host_unicode): DomainIndex.find for a parsed host."},
+    {NULL},
+};
+
+static PyTypeObject DomainMatcherType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier._speedups.DomainMatcher",
+    .tp_basicsize = sizeof(DomainMatcherObject),
+    .tp_dealloc = (destructor)domain_matcher_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "DomainIndex.find in C for hosts without subdomains.",
+    .tp_methods = domain_matcher_methods,
+    .tp_init = (initproc)domain_matcher_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+
+static PyMethodDef module_methods[] = {
+    {"osa", (PyCFunction)(void (*)(void))osa, METH_FASTCALL,
+     "osa(a, b): the optimal string alignment distance, as rapidfuzz.distance.OSA.distance."},
+    {NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "verifier._speedups", "C versions of verifier.check's hot path.", -1,
+    module_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    if (PyType_Ready(&MakerType) < 0 || PyType_Ready(&HostParserType) < 0 || PyType_Ready(&DomainMatcherType) < 0) {
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", SOURCE_SHA256) < 0 ||
+        PyModule_AddObjectRef(m, "Maker", (PyObject *)&MakerType) < 0 ||
+        PyModule_AddObjectRef(m, "HostParser", (PyObject *)&HostParserType) < 0 ||
+        PyModule_AddObjectRef(m, "DomainMatcher", (PyObject *)&DomainMatcherType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
