@@ -29,6 +29,9 @@
 #define SOURCE_SHA256 ""
 #endif
 #define MAX_HOST 253
+/* DomainIndex scans its forms (rather than using its deletion index) up to SCAN_LIMIT = 96 forms,
+ * so at most that many officials; a matcher with more officials never scans. */
+#define SCAN_OFFICIALS 96
 #define MAX_LABEL 63
 
 /* ------------------------------------------------------------------------------------------ */
@@ -40,8 +43,22 @@ typedef struct {
     Py_ssize_t n;
     PyObject *descriptors; /* tuple of the member descriptors, kept alive */
     PyMemberDef **members;
+    int untrack;
     vectorcallfunc vectorcall;
 } MakerObject;
+
+/* Whether no item of the tuple is visited by the cyclic garbage collector. */
+static int
+untracked_items(PyObject *tuple)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++) {
+        PyObject *item = PyTuple_GET_ITEM(tuple, i);
+        if (PyObject_IS_GC(item) && PyObject_GC_IsTracked(item)) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 static PyObject *
 maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -65,15 +82,32 @@ maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObj
         Py_INCREF(args[i]);
         Py_XSETREF(*slot, args[i]);
     }
+    if (self->untrack) {
+        /* A frozen value that refers only to other frozen values cannot be part of a reference
+         * cycle, so the cyclic garbage collector need not visit it; reference counting frees it.
+         * (msgspec's Struct(gc=False) does the same.) Results kept by the thousand were a large
+         * share of a batch of checks, spent in collections that could find nothing. A tuple
+         * field holding only such values is untracked too, as the collector itself untracks a
+         * tuple of untracked values (it does not look inside instances of classes). */
+        PyObject_GC_UnTrack(obj);
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            if (PyTuple_CheckExact(args[i]) && PyObject_GC_IsTracked(args[i]) && untracked_items(args[i])) {
+                PyObject_GC_UnTrack(args[i]);
+            }
+        }
+    }
     return obj;
 }
 
 static int
 maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
 {
+    static char *kwlist[] = {"cls", "names", "untrack", NULL};
     PyTypeObject *cls;
     PyObject *names;
-    if (!PyArg_ParseTuple(args, "O!O!:Maker", &PyType_Type, &cls, &PyTuple_Type, &names)) {
+    int untrack = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!|$p:Maker", kwlist, &PyType_Type, &cls, &PyTuple_Type, &names,
+                                     &untrack)) {
         return -1;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(names);
@@ -118,6 +152,7 @@ maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
     PyMem_Free(self->members);
     self->members = members;
     self->n = n;
+    self->untrack = untrack && PyType_IS_GC(cls);
     self->vectorcall = maker_vectorcall;
     return 0;
 }
@@ -148,7 +183,8 @@ static PyTypeObject MakerType = {
     .tp_vectorcall_offset = offsetof(MakerObject, vectorcall),
     .tp_call = maker_call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "Maker(cls, field_names): calling it with every field in order builds a cls.",
+    .tp_doc = "Maker(cls, names, *, untrack=False): calling it with the slots names in order builds a cls;\n"
+              "untrack: the instances are not tracked by the cyclic garbage collector.",
     .tp_init = (initproc)maker_init,
     .tp_new = PyType_GenericNew,
 };
@@ -538,9 +574,15 @@ host_parser_parse(HostParserObject *self, PyObject *raw)
             break;
         }
     }
-    PyObject *host = PyUnicode_FromStringAndSize(lowered, end);
-    if (host == NULL) {
-        return NULL;
+    PyObject *host;
+    if (end == len && memcmp(lowered, s, (size_t)len) == 0) {
+        host = raw; /* typed as the normalized host already: the same string serves */
+        Py_INCREF(host);
+    } else {
+        host = PyUnicode_FromStringAndSize(lowered, end);
+        if (host == NULL) {
+            return NULL;
+        }
     }
     PyObject *shown;
     if (has_xn) {
@@ -648,6 +690,7 @@ static PyTypeObject HostParserType = {
 
 typedef struct {
     Py_ssize_t len;
+    uint64_t charset; /* charset_of(chars) */
     Py_UCS4 *chars;
     uint64_t ascii_masks[128]; /* bit i set where chars[i] == c (len <= 64 only) */
 } Pattern;
@@ -735,9 +778,34 @@ osa_pattern(const Pattern *p, const Py_UCS4 *b, Py_ssize_t lb)
     return osa_dp(p->chars, p->len, b, lb);
 }
 
+/* Which characters occur, one bit per class (letters, digits, others folded together). Every
+ * edit changes this set by at most two members, so more than 2k differing bits means an edit
+ * distance over k: a sound filter before computing it. */
+static uint64_t
+charset_of(const Py_UCS4 *chars, Py_ssize_t len)
+{
+    uint64_t set = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = chars[i];
+        unsigned bit;
+        if (c >= 'a' && c <= 'z') {
+            bit = c - 'a';
+        } else if (c >= '0' && c <= '9') {
+            bit = 26 + (c - '0');
+        } else if (c < 128) {
+            bit = 36 + (c % 26);
+        } else {
+            bit = 62 + (c & 1);
+        }
+        set |= UINT64_C(1) << bit;
+    }
+    return set;
+}
+
 static int
 pattern_init(Pattern *p, const Py_UCS4 *chars, Py_ssize_t len)
 {
+    p->charset = charset_of(chars, len);
     p->len = len;
     p->chars = PyMem_Malloc((size_t)(len ? len : 1) * sizeof(Py_UCS4));
     if (p->chars == NULL) {
@@ -820,6 +888,8 @@ typedef struct {
     Py_ssize_t *form_owner;
     int scan;                 /* 1: scan the forms here; 0: the deletion index in Python */
     PyObject *ascii_skeleton[128];
+    uint32_t *heads;          /* open addressing table of head_key()s of token_heads */
+    uint32_t head_mask;
 } DomainMatcherObject;
 
 enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_N };
@@ -838,13 +908,11 @@ max_typo_distance(Py_ssize_t length)
 static PyObject *
 skeleton_of(DomainMatcherObject *self, PyObject *text)
 {
+    Py_UCS4 buf[1024];
+    Py_ssize_t m = 0;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *parts = PyList_New(n);
-    if (parts == NULL) {
-        return NULL;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         PyObject *part;
@@ -854,23 +922,54 @@ skeleton_of(DomainMatcherObject *self, PyObject *text)
         } else {
             PyObject *code = PyLong_FromUnsignedLong(ch);
             if (code == NULL) {
-                Py_DECREF(parts);
                 return NULL;
             }
             part = PyObject_GetItem(self->skeletons, code);
             Py_DECREF(code);
             if (part == NULL) {
-                Py_DECREF(parts);
+                return NULL;
+            }
+            if (!PyUnicode_Check(part)) {
+                Py_DECREF(part);
+                PyErr_SetString(PyExc_TypeError, "a skeleton is not a string");
                 return NULL;
             }
         }
-        PyList_SET_ITEM(parts, i, part);
+        Py_ssize_t got = as_ucs4(part, buf + m, (Py_ssize_t)(sizeof(buf) / sizeof(buf[0])) - m);
+        Py_DECREF(part);
+        if (got < 0) {
+            PyErr_SetString(PyExc_ValueError, "a skeleton of more than 1024 characters");
+            return NULL;
+        }
+        m += got;
     }
-    PyObject *empty = PyUnicode_FromStringAndSize(NULL, 0);
-    PyObject *joined = empty ? PyUnicode_Join(empty, parts) : NULL;
-    Py_XDECREF(empty);
-    Py_DECREF(parts);
-    return joined;
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m);
+}
+
+/* The first three characters of a token packed into one number (tokens are ASCII); 0 for none. */
+static uint32_t
+head_key(Py_UCS4 a, Py_UCS4 b, Py_UCS4 c)
+{
+    if (a == 0 || b == 0 || c == 0 || a >= 128 || b >= 128 || c >= 128) {
+        return 0;
+    }
+    return (uint32_t)a | ((uint32_t)b << 8) | ((uint32_t)c << 16);
+}
+
+static int
+head_known(DomainMatcherObject *self, uint32_t key)
+{
+    if (key == 0) {
+        return 0;
+    }
+    for (uint32_t i = (key * 2654435761u) & self->head_mask;; i = (i + 1) & self->head_mask) {
+        if (self->heads[i] == key) {
+            return 1;
+        }
+        if (self->heads[i] == 0) {
+            return 0;
+        }
+    }
 }
 
 /* A finder's answer: official number (or -1), technique, detail (new reference). */
@@ -993,6 +1092,8 @@ found_from_python(DomainMatcherObject *self, PyObject *got, Found *f)
     return found_set(f, number, t, detail);
 }
 
+static int find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f);
+
 static int
 call_only_keywords(DomainMatcherObject *self, PyObject *rest)
 {
@@ -1011,17 +1112,12 @@ find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Foun
     PyObject *name = PyUnicode_IS_ASCII(shown) ? shown : skel;
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
     Py_ssize_t first = -1;
+    int kind = PyUnicode_KIND(name);
+    const void *data = PyUnicode_DATA(name);
     for (Py_ssize_t start = 0; start + 3 <= n; start++) {
-        PyObject *head = PyUnicode_Substring(name, start, start + 3);
-        if (head == NULL) {
-            return -1;
-        }
-        int in = PyDict_Contains(self->token_heads, head);
-        Py_DECREF(head);
-        if (in < 0) {
-            return -1;
-        }
-        if (in) {
+        uint32_t key = head_key(PyUnicode_READ(kind, data, start), PyUnicode_READ(kind, data, start + 1),
+                                PyUnicode_READ(kind, data, start + 2));
+        if (head_known(self, key)) {
             first = start;
             break;
         }
@@ -1109,11 +1205,7 @@ find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Foun
             }
         }
     }
-    /* _combo_typo: only a name in pieces can hold keywords; those go to Python. */
-    if (PyUnicode_FindChar(name, '-', 0, n, 1) < 0 && PyUnicode_FindChar(name, '_', 0, n, 1) < 0) {
-        return 0;
-    }
-    return found_from_python(self, PyObject_CallMethod(self->index, "_combo_typo", "O", name), f);
+    return find_combo_typo(self, name, f);
 }
 
 static int
@@ -1137,40 +1229,36 @@ one_bit_apart(PyObject *a, PyObject *b)
     return diffs == 1 && (x & (x - 1)) == 0;
 }
 
-/* _near + _fuzzy over the scanned forms. */
+/* _near's scan: best[o] = the smallest distance (at most 2) between text, as written (casefolded)
+ * or as a skeleton, and a form of official o; 99 where none is that near. 0 done, 1 a text too
+ * long for the buffers (the caller lets Python decide), -1 error. */
 static int
-find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
-           Found *f)
+near_best(DomainMatcherObject *self, PyObject *text, PyObject *skel, int *best)
 {
     PyObject *written;
-    if (PyUnicode_IS_ASCII(shown)) {
-        written = shown; /* an ASCII label is lowercase already: casefold changes nothing */
-        Py_INCREF(written);
+    if (PyUnicode_IS_ASCII(text)) {
+        /* casefold lowercases ASCII letters only */
+        written = PyObject_CallMethod(text, "lower", NULL);
     } else {
-        written = PyObject_CallMethod(shown, "casefold", NULL);
-        if (written == NULL) {
-            return -1;
-        }
+        written = PyObject_CallMethod(text, "casefold", NULL);
+    }
+    if (written == NULL) {
+        return -1;
     }
     int two = PyUnicode_Compare(skel, written) != 0;
     PyObject *queries[2] = {written, skel};
     Py_UCS4 buf[2][256];
     Py_ssize_t lens[2];
+    uint64_t sets[2];
     for (int q = 0; q < 1 + two; q++) {
         lens[q] = as_ucs4(queries[q], buf[q], 255);
         if (lens[q] < 0) {
             Py_DECREF(written);
-            return found_from_python(self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label, shown, skel, suffix), f);
+            return 1;
         }
+        sets[q] = charset_of(buf[q], lens[q]);
     }
     Py_DECREF(written);
-    /* best distance per official, at most 2 (the scan's cutoff) */
-    int best_stack[256];
-    int *best = self->n_officials <= 256 ? best_stack : PyMem_Malloc((size_t)self->n_officials * sizeof(int));
-    if (best == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
     for (Py_ssize_t o = 0; o < self->n_officials; o++) {
         best[o] = 99;
     }
@@ -1178,7 +1266,7 @@ find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject
         for (Py_ssize_t i = 0; i < self->n_forms; i++) {
             Pattern *p = &self->forms[i];
             Py_ssize_t diff = p->len - lens[q];
-            if (diff > 2 || diff < -2) {
+            if (diff > 2 || diff < -2 || __builtin_popcountll(p->charset ^ sets[q]) > 4) {
                 continue;
             }
             Py_ssize_t d = osa_pattern(p, buf[q], lens[q]);
@@ -1187,10 +1275,24 @@ find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject
             }
         }
     }
+    return 0;
+}
+
+/* _fuzzy over the scanned forms. */
+static int
+find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
+           Found *f)
+{
+    int best[SCAN_OFFICIALS];
+    int got = near_best(self, shown, skel, best);
+    if (got != 0) {
+        return got < 0 ? -1
+                       : found_from_python(
+                             self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label, shown, skel, suffix), f);
+    }
     int ascii = PyUnicode_IS_ASCII(shown);
-    int result = 0;
     /* nearest first, then allowlist order */
-    for (int d = 1; d <= 2 && result == 0; d++) {
+    for (int d = 1; d <= 2; d++) {
         for (Py_ssize_t o = 0; o < self->n_officials; o++) {
             if (best[o] != d) {
                 continue;
@@ -1202,29 +1304,120 @@ find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject
             if (off->common) {
                 int same = PyUnicode_Compare(suffix, off->suffix);
                 if (same == -1 && PyErr_Occurred()) {
-                    result = -1;
-                    break;
+                    return -1;
                 }
                 if (same != 0) {
                     continue;
                 }
             }
             if (!ascii) {
-                result = found_set(f, o, S_HOMOGLYPH,
-                                   PyUnicode_FromFormat("%R imitates %R with look-alike letters", shown, off->label));
-            } else if (one_bit_apart(label, off->label)) {
-                result = found_set(f, o, S_BITSQUAT,
-                                   PyUnicode_FromFormat("%R is %R with one bit flipped", label, off->label));
+                return found_set(f, o, S_HOMOGLYPH,
+                                 PyUnicode_FromFormat("%R imitates %R with look-alike letters", shown, off->label));
+            }
+            if (one_bit_apart(label, off->label)) {
+                return found_set(f, o, S_BITSQUAT,
+                                 PyUnicode_FromFormat("%R is %R with one bit flipped", label, off->label));
+            }
+            return found_set(f, o, S_TYPO, PyUnicode_FromFormat("%R is %d edit(s) from %R", label, d, off->label));
+        }
+    }
+    return 0;
+}
+
+/* _combo_typo: a misspelt brand plus keywords ("metamsk-support", "tokenpockct-kefu"). */
+static int
+find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+    if (PyUnicode_FindChar(name, '-', 0, n, 1) < 0 && PyUnicode_FindChar(name, '_', 0, n, 1) < 0) {
+        return 0; /* one piece: nothing to be keywords */
+    }
+    if (!self->scan) {
+        return found_from_python(self, PyObject_CallMethod(self->index, "_combo_typo", "O", name), f);
+    }
+    /* pieces = [p for p in name.replace("_", "-").split("-") if p] */
+    PyObject *dashed = PyObject_CallMethod(name, "replace", "ss", "_", "-");
+    PyObject *split = dashed ? PyObject_CallMethod(dashed, "split", "s", "-") : NULL;
+    Py_XDECREF(dashed);
+    if (split == NULL) {
+        return -1;
+    }
+    PyObject *pieces = PyList_New(0);
+    if (pieces == NULL) {
+        Py_DECREF(split);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(split); i++) {
+        PyObject *piece = PyList_GET_ITEM(split, i);
+        if (PyUnicode_GET_LENGTH(piece) > 0 && PyList_Append(pieces, piece) < 0) {
+            Py_DECREF(split);
+            Py_DECREF(pieces);
+            return -1;
+        }
+    }
+    Py_DECREF(split);
+    Py_ssize_t count = PyList_GET_SIZE(pieces);
+    int result = 0;
+    PyObject *dash = PyUnicode_FromString("-");
+    if (dash == NULL) {
+        Py_DECREF(pieces);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count && count >= 2 && result == 0; i++) {
+        PyObject *piece = PyList_GET_ITEM(pieces, i);
+        if (PyUnicode_GET_LENGTH(piece) < 5) {
+            continue;
+        }
+        /* rest = "-".join(p for p in pieces if p is not piece): pieces of five or more letters
+         * are distinct objects, so this leaves out the i-th one */
+        PyObject *others = PyList_New(0);
+        for (Py_ssize_t j = 0; others != NULL && j < count; j++) {
+            if (PyList_GET_ITEM(pieces, j) != piece && PyList_Append(others, PyList_GET_ITEM(pieces, j)) < 0) {
+                Py_CLEAR(others);
+            }
+        }
+        PyObject *rest = others ? PyUnicode_Join(dash, others) : NULL;
+        Py_XDECREF(others);
+        if (rest == NULL) {
+            result = -1;
+            break;
+        }
+        int keywords = call_only_keywords(self, rest);
+        if (keywords <= 0) {
+            Py_DECREF(rest);
+            result = keywords;
+            continue;
+        }
+        PyObject *skel = skeleton_of(self, piece);
+        int best[SCAN_OFFICIALS];
+        int got = skel ? near_best(self, piece, skel, best) : -1;
+        Py_XDECREF(skel);
+        if (got != 0) {
+            Py_DECREF(rest);
+            if (got < 0) {
+                result = -1;
             } else {
-                result = found_set(f, o, S_TYPO,
-                                   PyUnicode_FromFormat("%R is %d edit(s) from %R", label, d, off->label));
+                result = found_from_python(self, PyObject_CallMethod(self->index, "_combo_typo", "O", name), f);
             }
             break;
         }
+        int ascii = PyUnicode_IS_ASCII(piece);
+        for (int d = 1; d <= 2 && result == 0; d++) {
+            for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+                Official *off = &self->officials[o];
+                if (best[o] != d || d > max_typo_distance(ascii ? off->label_len : off->skeleton_len) ||
+                    off->common) {
+                    continue;
+                }
+                result = found_set(f, o, S_COMBOSQUAT,
+                                   PyUnicode_FromFormat("misspelt brand %R with %R", piece, rest));
+                break;
+            }
+        }
+        Py_DECREF(rest);
     }
-    if (best != best_stack) {
-        PyMem_Free(best);
-    }
+    Py_DECREF(dash);
+    Py_DECREF(pieces);
     return result;
 }
 
@@ -1430,7 +1623,7 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         self->form_owner[i] = owner;
         self->n_forms = i + 1;
     }
-    self->scan = scan;
+    self->scan = scan && n <= SCAN_OFFICIALS;
     PyObject **fields[] = {&self->index, &self->official_hosts, &self->by_label, &self->by_skeleton, &self->tokens,
                            &self->common_tokens, &self->token_heads, &self->skeletons, &self->only_keywords,
                            &self->lookalike};
@@ -1463,6 +1656,36 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         }
         Py_XSETREF(self->ascii_skeleton[c], part);
     }
+    Py_ssize_t count = PyDict_GET_SIZE(heads);
+    uint32_t size = 16;
+    while (size < 2 * (uint32_t)count + 2) {
+        size *= 2;
+    }
+    PyMem_Free(self->heads);
+    self->heads = PyMem_Calloc(size, sizeof(uint32_t));
+    if (self->heads == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->head_mask = size - 1;
+    Py_ssize_t pos = 0;
+    PyObject *head, *value;
+    while (PyDict_Next(heads, &pos, &head, &value)) {
+        if (!PyUnicode_Check(head) || PyUnicode_GET_LENGTH(head) != 3) {
+            PyErr_SetString(PyExc_ValueError, "a token head is not three characters");
+            return -1;
+        }
+        uint32_t key = head_key(PyUnicode_READ_CHAR(head, 0), PyUnicode_READ_CHAR(head, 1), PyUnicode_READ_CHAR(head, 2));
+        if (key == 0) {
+            PyErr_SetString(PyExc_ValueError, "a token head is not ASCII");
+            return -1;
+        }
+        uint32_t i = (key * 2654435761u) & self->head_mask;
+        while (self->heads[i] != 0 && self->heads[i] != key) {
+            i = (i + 1) & self->head_mask;
+        }
+        self->heads[i] = key;
+    }
     return 0;
 }
 
@@ -1486,6 +1709,7 @@ domain_matcher_dealloc(DomainMatcherObject *self)
     for (int c = 0; c < 128; c++) {
         Py_XDECREF(self->ascii_skeleton[c]);
     }
+    PyMem_Free(self->heads);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

@@ -40,20 +40,22 @@ def _load() -> tuple[ModuleType | None, str]:
 native, native_problem = _load()
 
 
-def maker(cls: type[T], names: tuple[str, ...] | None = None) -> Callable[..., T]:
+def maker(cls: type[T], names: tuple[str, ...] | None = None, *, acyclic: bool = False) -> Callable[..., T]:
     """A constructor taking the slots ``names`` of ``cls`` (a slotted dataclass's fields when
     not given) by position, in order.
 
     With the extension it fills the slots directly: a frozen dataclass's ``__init__`` sets each
     field through ``object.__setattr__``, which was a large share of a check. Without it, the
-    dataclass itself, or for ``names`` the same slots set one by one.
+    dataclass itself, or for ``names`` the same slots set one by one. ``acyclic``: the values
+    are frozen and refer only to frozen values, so they cannot be part of a reference cycle and
+    the extension leaves them out of the cyclic garbage collector's work.
     """
     if names is None:
         if native is None:
             return cls
         names = tuple(f.name for f in fields(cast(Any, cls)))
     if native is not None:
-        constructor: Callable[..., T] = native.Maker(cls, names)
+        constructor: Callable[..., T] = native.Maker(cls, names, untrack=acyclic)
         return constructor
     slots = names
 

@@ -167,10 +167,17 @@ class Allowlist:
 
     def find(self, channel: Channel) -> list[Entry]:
         """Official entries this channel is exactly (or, for hosts, a permitted subdomain of)."""
-        if channel.kind is ChannelKind.HANDLE and channel.platform is None:
+        kind = channel.kind
+        if kind is ChannelKind.URL:
+            found = self._exact.get((kind, channel.normalized))
+            if found:
+                return list(found)
+            if not channel.host or channel.host.count(".") < 2:
+                return []  # no parent domain below the registrable one: nothing else to look up
+        elif kind is ChannelKind.HANDLE and channel.platform is None:
             return list(self._handle_names.get(channel.name or "", []))
-        found = list(self._exact.get((channel.kind, _channel_key(channel)), []))
-        if channel.kind is ChannelKind.URL and channel.host and not found:
+        found = list(self._exact.get((kind, _channel_key(channel)), []))
+        if kind is ChannelKind.URL and channel.host and not found:
             labels = channel.host.split(".")
             for i in range(1, len(labels) - 1):
                 found.extend(self._zones.get(".".join(labels[i:]), []))
@@ -187,7 +194,10 @@ class Allowlist:
 
     def find_denied(self, channel: Channel) -> Entry | None:
         """The denylist entry for this channel, if it is a reported fake."""
-        return self._denied.get((channel.kind, _channel_key(channel)))
+        kind = channel.kind
+        return self._denied.get(
+            (kind, channel.normalized if kind is ChannelKind.URL else _channel_key(channel))
+        )
 
 
 def unknown_brand_message(name: str, known: tuple[str, ...], lang: Lang) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "detect_kind",
     "free_mail_domains",
     "is_free_mail",
+    "native_host",
     "normalize_host",
     "parse_channel",
     "parse_email",
@@ -46,8 +47,9 @@ _SPELLED_EMAIL = re.compile(
 )
 
 
-# The C parser of bare ASCII host names, or None (verifier.speedups).
-_native_host = native_host_parser()
+# parse_channel(raw) for a bare ASCII host name, in C; None for other input. None without the
+# extension (verifier.speedups).
+native_host = native_host_parser()
 
 
 def detect_kind(raw: str, platform: str | None = None) -> ChannelKind:
@@ -98,8 +100,8 @@ def parse_channel(
     """
     if not isinstance(raw, str):
         raise InvalidChannel("expected text to check", "invalid.not_text")
-    if kind is None and platform is None and _native_host is not None:
-        channel = _native_host(raw)  # a bare ASCII host name (most input): parsed in C
+    if kind is None and platform is None and native_host is not None:
+        channel = native_host(raw)  # a bare ASCII host name (most input): parsed in C
         if channel is not None:
             return channel
     if kind is None:

@@ -128,7 +128,7 @@ class _LazyHostParser:
             reserved=_RESERVED_SUFFIXES,
             not_in_labels=_NOT_IN_LABELS,
             is_normalized=unicodedata.is_normalized,
-            maker=maker(Channel),
+            maker=maker(Channel, acyclic=True),
             kind_url=ChannelKind.URL,
         )
         parse: Callable[[str], Channel | None] = parser.parse

@@ -34,6 +34,8 @@ class LookalikeIndex:
     def find(self, channel: Channel) -> Lookalike | None:
         """The official channel ``channel`` imitates, or None (also None for official ones)."""
         if channel.kind is ChannelKind.URL:
+            if not channel.userinfo and channel.host and channel.registrable_domain is not None:
+                return self.domains.find(channel.host, channel.registrable_domain, channel.host_unicode)
             return self._url(channel)
         if channel.kind is ChannelKind.EMAIL:
             return self._email(channel)
