@@ -886,7 +886,9 @@ typedef struct {
     Py_ssize_t n_forms;
     Pattern *forms;
     Py_ssize_t *form_owner;
-    int scan;                 /* 1: scan the forms here; 0: the deletion index in Python */
+    Py_ssize_t *owner_forms;  /* the (at most two) forms of each official, -1 for none */
+    PyObject *by_delete;      /* dict: deletion variant -> set of official numbers */
+    int scan;                 /* 1: scan every form; 0: probe the deletion index */
     PyObject *ascii_skeleton[128];
     uint32_t *heads;          /* open addressing table of head_key()s of token_heads */
     uint32_t head_mask;
@@ -1229,11 +1231,145 @@ one_bit_apart(PyObject *a, PyObject *b)
     return diffs == 1 && (x & (x - 1)) == 0;
 }
 
-/* _near's scan: best[o] = the smallest distance (at most 2) between text, as written (casefolded)
- * or as a skeleton, and a form of official o; 99 where none is that near. 0 done, 1 a text too
- * long for the buffers (the caller lets Python decide), -1 error. */
+/* An official within edit distance 1 or 2 of a text (what _near collects before its tolerance test). */
+typedef struct {
+    Py_ssize_t owner;
+    int distance;
+} Near;
+
+#define MAX_NEAR 512
+
+/* The smallest distance between the query forms and official o's forms (_distance). */
 static int
-near_best(DomainMatcherObject *self, PyObject *text, PyObject *skel, int *best)
+owner_distance(DomainMatcherObject *self, Py_ssize_t o, Py_UCS4 (*buf)[256], const Py_ssize_t *lens, int queries)
+{
+    Py_ssize_t best = 99;
+    for (int k = 0; k < 2; k++) {
+        Py_ssize_t form = self->owner_forms[2 * o + k];
+        if (form < 0) {
+            continue;
+        }
+        for (int q = 0; q < queries; q++) {
+            Py_ssize_t d = osa_pattern(&self->forms[form], buf[q], lens[q]);
+            if (d < best) {
+                best = d;
+            }
+        }
+    }
+    return (int)best;
+}
+
+/* The officials the deletion index holds for one variant, with their distances, into near. */
+static int
+probe_variant(DomainMatcherObject *self, const Py_UCS4 *variant, Py_ssize_t m, Py_UCS4 (*buf)[256],
+              const Py_ssize_t *lens, int queries, Near *near, Py_ssize_t *count)
+{
+    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, variant, m);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *owners = PyDict_GetItemWithError(self->by_delete, key);
+    Py_DECREF(key);
+    if (owners == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    PyObject *it = PyObject_GetIter(owners);
+    if (it == NULL) {
+        return -1;
+    }
+    PyObject *item;
+    int result = 0;
+    while (result == 0 && (item = PyIter_Next(it)) != NULL) {
+        Py_ssize_t o = PyLong_AsSsize_t(item);
+        Py_DECREF(item);
+        if (o < 0 || o >= self->n_officials) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "the deletion index names an unknown official");
+            }
+            result = -1;
+            break;
+        }
+        int seen = 0;
+        for (Py_ssize_t c = 0; c < *count && !seen; c++) {
+            seen = near[c].owner == o;
+        }
+        if (!seen) {
+            /* every official met is recorded, as _near's best, near or not */
+            if (*count >= MAX_NEAR) {
+                result = 1;
+                break;
+            }
+            near[*count].owner = o;
+            near[*count].distance = owner_distance(self, o, buf, lens, queries);
+            (*count)++;
+        }
+    }
+    Py_DECREF(it);
+    if (result == 0 && PyErr_Occurred()) {
+        result = -1;
+    }
+    return result;
+}
+
+/* The deletion index: officials sharing a deletion variant with a query form, each variant of
+ * _query_deletes (the text, then one character deleted, then two). */
+static int
+near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t *lens, int queries, Near *near,
+                Py_ssize_t *count)
+{
+    Py_UCS4 variant[256];
+    for (int q = 0; q < queries; q++) {
+        const Py_UCS4 *text = buf[q];
+        Py_ssize_t n = lens[q];
+        int depth = max_typo_distance(n + 2);
+        int got = probe_variant(self, text, n, buf, lens, queries, near, count);
+        if (got != 0) {
+            return got;
+        }
+        if (depth < 1 || n < 2) {
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            memcpy(variant, text, (size_t)i * sizeof(Py_UCS4));
+            memcpy(variant + i, text + i + 1, (size_t)(n - i - 1) * sizeof(Py_UCS4));
+            if ((got = probe_variant(self, variant, n - 1, buf, lens, queries, near, count)) != 0) {
+                return got;
+            }
+        }
+        if (depth < 2 || n < 3) {
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            for (Py_ssize_t j = i + 1; j < n; j++) {
+                Py_ssize_t m = 0;
+                for (Py_ssize_t k = 0; k < n; k++) {
+                    if (k != i && k != j) {
+                        variant[m++] = text[k];
+                    }
+                }
+                if ((got = probe_variant(self, variant, m, buf, lens, queries, near, count)) != 0) {
+                    return got;
+                }
+            }
+        }
+    }
+    /* keep the near ones only, as the scan does */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t c = 0; c < *count; c++) {
+        if (near[c].distance >= 1 && near[c].distance <= 2) {
+            near[kept++] = near[c];
+        }
+    }
+    *count = kept;
+    return 0;
+}
+
+/* _near before its tolerance test: the officials at distance 1 or 2 from text (casefolded, or its
+ * skeleton), nearest first, then in allowlist order; by scanning every form when there are few,
+ * else through the deletion index, as DomainIndex._near. 0 done, 1 a text too long or too many
+ * near (the caller lets Python decide), -1 error. */
+static int
+near_officials(DomainMatcherObject *self, PyObject *text, PyObject *skel, Near *near, Py_ssize_t *count)
 {
     PyObject *written;
     if (PyUnicode_IS_ASCII(text)) {
@@ -1259,67 +1395,90 @@ near_best(DomainMatcherObject *self, PyObject *text, PyObject *skel, int *best)
         sets[q] = charset_of(buf[q], lens[q]);
     }
     Py_DECREF(written);
-    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
-        best[o] = 99;
-    }
-    for (int q = 0; q < 1 + two; q++) {
-        for (Py_ssize_t i = 0; i < self->n_forms; i++) {
-            Pattern *p = &self->forms[i];
-            Py_ssize_t diff = p->len - lens[q];
-            if (diff > 2 || diff < -2 || __builtin_popcountll(p->charset ^ sets[q]) > 4) {
-                continue;
-            }
-            Py_ssize_t d = osa_pattern(p, buf[q], lens[q]);
-            if (d <= 2 && d < best[self->form_owner[i]]) {
-                best[self->form_owner[i]] = (int)d;
+    *count = 0;
+    if (self->scan) {
+        int best[SCAN_OFFICIALS];
+        for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+            best[o] = 99;
+        }
+        for (int q = 0; q < 1 + two; q++) {
+            for (Py_ssize_t i = 0; i < self->n_forms; i++) {
+                Pattern *p = &self->forms[i];
+                Py_ssize_t diff = p->len - lens[q];
+                if (diff > 2 || diff < -2 || __builtin_popcountll(p->charset ^ sets[q]) > 4) {
+                    continue;
+                }
+                Py_ssize_t d = osa_pattern(p, buf[q], lens[q]);
+                if (d < best[self->form_owner[i]]) {
+                    best[self->form_owner[i]] = (int)d;
+                }
             }
         }
+        for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+            if (best[o] >= 1 && best[o] <= 2) {
+                near[*count].owner = o;
+                near[*count].distance = best[o];
+                (*count)++;
+            }
+        }
+    } else {
+        int got = near_by_deletes(self, buf, lens, 1 + two, near, count);
+        if (got != 0) {
+            return got;
+        }
+    }
+    /* nearest first, then allowlist order (insertion sort: a handful of entries) */
+    for (Py_ssize_t i = 1; i < *count; i++) {
+        Near item = near[i];
+        Py_ssize_t j = i - 1;
+        while (j >= 0 && (near[j].distance > item.distance ||
+                          (near[j].distance == item.distance && near[j].owner > item.owner))) {
+            near[j + 1] = near[j];
+            j--;
+        }
+        near[j + 1] = item;
     }
     return 0;
 }
 
-/* _fuzzy over the scanned forms. */
+/* _fuzzy. */
 static int
 find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
            Found *f)
 {
-    int best[SCAN_OFFICIALS];
-    int got = near_best(self, shown, skel, best);
+    Near near[MAX_NEAR];
+    Py_ssize_t count;
+    int got = near_officials(self, shown, skel, near, &count);
     if (got != 0) {
         return got < 0 ? -1
                        : found_from_python(
                              self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label, shown, skel, suffix), f);
     }
     int ascii = PyUnicode_IS_ASCII(shown);
-    /* nearest first, then allowlist order */
-    for (int d = 1; d <= 2; d++) {
-        for (Py_ssize_t o = 0; o < self->n_officials; o++) {
-            if (best[o] != d) {
-                continue;
-            }
-            Official *off = &self->officials[o];
-            if (d > max_typo_distance(ascii ? off->label_len : off->skeleton_len)) {
-                continue;
-            }
-            if (off->common) {
-                int same = PyUnicode_Compare(suffix, off->suffix);
-                if (same == -1 && PyErr_Occurred()) {
-                    return -1;
-                }
-                if (same != 0) {
-                    continue;
-                }
-            }
-            if (!ascii) {
-                return found_set(f, o, S_HOMOGLYPH,
-                                 PyUnicode_FromFormat("%R imitates %R with look-alike letters", shown, off->label));
-            }
-            if (one_bit_apart(label, off->label)) {
-                return found_set(f, o, S_BITSQUAT,
-                                 PyUnicode_FromFormat("%R is %R with one bit flipped", label, off->label));
-            }
-            return found_set(f, o, S_TYPO, PyUnicode_FromFormat("%R is %d edit(s) from %R", label, d, off->label));
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t o = near[i].owner;
+        int d = near[i].distance;
+        Official *off = &self->officials[o];
+        if (d > max_typo_distance(ascii ? off->label_len : off->skeleton_len)) {
+            continue;
         }
+        if (off->common) {
+            int same = PyUnicode_Compare(suffix, off->suffix);
+            if (same == -1 && PyErr_Occurred()) {
+                return -1;
+            }
+            if (same != 0) {
+                continue;
+            }
+        }
+        if (!ascii) {
+            return found_set(f, o, S_HOMOGLYPH,
+                             PyUnicode_FromFormat("%R imitates %R with look-alike letters", shown, off->label));
+        }
+        if (one_bit_apart(label, off->label)) {
+            return found_set(f, o, S_BITSQUAT, PyUnicode_FromFormat("%R is %R with one bit flipped", label, off->label));
+        }
+        return found_set(f, o, S_TYPO, PyUnicode_FromFormat("%R is %d edit(s) from %R", label, d, off->label));
     }
     return 0;
 }
@@ -1331,9 +1490,6 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
     if (PyUnicode_FindChar(name, '-', 0, n, 1) < 0 && PyUnicode_FindChar(name, '_', 0, n, 1) < 0) {
         return 0; /* one piece: nothing to be keywords */
-    }
-    if (!self->scan) {
-        return found_from_python(self, PyObject_CallMethod(self->index, "_combo_typo", "O", name), f);
     }
     /* pieces = [p for p in name.replace("_", "-").split("-") if p] */
     PyObject *dashed = PyObject_CallMethod(name, "replace", "ss", "_", "-");
@@ -1389,8 +1545,9 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
             continue;
         }
         PyObject *skel = skeleton_of(self, piece);
-        int best[SCAN_OFFICIALS];
-        int got = skel ? near_best(self, piece, skel, best) : -1;
+        Near near[MAX_NEAR];
+        Py_ssize_t near_count = 0;
+        int got = skel ? near_officials(self, piece, skel, near, &near_count) : -1;
         Py_XDECREF(skel);
         if (got != 0) {
             Py_DECREF(rest);
@@ -1402,17 +1559,14 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
             break;
         }
         int ascii = PyUnicode_IS_ASCII(piece);
-        for (int d = 1; d <= 2 && result == 0; d++) {
-            for (Py_ssize_t o = 0; o < self->n_officials; o++) {
-                Official *off = &self->officials[o];
-                if (best[o] != d || d > max_typo_distance(ascii ? off->label_len : off->skeleton_len) ||
-                    off->common) {
-                    continue;
-                }
-                result = found_set(f, o, S_COMBOSQUAT,
-                                   PyUnicode_FromFormat("misspelt brand %R with %R", piece, rest));
-                break;
+        for (Py_ssize_t k = 0; k < near_count; k++) {
+            Official *off = &self->officials[near[k].owner];
+            if (near[k].distance > max_typo_distance(ascii ? off->label_len : off->skeleton_len) || off->common) {
+                continue;
             }
+            result = found_set(f, near[k].owner, S_COMBOSQUAT,
+                               PyUnicode_FromFormat("misspelt brand %R with %R", piece, rest));
+            break;
         }
         Py_DECREF(rest);
     }
@@ -1490,10 +1644,7 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
             got = find_combosquat(self, shown, skel, &f);
             break;
         default:
-            got = self->scan ? find_fuzzy(self, label, shown, skel, suffix, &f)
-                             : found_from_python(self, PyObject_CallMethod(self->index, "_fuzzy_of", "OOOO", label,
-                                                                         shown, skel, suffix),
-                                                 &f);
+            got = find_fuzzy(self, label, shown, skel, suffix, &f);
         }
         if (got < 0) {
             goto done;
@@ -1544,8 +1695,10 @@ domain_matcher_clear_tables(DomainMatcherObject *self)
     }
     PyMem_Free(self->forms);
     PyMem_Free(self->form_owner);
+    PyMem_Free(self->owner_forms);
     self->forms = NULL;
     self->form_owner = NULL;
+    self->owner_forms = NULL;
     self->n_forms = 0;
 }
 
@@ -1556,16 +1709,16 @@ static int
 domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"index", "officials", "forms", "scan", "official_hosts", "by_label", "by_skeleton",
-                            "tokens", "common_tokens", "token_heads", "skeletons", "only_keywords", "lookalike",
-                            NULL};
-    PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *skeletons,
-        *only_keywords, *lookalike;
+                            "tokens", "common_tokens", "token_heads", "by_delete", "skeletons", "only_keywords",
+                            "lookalike", NULL};
+    PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *by_delete,
+        *skeletons, *only_keywords, *lookalike;
     int scan;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!OOO!:DomainMatcher", names, &index,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!:DomainMatcher", names, &index,
                                      &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
                                      &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
-                                     &PySet_Type, &common, &PyDict_Type, &heads, &skeletons, &only_keywords,
-                                     &MakerType, &lookalike)) {
+                                     &PySet_Type, &common, &PyDict_Type, &heads, &PyDict_Type, &by_delete,
+                                     &skeletons, &only_keywords, &MakerType, &lookalike)) {
         return -1;
     }
     domain_matcher_clear_tables(self);
@@ -1624,6 +1777,27 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         self->n_forms = i + 1;
     }
     self->scan = scan && n <= SCAN_OFFICIALS;
+    self->owner_forms = PyMem_Malloc((size_t)(2 * (n ? n : 1)) * sizeof(Py_ssize_t));
+    if (self->owner_forms == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < 2 * n; i++) {
+        self->owner_forms[i] = -1;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_ssize_t *slots = &self->owner_forms[2 * self->form_owner[i]];
+        if (slots[0] < 0) {
+            slots[0] = i;
+        } else if (slots[1] < 0) {
+            slots[1] = i;
+        } else {
+            PyErr_SetString(PyExc_ValueError, "an official has more than two forms");
+            return -1;
+        }
+    }
+    Py_INCREF(by_delete);
+    Py_XSETREF(self->by_delete, by_delete);
     PyObject **fields[] = {&self->index, &self->official_hosts, &self->by_label, &self->by_skeleton, &self->tokens,
                            &self->common_tokens, &self->token_heads, &self->skeletons, &self->only_keywords,
                            &self->lookalike};
@@ -1703,6 +1877,7 @@ domain_matcher_dealloc(DomainMatcherObject *self)
     Py_XDECREF(self->skeletons);
     Py_XDECREF(self->only_keywords);
     Py_XDECREF(self->lookalike);
+    Py_XDECREF(self->by_delete);
     for (int i = 0; i < 8; i++) {
         Py_XDECREF(self->strings[i]);
     }

@@ -6,7 +6,7 @@ from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
 from verifier.errors import InvalidChannel
-from verifier.lookalike import Lookalike, find_lookalike
+from verifier.lookalike import Lookalike, find_lookalike, host_finder
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 from verifier.speedups import maker
@@ -64,9 +64,10 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
     Most checks end here: a host that is neither official nor reported. The reasons are built
     by the same functions as ``_Judge``'s, and tests compare the two.
     """
-    if not allowlist.verified or allowlist.find_denied(channel) is not None or allowlist.find(channel):
+    host = channel.normalized
+    if not allowlist.verified or allowlist.lists_host(host) or channel.userinfo:
         return None
-    look = find_lookalike(allowlist, channel)
+    look = host_finder(allowlist)(host, channel.registrable_domain or "", channel.host_unicode or host)
     value = channel.host_unicode
     if look is None:
         reasons = [reason("unknown.no_brand", lang, value=value)]

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from verifier.model import Reason
+from verifier.model import Reason, new_deferred_reason
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -87,7 +87,7 @@ class _Params(dict[str, object]):
 
 def reason(code: str, lang: Lang, message_code: str | None = None, **params: object) -> Reason:
     """A Reason with a stable ``code`` and its message in ``lang``, rendered when first read."""
-    return Reason.deferred(code, message_code or code, lang, params)
+    return new_deferred_reason(code, message_code or code, lang, params, "")
 
 
 def render(code: str, lang: str, params: dict[str, object] | None) -> str:

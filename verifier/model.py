@@ -95,7 +95,7 @@ class Reason:
     def deferred(cls, code: str, message_code: str, lang: str, params: dict[str, object]) -> Reason:
         """A Reason whose message is the catalogue's ``message_code`` in ``lang`` with ``params``,
         rendered once, when it is first read (``verifier.messages.text``)."""
-        return _new_reason(code, "", message_code, lang, params)
+        return new_deferred_reason(code, message_code, lang, params, "")
 
     @property
     def message(self) -> str:
@@ -132,8 +132,10 @@ class Reason:
         return {"code": self.code, "message": self.message}
 
 
-# Reasons are frozen and their parameters are the strings of one message: acyclic (speedups.maker).
-_new_reason = maker(Reason, ("code", "_message", "_message_code", "_lang", "_params"), acyclic=True)
+# Reason.deferred(code, message_code, lang, params) as new_deferred_reason(..., ""), one call
+# fewer for verifier.messages.reason. Reasons are frozen and their parameters are the strings
+# of one message: acyclic (speedups.maker).
+new_deferred_reason = maker(Reason, ("code", "_message_code", "_lang", "_params", "_message"), acyclic=True)
 
 
 @dataclass(frozen=True, slots=True)

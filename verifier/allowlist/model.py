@@ -77,6 +77,8 @@ class Allowlist:
     _handle_names: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _denied: dict[tuple[ChannelKind, str], Entry] = field(default_factory=dict, repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
+    # Hosts with an entry in _exact or _denied: one string probe for the hot path (lists_host).
+    _listed_hosts: set[str] = field(default_factory=set, repr=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
 
@@ -143,6 +145,9 @@ class Allowlist:
                 self._aliases.setdefault(name.casefold().replace(" ", ""), brand.id)
         for entry in self.denylist:
             self._denied[(entry.kind, _key(entry))] = entry
+        self._listed_hosts = {
+            value for kind, value in (*self._exact, *self._denied) if kind is ChannelKind.URL
+        }
 
     @property
     def state(self) -> AllowlistState:
@@ -191,6 +196,16 @@ class Allowlist:
             parent = ".".join(labels[i:])
             out.extend(e for e in self._exact.get((ChannelKind.URL, parent), []) if i == 0 or e.subdomains)
         return out
+
+    def lists_host(self, host: str) -> bool:
+        """Whether the denylist or the allowlist has an entry for the url ``host``: ``find_denied``
+        or ``find`` would give something for its Channel (one probe each, for the hot path)."""
+        if host in self._listed_hosts:
+            return True
+        if host.count(".") < 2 or not self._zones:
+            return False
+        labels = host.split(".")
+        return any(".".join(labels[i:]) in self._zones for i in range(1, len(labels) - 1))
 
     def find_denied(self, channel: Channel) -> Entry | None:
         """The denylist entry for this channel, if it is a reported fake."""

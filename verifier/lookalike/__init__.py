@@ -6,6 +6,7 @@ per allowlist and kept on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from verifier.allowlist.model import Allowlist, Entry
@@ -15,7 +16,15 @@ from verifier.lookalike.handles import HandleIndex, collapse
 from verifier.lookalike.skeleton import skeleton
 from verifier.model import Channel, ChannelKind
 
-__all__ = ["Lookalike", "LookalikeIndex", "find_lookalike", "index_for", "max_typo_distance", "skeleton"]
+__all__ = [
+    "Lookalike",
+    "LookalikeIndex",
+    "find_lookalike",
+    "host_finder",
+    "index_for",
+    "max_typo_distance",
+    "skeleton",
+]
 
 
 @dataclass
@@ -90,6 +99,14 @@ def index_for(allowlist: Allowlist) -> LookalikeIndex:
         index = LookalikeIndex.build(allowlist)
         allowlist.derived["lookalike"] = index
     return index
+
+
+def host_finder(allowlist: Allowlist) -> Callable[[str, str, str], Lookalike | None]:
+    """``find(host, registrable, host_unicode)`` for a parsed url without userinfo: the official
+    domain it imitates, or None. The C version when the extension is built."""
+    domains = index_for(allowlist).domains
+    native: Callable[[str, str, str], Lookalike | None] | None = domains.native_find
+    return native if native is not None else domains.find
 
 
 def find_lookalike(allowlist: Allowlist, channel: Channel) -> Lookalike | None:

@@ -9,7 +9,7 @@ from probing the label's substrings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -186,6 +186,10 @@ class DomainIndex:
         heads = "|".join(re.escape(head) for head in sorted(self.token_heads))
         self.head_pattern = re.compile(heads) if heads else None
         self._native = self._native_matcher()
+        # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.
+        self.native_find: Callable[[str, str, str], Lookalike | None] | None = (
+            self._native.find if self._native is not None else None
+        )
 
     def _native_matcher(self) -> Any:
         """The C version of ``find`` over the same tables (verifier/_speedups.c), or None."""
@@ -218,6 +222,7 @@ class DomainIndex:
             tokens=numbers(self.tokens),
             common_tokens=self.common_tokens,
             token_heads={head: tuple(tokens) for head, tokens in self.token_heads.items()},
+            by_delete=self.by_delete,
             skeletons=skeleton_table(),
             only_keywords=only_keywords,
             lookalike=maker(Lookalike),
