@@ -863,6 +863,150 @@ osa(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* ------------------------------------------------------------------------------------------ */
 /* DomainMatcher                                                                               */
 
+/* DomainIndex.by_delete as an open addressing table: variant characters -> official numbers. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t chars; /* offset in pool */
+    Py_ssize_t len;
+    Py_ssize_t owners; /* offset in owner_pool */
+    Py_ssize_t n_owners;
+    int used;
+} DeleteSlot;
+
+typedef struct {
+    DeleteSlot *slots;
+    uint64_t mask;
+    Py_UCS4 *pool;
+    Py_ssize_t *owner_pool;
+} DeleteTable;
+
+static uint64_t
+chars_hash(const Py_UCS4 *chars, Py_ssize_t len)
+{
+    uint64_t h = UINT64_C(1469598103934665603) ^ (uint64_t)len;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        h ^= chars[i];
+        h *= UINT64_C(1099511628211);
+    }
+    return h ^ (h >> 29);
+}
+
+static void
+delete_table_free(DeleteTable *t)
+{
+    PyMem_Free(t->slots);
+    PyMem_Free(t->pool);
+    PyMem_Free(t->owner_pool);
+    memset(t, 0, sizeof(*t));
+}
+
+/* Fill t from by_delete (str -> iterable of ints below n_officials). 0, or -1 with an error. */
+static int
+delete_table_build(DeleteTable *t, PyObject *by_delete, Py_ssize_t n_officials)
+{
+    delete_table_free(t);
+    Py_ssize_t entries = PyDict_GET_SIZE(by_delete);
+    uint64_t size = 16;
+    while (size < 2 * (uint64_t)entries + 2) {
+        size *= 2;
+    }
+    Py_ssize_t n_chars = 0, n_owners = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(by_delete, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "a deletion variant is not a string");
+            return -1;
+        }
+        Py_ssize_t got = PyObject_Size(value);
+        if (got < 0) {
+            return -1;
+        }
+        n_chars += PyUnicode_GET_LENGTH(key);
+        n_owners += got;
+    }
+    t->slots = PyMem_Calloc(size, sizeof(DeleteSlot));
+    t->pool = PyMem_Malloc((size_t)(n_chars ? n_chars : 1) * sizeof(Py_UCS4));
+    t->owner_pool = PyMem_Malloc((size_t)(n_owners ? n_owners : 1) * sizeof(Py_ssize_t));
+    if (t->slots == NULL || t->pool == NULL || t->owner_pool == NULL) {
+        delete_table_free(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->mask = size - 1;
+    Py_ssize_t chars_at = 0, owners_at = 0;
+    pos = 0;
+    while (PyDict_Next(by_delete, &pos, &key, &value)) {
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        if (chars_at + len > n_chars) {
+            PyErr_SetString(PyExc_RuntimeError, "the deletion index changed while it was read");
+            delete_table_free(t);
+            return -1;
+        }
+        Py_UCS4 *chars = t->pool + chars_at;
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        for (Py_ssize_t i = 0; i < len; i++) {
+            chars[i] = PyUnicode_READ(kind, data, i);
+        }
+        uint64_t h = chars_hash(chars, len);
+        uint64_t i = h & t->mask;
+        while (t->slots[i].used) {
+            i = (i + 1) & t->mask;
+        }
+        DeleteSlot *slot = &t->slots[i];
+        slot->used = 1;
+        slot->hash = h;
+        slot->chars = chars_at;
+        slot->len = len;
+        slot->owners = owners_at;
+        chars_at += len;
+        PyObject *it = PyObject_GetIter(value);
+        if (it == NULL) {
+            delete_table_free(t);
+            return -1;
+        }
+        PyObject *item;
+        while ((item = PyIter_Next(it)) != NULL) {
+            Py_ssize_t o = PyLong_AsSsize_t(item);
+            Py_DECREF(item);
+            if (o < 0 || o >= n_officials || owners_at >= n_owners) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_ValueError, "the deletion index names an unknown official");
+                }
+                break;
+            }
+            t->owner_pool[owners_at++] = o;
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) {
+            delete_table_free(t);
+            return -1;
+        }
+        slot->n_owners = owners_at - slot->owners;
+    }
+    return 0;
+}
+
+/* The slot of a variant, or NULL. */
+static const DeleteSlot *
+delete_table_get(const DeleteTable *t, const Py_UCS4 *chars, Py_ssize_t len)
+{
+    if (t->slots == NULL) {
+        return NULL;
+    }
+    uint64_t h = chars_hash(chars, len);
+    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        const DeleteSlot *slot = &t->slots[i];
+        if (!slot->used) {
+            return NULL;
+        }
+        if (slot->hash == h && slot->len == len &&
+            memcmp(t->pool + slot->chars, chars, (size_t)len * sizeof(Py_UCS4)) == 0) {
+            return slot;
+        }
+    }
+}
+
 typedef struct {
     PyObject *entry, *label, *suffix, *registrable, *skeleton, *unrelated; /* unrelated: a set */
     int common;
@@ -888,6 +1032,7 @@ typedef struct {
     Py_ssize_t *form_owner;
     Py_ssize_t *owner_forms;  /* the (at most two) forms of each official, -1 for none */
     PyObject *by_delete;      /* dict: deletion variant -> set of official numbers */
+    DeleteTable deletes;      /* the same, as a C hash table */
     int scan;                 /* 1: scan every form; 0: probe the deletion index */
     PyObject *ascii_skeleton[128];
     uint32_t *heads;          /* open addressing table of head_key()s of token_heads */
@@ -1264,51 +1409,28 @@ static int
 probe_variant(DomainMatcherObject *self, const Py_UCS4 *variant, Py_ssize_t m, Py_UCS4 (*buf)[256],
               const Py_ssize_t *lens, int queries, Near *near, Py_ssize_t *count)
 {
-    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, variant, m);
-    if (key == NULL) {
-        return -1;
+    const DeleteSlot *slot = delete_table_get(&self->deletes, variant, m);
+    if (slot == NULL) {
+        return 0;
     }
-    PyObject *owners = PyDict_GetItemWithError(self->by_delete, key);
-    Py_DECREF(key);
-    if (owners == NULL) {
-        return PyErr_Occurred() ? -1 : 0;
-    }
-    PyObject *it = PyObject_GetIter(owners);
-    if (it == NULL) {
-        return -1;
-    }
-    PyObject *item;
-    int result = 0;
-    while (result == 0 && (item = PyIter_Next(it)) != NULL) {
-        Py_ssize_t o = PyLong_AsSsize_t(item);
-        Py_DECREF(item);
-        if (o < 0 || o >= self->n_officials) {
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_ValueError, "the deletion index names an unknown official");
-            }
-            result = -1;
-            break;
-        }
+    for (Py_ssize_t k = 0; k < slot->n_owners; k++) {
+        Py_ssize_t o = self->deletes.owner_pool[slot->owners + k];
         int seen = 0;
         for (Py_ssize_t c = 0; c < *count && !seen; c++) {
             seen = near[c].owner == o;
         }
-        if (!seen) {
-            /* every official met is recorded, as _near's best, near or not */
-            if (*count >= MAX_NEAR) {
-                result = 1;
-                break;
-            }
-            near[*count].owner = o;
-            near[*count].distance = owner_distance(self, o, buf, lens, queries);
-            (*count)++;
+        if (seen) {
+            continue;
         }
+        /* every official met is recorded, as _near's best, near or not */
+        if (*count >= MAX_NEAR) {
+            return 1;
+        }
+        near[*count].owner = o;
+        near[*count].distance = owner_distance(self, o, buf, lens, queries);
+        (*count)++;
     }
-    Py_DECREF(it);
-    if (result == 0 && PyErr_Occurred()) {
-        result = -1;
-    }
-    return result;
+    return 0;
 }
 
 /* The deletion index: officials sharing a deletion variant with a query form, each variant of
@@ -1798,6 +1920,9 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     }
     Py_INCREF(by_delete);
     Py_XSETREF(self->by_delete, by_delete);
+    if (!self->scan && delete_table_build(&self->deletes, by_delete, n) < 0) {
+        return -1;
+    }
     PyObject **fields[] = {&self->index, &self->official_hosts, &self->by_label, &self->by_skeleton, &self->tokens,
                            &self->common_tokens, &self->token_heads, &self->skeletons, &self->only_keywords,
                            &self->lookalike};
@@ -1878,6 +2003,7 @@ domain_matcher_dealloc(DomainMatcherObject *self)
     Py_XDECREF(self->only_keywords);
     Py_XDECREF(self->lookalike);
     Py_XDECREF(self->by_delete);
+    delete_table_free(&self->deletes);
     for (int i = 0; i < 8; i++) {
         Py_XDECREF(self->strings[i]);
     }
