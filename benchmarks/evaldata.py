@@ -106,7 +106,15 @@ def run_header(title: str) -> str:
         f"# {title}\n\n"
         f"date {now}; python {platform.python_version()}; machine {machine}, {nproc()} cpus"
         f" ({platform.system()} {platform.release()}); verifier {verifier.__version__}"
+        f"; C speedups {speedups_state()}"
     )
+
+
+def speedups_state() -> str:
+    """Whether this run uses the C extension (verifier/speedups.py), and if not, why."""
+    from verifier import speedups  # noqa: PLC0415
+
+    return "on" if speedups.native is not None else f"off ({speedups.native_problem})"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
