@@ -291,6 +291,7 @@ typedef struct {
     PyObject *not_in_labels;  /* verifier.channels.domain._NOT_IN_LABELS */
     PyObject *is_normalized;  /* unicodedata.is_normalized */
     PyObject *nfc;            /* "NFC" */
+    PyObject *suffixes;       /* () -> the seven frozensets above, called on first use */
     PyObject *maker;          /* Maker(Channel) */
     PyObject *kind_url;       /* ChannelKind.URL */
     PyObject *no_notes;       /* () */
@@ -519,12 +520,17 @@ unicode_host(HostParserObject *self, const char *s, Py_ssize_t len)
     return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
 }
 
+static int host_parser_load(HostParserObject *self);
+
 static PyObject *
 host_parser_parse(HostParserObject *self, PyObject *raw)
 {
     /* Anything but a plain ASCII host name, exactly as typed, goes to the Python parser. */
     if (!PyUnicode_CheckExact(raw) || !PyUnicode_IS_ASCII(raw)) {
         Py_RETURN_NONE;
+    }
+    if (self->rules == NULL && host_parser_load(self) < 0) {
+        return NULL;
     }
     Py_ssize_t len = PyUnicode_GET_LENGTH(raw);
     if (len == 0 || len > MAX_HOST + 1) {
@@ -621,30 +627,61 @@ host_parser_parse(HostParserObject *self, PyObject *raw)
 static int
 host_parser_init(HostParserObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *names[] = {"rules", "wildcards", "exceptions", "public_rules", "public_wildcards",
-                            "public_exceptions", "reserved", "not_in_labels", "is_normalized", "maker",
-                            "kind_url", NULL};
-    PyObject *o[11];
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!O!OOO!O:HostParser", names, &PyFrozenSet_Type,
-                                     &o[0], &PyFrozenSet_Type, &o[1], &PyFrozenSet_Type, &o[2],
-                                     &PyFrozenSet_Type, &o[3], &PyFrozenSet_Type, &o[4], &PyFrozenSet_Type,
-                                     &o[5], &PyFrozenSet_Type, &o[6], &o[7], &o[8], &MakerType, &o[9],
-                                     &o[10])) {
+    static char *names[] = {"suffixes", "not_in_labels", "is_normalized", "maker", "kind_url", NULL};
+    PyObject *suffixes, *not_in_labels, *is_normalized, *maker, *kind_url;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "$OOOO!O:HostParser", names, &suffixes, &not_in_labels,
+                                     &is_normalized, &MakerType, &maker, &kind_url)) {
         return -1;
     }
-    PyObject **fields[] = {&self->rules, &self->wildcards, &self->exceptions, &self->public_rules,
-                           &self->public_wildcards, &self->public_exceptions, &self->reserved,
-                           &self->not_in_labels, &self->is_normalized, &self->maker, &self->kind_url};
-    for (int i = 0; i < 11; i++) {
-        Py_INCREF(o[i]);
-        Py_XSETREF(*fields[i], o[i]);
+    if (!PyCallable_Check(suffixes)) {
+        PyErr_SetString(PyExc_TypeError, "suffixes must be callable");
+        return -1;
     }
+    PyObject **fields[] = {&self->suffixes, &self->not_in_labels, &self->is_normalized, &self->maker,
+                           &self->kind_url};
+    PyObject *values[] = {suffixes, not_in_labels, is_normalized, maker, kind_url};
+    for (int i = 0; i < 5; i++) {
+        Py_INCREF(values[i]);
+        Py_XSETREF(*fields[i], values[i]);
+    }
+    Py_CLEAR(self->rules); /* loaded again on the next parse */
     Py_XSETREF(self->nfc, PyUnicode_FromString("NFC"));
     Py_XSETREF(self->no_notes, PyTuple_New(0));
     Py_XSETREF(self->idn_notes, Py_BuildValue("(s)", "url.idn"));
     if (self->nfc == NULL || self->no_notes == NULL || self->idn_notes == NULL) {
         return -1;
     }
+    return 0;
+}
+
+/* The suffix tables, from suffixes() on first use (loading the Public Suffix List takes a while,
+ * and many processes never parse a host). 0, or -1 with an error. */
+static int
+host_parser_load(HostParserObject *self)
+{
+    if (self->suffixes == NULL) {
+        PyErr_SetString(PyExc_TypeError, "HostParser was not initialised");
+        return -1;
+    }
+    PyObject *got = PyObject_CallNoArgs(self->suffixes);
+    if (got == NULL) {
+        return -1;
+    }
+    PyObject *o[7];
+    if (!PyArg_ParseTuple(got, "O!O!O!O!O!O!O!:suffixes()", &PyFrozenSet_Type, &o[0], &PyFrozenSet_Type, &o[1],
+                          &PyFrozenSet_Type, &o[2], &PyFrozenSet_Type, &o[3], &PyFrozenSet_Type, &o[4],
+                          &PyFrozenSet_Type, &o[5], &PyFrozenSet_Type, &o[6])) {
+        Py_DECREF(got);
+        return -1;
+    }
+    PyObject **fields[] = {&self->rules, &self->wildcards, &self->exceptions, &self->public_rules,
+                           &self->public_wildcards, &self->public_exceptions, &self->reserved};
+    /* rules last: it marks the tables as loaded */
+    for (int i = 6; i >= 0; i--) {
+        Py_INCREF(o[i]);
+        Py_XSETREF(*fields[i], o[i]);
+    }
+    Py_DECREF(got);
     return 0;
 }
 
@@ -661,6 +698,7 @@ host_parser_dealloc(HostParserObject *self)
     Py_XDECREF(self->not_in_labels);
     Py_XDECREF(self->is_normalized);
     Py_XDECREF(self->nfc);
+    Py_XDECREF(self->suffixes);
     Py_XDECREF(self->maker);
     Py_XDECREF(self->kind_url);
     Py_XDECREF(self->no_notes);
@@ -679,7 +717,9 @@ static PyTypeObject HostParserType = {
     .tp_basicsize = sizeof(HostParserObject),
     .tp_dealloc = (destructor)host_parser_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Parses bare ASCII host names as verifier.channels.parse_channel does.",
+    .tp_doc = "HostParser(*, suffixes, not_in_labels, is_normalized, maker, kind_url): parses bare ASCII host\n"
+              "names as verifier.channels.parse_channel does. suffixes() gives the PSL's rules, wildcards,\n"
+              "exceptions, the same three of its ICANN section and the reserved names, on first use.",
     .tp_methods = host_parser_methods,
     .tp_init = (initproc)host_parser_init,
     .tp_new = PyType_GenericNew,

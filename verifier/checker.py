@@ -6,7 +6,7 @@ from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
 from verifier.errors import InvalidChannel
-from verifier.lookalike import Lookalike, find_lookalike, host_finder
+from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 from verifier.speedups import maker
@@ -35,7 +35,7 @@ def check(
     Unparseable input gives the ``invalid`` verdict. Raises UnknownBrand for a brand
     that is not in the allowlist.
     """
-    lang_code = normalize_lang(lang)
+    lang_code: Lang = "en" if lang == "en" else normalize_lang(lang)  # the usual case without a call
     allowlist = allowlist if allowlist is not None else default_allowlist()
     if brand is None and kind is None and platform is None and native_host is not None:
         channel = native_host(value)  # a bare ASCII host name, parsed in C (verifier.speedups)
@@ -67,21 +67,20 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
     host = channel.normalized
     if not allowlist.verified or allowlist.lists_host(host) or channel.userinfo:
         return None
-    look = host_finder(allowlist)(host, channel.registrable_domain or "", channel.host_unicode or host)
+    finder: HostFinder | None = allowlist.derived.get(HOST_FINDER)  # type: ignore[assignment]
+    look = (finder or host_finder(allowlist))(
+        host, channel.registrable_domain or "", channel.host_unicode or host
+    )
     value = channel.host_unicode
     if look is None:
-        reasons = [reason("unknown.no_brand", lang, value=value)]
+        first = reason("unknown.no_brand", lang, value=value)
         verdict, brand, matched, technique = Verdict.UNKNOWN, None, None, None
     else:
-        reasons = [_lookalike_reason(allowlist, look, value, lang)]
-        verdict, brand, matched, technique = (
-            Verdict.LOOKALIKE,
-            look.entry.brand,
-            look.entry.label,
-            look.technique,
-        )
-    if channel.notes:
-        reasons += [_note_reason(note, channel, lang) for note in channel.notes]
+        entry = look.entry
+        verdict, brand, matched, technique = Verdict.LOOKALIKE, entry.brand, entry.label, look.technique
+        first = _lookalike_reason(allowlist, look, value, lang, matched)
+    notes = channel.notes
+    reasons = (first, *[_note_reason(note, channel, lang) for note in notes]) if notes else (first,)
     return _new_result(
         channel.raw,
         channel.kind,
@@ -90,7 +89,7 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
         brand,
         matched,
         technique,
-        tuple(reasons),
+        reasons,
         allowlist.state,
         channel,
     )
@@ -101,14 +100,16 @@ def _brand_name(allowlist: Allowlist, brand_id: str) -> str:
     return brand.name if brand else brand_id
 
 
-def _lookalike_reason(allowlist: Allowlist, look: Lookalike, value: str | None, lang: Lang) -> Reason:
+def _lookalike_reason(
+    allowlist: Allowlist, look: Lookalike, value: str | None, lang: Lang, matched: str
+) -> Reason:
     detail = f" ({look.detail})" if look.detail and lang == "en" else ""
     return reason(
         f"lookalike.{look.technique}",
         lang,
         value=value,
         brand=_brand_name(allowlist, look.entry.brand),
-        matched=look.entry.label,
+        matched=matched,
         detail=detail,
     )
 
@@ -209,7 +210,7 @@ class _Judge:
             Verdict.LOOKALIKE,
             look.entry.brand,
             look.entry.label,
-            [_lookalike_reason(self.allowlist, look, self.value, self.lang)],
+            [_lookalike_reason(self.allowlist, look, self.value, self.lang, look.entry.label)],
         )
 
     def _known_scam(self, denied: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:

@@ -102,43 +102,34 @@ def normalize_host(host: str) -> tuple[str, str]:
     return ascii_host, unicode_host
 
 
-class _LazyHostParser:
-    """The C host parser, built on first use: it needs the Public Suffix List, which loads lazily."""
-
-    def __init__(self) -> None:
-        self._parse: Callable[[str], Channel | None] | None = None
-
-    def __call__(self, raw: str) -> Channel | None:
-        parse = self._parse
-        if parse is None:
-            parse = self._parse = self._build()
-        return parse(raw)
-
-    @staticmethod
-    def _build() -> Callable[[str], Channel | None]:
-        assert native is not None
-        every, public = suffix_rules(), public_suffix_rules()
-        parser = native.HostParser(
-            rules=every.rules,
-            wildcards=every.wildcards,
-            exceptions=every.exceptions,
-            public_rules=public.rules,
-            public_wildcards=public.wildcards,
-            public_exceptions=public.exceptions,
-            reserved=_RESERVED_SUFFIXES,
-            not_in_labels=_NOT_IN_LABELS,
-            is_normalized=unicodedata.is_normalized,
-            maker=maker(Channel, acyclic=True),
-            kind_url=ChannelKind.URL,
-        )
-        parse: Callable[[str], Channel | None] = parser.parse
-        return parse
+def _suffix_tables() -> tuple[frozenset[str], ...]:
+    every, public = suffix_rules(), public_suffix_rules()
+    return (
+        every.rules,
+        every.wildcards,
+        every.exceptions,
+        public.rules,
+        public.wildcards,
+        public.exceptions,
+        _RESERVED_SUFFIXES,
+    )
 
 
 def native_host_parser() -> Callable[[str], Channel | None] | None:
     """``parse_channel(raw)`` in C for a bare ASCII host name, returning None for any other
-    input; None without the extension. Same Channel as the Python parser (tests compare)."""
-    return _LazyHostParser() if native is not None else None
+    input; None without the extension. Same Channel as the Python parser (tests compare). The
+    Public Suffix List is loaded on its first call."""
+    if native is None:
+        return None
+    parser = native.HostParser(
+        suffixes=_suffix_tables,
+        not_in_labels=_NOT_IN_LABELS,
+        is_normalized=unicodedata.is_normalized,
+        maker=maker(Channel, acyclic=True),
+        kind_url=ChannelKind.URL,
+    )
+    parse: Callable[[str], Channel | None] = parser.parse
+    return parse
 
 
 def _decode_label(label: str, host: str) -> str:

@@ -17,6 +17,8 @@ from verifier.lookalike.skeleton import skeleton
 from verifier.model import Channel, ChannelKind
 
 __all__ = [
+    "HOST_FINDER",
+    "HostFinder",
     "Lookalike",
     "LookalikeIndex",
     "find_lookalike",
@@ -101,12 +103,20 @@ def index_for(allowlist: Allowlist) -> LookalikeIndex:
     return index
 
 
-def host_finder(allowlist: Allowlist) -> Callable[[str, str, str], Lookalike | None]:
+# Where host_finder keeps its answer in ``Allowlist.derived`` (a hot path reads it directly).
+HOST_FINDER = "lookalike.host_finder"
+HostFinder = Callable[[str, str, str], Lookalike | None]
+
+
+def host_finder(allowlist: Allowlist) -> HostFinder:
     """``find(host, registrable, host_unicode)`` for a parsed url without userinfo: the official
-    domain it imitates, or None. The C version when the extension is built."""
+    domain it imitates, or None. The C version when the extension is built. Kept on the
+    allowlist as ``derived[HOST_FINDER]``."""
     domains = index_for(allowlist).domains
-    native: Callable[[str, str, str], Lookalike | None] | None = domains.native_find
-    return native if native is not None else domains.find
+    native: HostFinder | None = domains.native_find
+    finder = native if native is not None else domains.find
+    allowlist.derived[HOST_FINDER] = finder
+    return finder
 
 
 def find_lookalike(allowlist: Allowlist, channel: Channel) -> Lookalike | None:
