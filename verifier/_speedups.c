@@ -125,12 +125,13 @@ maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *descr = PyDict_GetItemWithError(cls->tp_dict, PyTuple_GET_ITEM(names, i));
-        if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-            if (!PyErr_Occurred()) {
-                PyErr_Format(PyExc_TypeError, "%R is not a slot of %s", PyTuple_GET_ITEM(names, i),
-                             cls->tp_name);
-            }
+        /* the class attribute, own or inherited: a slot's is its member descriptor */
+        PyObject *descr = PyObject_GetAttr((PyObject *)cls, PyTuple_GET_ITEM(names, i));
+        if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type) ||
+            !PyType_IsSubtype(cls, PyDescr_TYPE(descr))) {
+            Py_XDECREF(descr);
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "%R is not a slot of %s", PyTuple_GET_ITEM(names, i), cls->tp_name);
             Py_DECREF(descriptors);
             PyMem_Free(members);
             return -1;
@@ -138,12 +139,12 @@ maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
         PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
         if (member->type != T_OBJECT_EX || (member->flags & READONLY)) {
             PyErr_Format(PyExc_TypeError, "%R is not a plain object slot", PyTuple_GET_ITEM(names, i));
+            Py_DECREF(descr);
             Py_DECREF(descriptors);
             PyMem_Free(members);
             return -1;
         }
-        Py_INCREF(descr);
-        PyTuple_SET_ITEM(descriptors, i, descr);
+        PyTuple_SET_ITEM(descriptors, i, descr); /* the new reference from PyObject_GetAttr */
         members[i] = member;
     }
     Py_INCREF(cls);
@@ -1743,6 +1744,10 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
     if (nargs != 3 || !PyUnicode_CheckExact(args[0]) || !PyUnicode_CheckExact(args[1]) ||
         !PyUnicode_CheckExact(args[2])) {
         PyErr_SetString(PyExc_TypeError, "find(host, registrable, host_unicode) takes three strings");
+        return NULL;
+    }
+    if (self->official_hosts == NULL) {
+        PyErr_SetString(PyExc_TypeError, "DomainMatcher was not initialised");
         return NULL;
     }
     PyObject *host = args[0], *reg = args[1], *host_unicode = args[2];
