@@ -1708,10 +1708,39 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
             continue;
         }
         PyObject *skel = skeleton_of(self, piece);
+        if (skel == NULL) {
+            Py_DECREF(rest);
+            result = -1;
+            break;
+        }
+        /* look-alike letters in the brand: the same skeleton, not the brand as written */
+        PyObject *numbers = PyDict_GetItemWithError(self->by_skeleton, skel);
+        if (numbers == NULL && PyErr_Occurred()) {
+            Py_DECREF(skel);
+            Py_DECREF(rest);
+            result = -1;
+            break;
+        }
+        for (Py_ssize_t k = 0; numbers != NULL && k < PyTuple_GET_SIZE(numbers) && result == 0; k++) {
+            Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, k));
+            Official *off = &self->officials[o];
+            int same = PyUnicode_Compare(piece, off->label);
+            if (same == -1 && PyErr_Occurred()) {
+                result = -1;
+            } else if (same != 0) {
+                result = found_set(f, o, S_COMBOSQUAT,
+                                   PyUnicode_FromFormat("%R looks like %R, with %R", piece, off->label, rest));
+            }
+        }
+        if (result != 0) {
+            Py_DECREF(skel);
+            Py_DECREF(rest);
+            break;
+        }
         Near near[MAX_NEAR];
         Py_ssize_t near_count = 0;
-        int got = skel ? near_officials(self, piece, skel, near, &near_count) : -1;
-        Py_XDECREF(skel);
+        int got = near_officials(self, piece, skel, near, &near_count);
+        Py_DECREF(skel);
         if (got != 0) {
             Py_DECREF(rest);
             if (got < 0) {

@@ -339,6 +339,12 @@ class DomainIndex:
             rest = "-".join(p for p in pieces if p is not piece)
             if len(piece) < 5 or not only_keywords(rest):
                 continue
+            # Look-alike letters in the brand ("t0kenpocket-kefu", "rnetarnask-support"): the same
+            # skeleton, so no edit distance, yet not the brand as written. It reads as the brand, so
+            # an ordinary-word brand counts too, as it does written plainly with keywords.
+            for official in self.by_skeleton.get(skeleton(piece), ()):
+                if piece != official.label:
+                    return official, "combosquat", f"{piece!r} looks like {official.label!r}, with {rest!r}"
             for official, _ in self._near(piece):
                 if not official.common:
                     return official, "combosquat", f"misspelt brand {piece!r} with {rest!r}"
