@@ -44,20 +44,64 @@ typedef struct {
     PyObject *descriptors; /* tuple of the member descriptors, kept alive */
     PyMemberDef **members;
     int untrack;
+    PyObject *constants; /* tuple: values that count as acyclic fields (enum members) */
     vectorcallfunc vectorcall;
 } MakerObject;
 
-/* Whether no item of the tuple is visited by the cyclic garbage collector. */
+/* Classes whose instances an untracking Maker builds: frozen values that refer only to frozen
+ * values (registered by Maker(..., untrack=True); a reference to each is kept). */
+#define MAX_ACYCLIC 16
+static PyTypeObject *acyclic_classes[MAX_ACYCLIC];
+static int n_acyclic;
+
+static int
+is_acyclic_class(PyTypeObject *cls)
+{
+    for (int i = 0; i < n_acyclic; i++) {
+        if (acyclic_classes[i] == cls) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the tuple's items cannot lead back to it: objects the collector never visits, or
+ * untracked ones that cannot change (exact tuples, instances of the classes above). An untracked
+ * dict or list can still be given a reference later, so it does not count. */
 static int
 untracked_items(PyObject *tuple)
 {
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++) {
         PyObject *item = PyTuple_GET_ITEM(tuple, i);
-        if (PyObject_IS_GC(item) && PyObject_GC_IsTracked(item)) {
+        if (!PyObject_IS_GC(item)) {
+            continue;
+        }
+        if (PyObject_GC_IsTracked(item) || !(PyTuple_CheckExact(item) || is_acyclic_class(Py_TYPE(item)))) {
             return 0;
         }
     }
     return 1;
+}
+
+/* Whether a field value cannot lead back to the object holding it: not visited by the collector,
+ * or untracked and of a kind that stays so (an exact tuple; an exact dict, untracked only while it
+ * holds plain values, owned by the new object by the untrack contract; an instance of a class
+ * built untracked). */
+static int
+acyclic_field(MakerObject *self, PyObject *value)
+{
+    if (!PyObject_IS_GC(value)) {
+        return 1;
+    }
+    for (Py_ssize_t i = 0; self->constants != NULL && i < PyTuple_GET_SIZE(self->constants); i++) {
+        if (PyTuple_GET_ITEM(self->constants, i) == value) {
+            return 1; /* a module-level constant, such as an enum member, holds nothing of ours */
+        }
+    }
+    if (PyObject_GC_IsTracked(value)) {
+        return 0;
+    }
+    return PyTuple_CheckExact(value) || PyDict_CheckExact(value) || is_acyclic_class(Py_TYPE(value));
 }
 
 static PyObject *
@@ -65,6 +109,10 @@ maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObj
 {
     MakerObject *self = (MakerObject *)self_obj;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (self->cls == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Maker was not initialised");
+        return NULL;
+    }
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
         PyErr_SetString(PyExc_TypeError, "Maker takes positional arguments only");
         return NULL;
@@ -83,17 +131,23 @@ maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObj
         Py_XSETREF(*slot, args[i]);
     }
     if (self->untrack) {
-        /* A frozen value that refers only to other frozen values cannot be part of a reference
-         * cycle, so the cyclic garbage collector need not visit it; reference counting frees it.
-         * (msgspec's Struct(gc=False) does the same.) Results kept by the thousand were a large
-         * share of a batch of checks, spent in collections that could find nothing. A tuple
-         * field holding only such values is untracked too, as the collector itself untracks a
-         * tuple of untracked values (it does not look inside instances of classes). */
-        PyObject_GC_UnTrack(obj);
+        /* A frozen value that refers only to values that cannot lead back to it cannot be part
+         * of a reference cycle, so the cyclic garbage collector need not visit it; reference
+         * counting frees it. (msgspec's Struct(gc=False) does the same.) Results kept by the
+         * thousand were a large share of a batch of checks, spent in collections that could find
+         * nothing. A tuple field holding only such values is untracked first, as the collector
+         * itself untracks tuples of untracked values. A field that could still lead back (a
+         * tracked object, a list) keeps the new value tracked. */
+        int acyclic = 1;
         for (Py_ssize_t i = 0; i < nargs; i++) {
-            if (PyTuple_CheckExact(args[i]) && PyObject_GC_IsTracked(args[i]) && untracked_items(args[i])) {
-                PyObject_GC_UnTrack(args[i]);
+            PyObject *value = args[i];
+            if (PyTuple_CheckExact(value) && PyObject_GC_IsTracked(value) && untracked_items(value)) {
+                PyObject_GC_UnTrack(value);
             }
+            acyclic &= acyclic_field(self, value);
+        }
+        if (acyclic) {
+            PyObject_GC_UnTrack(obj);
         }
     }
     return obj;
@@ -102,17 +156,23 @@ maker_vectorcall(PyObject *self_obj, PyObject *const *args, size_t nargsf, PyObj
 static int
 maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"cls", "names", "untrack", NULL};
+    static char *kwlist[] = {"cls", "names", "untrack", "constants", NULL};
     PyTypeObject *cls;
     PyObject *names;
     int untrack = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!|$p:Maker", kwlist, &PyType_Type, &cls, &PyTuple_Type, &names,
-                                     &untrack)) {
+    PyObject *constants = NULL;
+    if (self->cls != NULL) {
+        PyErr_SetString(PyExc_TypeError, "Maker is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!|$pO!:Maker", kwlist, &PyType_Type, &cls, &PyTuple_Type,
+                                     &names, &untrack, &PyTuple_Type, &constants)) {
         return -1;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(names);
     /* Only a plain slotted class qualifies: its instances are built by object.__new__. */
-    if (cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_dictoffset != 0) {
+    if (!PyType_HasFeature(cls, Py_TPFLAGS_HEAPTYPE) || cls->tp_new != PyBaseObject_Type.tp_new ||
+        cls->tp_dictoffset != 0) {
         PyErr_Format(PyExc_TypeError, "%s is not a slotted class built by object.__new__", cls->tp_name);
         return -1;
     }
@@ -154,15 +214,43 @@ maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
     self->members = members;
     self->n = n;
     self->untrack = untrack && PyType_IS_GC(cls);
+    Py_XINCREF(constants);
+    Py_XSETREF(self->constants, constants);
+    if (self->untrack && !is_acyclic_class(cls)) {
+        if (n_acyclic == MAX_ACYCLIC) {
+            PyErr_SetString(PyExc_ValueError, "too many classes built untracked");
+            return -1;
+        }
+        Py_INCREF(cls);
+        acyclic_classes[n_acyclic++] = cls;
+    }
     self->vectorcall = maker_vectorcall;
+    return 0;
+}
+
+static int
+maker_traverse(MakerObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->cls);
+    Py_VISIT(self->descriptors);
+    Py_VISIT(self->constants);
+    return 0;
+}
+
+static int
+maker_clear(MakerObject *self)
+{
+    Py_CLEAR(self->cls); /* a cleared Maker refuses to build */
+    Py_CLEAR(self->descriptors);
+    Py_CLEAR(self->constants);
     return 0;
 }
 
 static void
 maker_dealloc(MakerObject *self)
 {
-    Py_XDECREF(self->cls);
-    Py_XDECREF(self->descriptors);
+    PyObject_GC_UnTrack(self);
+    maker_clear(self);
     PyMem_Free(self->members);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -183,9 +271,14 @@ static PyTypeObject MakerType = {
     .tp_dealloc = (destructor)maker_dealloc,
     .tp_vectorcall_offset = offsetof(MakerObject, vectorcall),
     .tp_call = maker_call,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)maker_traverse,
+    .tp_clear = (inquiry)maker_clear,
+    .tp_free = PyObject_GC_Del,
     .tp_doc = "Maker(cls, names, *, untrack=False): calling it with the slots names in order builds a cls;\n"
-              "untrack: the instances are not tracked by the cyclic garbage collector.",
+              "untrack: cls is frozen, and an instance whose fields cannot lead back to it (strings, numbers,\n"
+              "tuples of those, dicts of those that it owns, instances of other untracked classes) is left\n"
+              "out of the cyclic garbage collector's work; so are the objects in the tuple constants.",
     .tp_init = (initproc)maker_init,
     .tp_new = PyType_GenericNew,
 };
@@ -316,7 +409,8 @@ suffix_at(PyObject *host, PyObject *rules, PyObject *wildcards, PyObject *except
         }
         int in = PySet_Contains(exceptions, candidate);
         if (in == 0) {
-            in = PySet_Contains(rules, candidate) ? 2 : 0;
+            in = PySet_Contains(rules, candidate);
+            in = in > 0 ? 2 : in;
         }
         Py_DECREF(candidate);
         if (in < 0) {
@@ -630,12 +724,20 @@ host_parser_init(HostParserObject *self, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"suffixes", "not_in_labels", "is_normalized", "maker", "kind_url", NULL};
     PyObject *suffixes, *not_in_labels, *is_normalized, *maker, *kind_url;
+    if (self->suffixes != NULL) {
+        PyErr_SetString(PyExc_TypeError, "HostParser is already initialised");
+        return -1;
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "$OOOO!O:HostParser", names, &suffixes, &not_in_labels,
                                      &is_normalized, &MakerType, &maker, &kind_url)) {
         return -1;
     }
     if (!PyCallable_Check(suffixes)) {
         PyErr_SetString(PyExc_TypeError, "suffixes must be callable");
+        return -1;
+    }
+    if (((MakerObject *)maker)->cls == NULL) {
+        PyErr_SetString(PyExc_TypeError, "maker was not initialised");
         return -1;
     }
     PyObject **fields[] = {&self->suffixes, &self->not_in_labels, &self->is_normalized, &self->maker,
@@ -686,24 +788,53 @@ host_parser_load(HostParserObject *self)
     return 0;
 }
 
+static int
+host_parser_traverse(HostParserObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->rules);
+    Py_VISIT(self->wildcards);
+    Py_VISIT(self->exceptions);
+    Py_VISIT(self->public_rules);
+    Py_VISIT(self->public_wildcards);
+    Py_VISIT(self->public_exceptions);
+    Py_VISIT(self->reserved);
+    Py_VISIT(self->not_in_labels);
+    Py_VISIT(self->is_normalized);
+    Py_VISIT(self->nfc);
+    Py_VISIT(self->suffixes);
+    Py_VISIT(self->maker);
+    Py_VISIT(self->kind_url);
+    Py_VISIT(self->no_notes);
+    Py_VISIT(self->idn_notes);
+    return 0;
+}
+
+static int
+host_parser_clear(HostParserObject *self)
+{
+    Py_CLEAR(self->rules); /* first: a parser without tables loads them again, through suffixes */
+    Py_CLEAR(self->wildcards);
+    Py_CLEAR(self->exceptions);
+    Py_CLEAR(self->public_rules);
+    Py_CLEAR(self->public_wildcards);
+    Py_CLEAR(self->public_exceptions);
+    Py_CLEAR(self->reserved);
+    Py_CLEAR(self->suffixes); /* ... and without suffixes refuses */
+    Py_CLEAR(self->not_in_labels);
+    Py_CLEAR(self->is_normalized);
+    Py_CLEAR(self->nfc);
+    Py_CLEAR(self->maker);
+    Py_CLEAR(self->kind_url);
+    Py_CLEAR(self->no_notes);
+    Py_CLEAR(self->idn_notes);
+    return 0;
+}
+
 static void
 host_parser_dealloc(HostParserObject *self)
 {
-    Py_XDECREF(self->rules);
-    Py_XDECREF(self->wildcards);
-    Py_XDECREF(self->exceptions);
-    Py_XDECREF(self->public_rules);
-    Py_XDECREF(self->public_wildcards);
-    Py_XDECREF(self->public_exceptions);
-    Py_XDECREF(self->reserved);
-    Py_XDECREF(self->not_in_labels);
-    Py_XDECREF(self->is_normalized);
-    Py_XDECREF(self->nfc);
-    Py_XDECREF(self->suffixes);
-    Py_XDECREF(self->maker);
-    Py_XDECREF(self->kind_url);
-    Py_XDECREF(self->no_notes);
-    Py_XDECREF(self->idn_notes);
+    PyObject_GC_UnTrack(self);
+    host_parser_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -717,7 +848,10 @@ static PyTypeObject HostParserType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier._speedups.HostParser",
     .tp_basicsize = sizeof(HostParserObject),
     .tp_dealloc = (destructor)host_parser_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)host_parser_traverse,
+    .tp_clear = (inquiry)host_parser_clear,
+    .tp_free = PyObject_GC_Del,
     .tp_doc = "HostParser(*, suffixes, not_in_labels, is_normalized, maker, kind_url): parses bare ASCII host\n"
               "names as verifier.channels.parse_channel does. suffixes() gives the PSL's rules, wildcards,\n"
               "exceptions, the same three of its ICANN section and the reserved names, on first use.",
@@ -1076,6 +1210,7 @@ typedef struct {
     DeleteTable deletes;      /* the same, as a C hash table */
     int scan;                 /* 1: scan every form; 0: probe the deletion index */
     PyObject *ascii_skeleton[128];
+    int initialised;          /* set when __init__ succeeded; find refuses otherwise */
     uint32_t *heads;          /* open addressing table of head_key()s of token_heads */
     uint32_t head_mask;
 } DomainMatcherObject;
@@ -1247,6 +1382,12 @@ found_from_python(DomainMatcherObject *self, PyObject *got, Found *f)
         Py_DECREF(got);
         return 0;
     }
+    if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 3 || !PyUnicode_Check(PyTuple_GET_ITEM(got, 1)) ||
+        !PyUnicode_Check(PyTuple_GET_ITEM(got, 2))) {
+        Py_DECREF(got);
+        PyErr_SetString(PyExc_TypeError, "a Python finder answered something other than (official, technique, detail)");
+        return -1;
+    }
     PyObject *official = PyTuple_GET_ITEM(got, 0);
     PyObject *technique = PyTuple_GET_ITEM(got, 1);
     Py_ssize_t number = -1;
@@ -1264,8 +1405,13 @@ found_from_python(DomainMatcherObject *self, PyObject *got, Found *f)
     }
     Py_DECREF(entry);
     int t = -1;
-    for (int i = 0; i < S_N; i++) {
-        if (PyUnicode_Compare(technique, self->strings[i]) == 0) {
+    for (int i = 0; i < S_N && t < 0; i++) {
+        int same = PyUnicode_Compare(technique, self->strings[i]);
+        if (same == -1 && PyErr_Occurred()) {
+            Py_DECREF(got);
+            return -1;
+        }
+        if (same == 0) {
             t = i;
         }
     }
@@ -1775,7 +1921,7 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
         PyErr_SetString(PyExc_TypeError, "find(host, registrable, host_unicode) takes three strings");
         return NULL;
     }
-    if (self->official_hosts == NULL) {
+    if (!self->initialised) {
         PyErr_SetString(PyExc_TypeError, "DomainMatcher was not initialised");
         return NULL;
     }
@@ -1901,6 +2047,51 @@ domain_matcher_clear_tables(DomainMatcherObject *self)
 /* DomainMatcher(index, officials, forms, scan, tables..., skeletons, only_keywords, lookalike_maker)
  * officials: tuple of (entry, label, suffix, registrable, skeleton, common, unrelated set);
  * forms: tuple of (form, owner number). */
+/* Every value of table is a tuple of official numbers below n: checked once, so lookups need not. */
+static int
+check_numbers(PyObject *table, Py_ssize_t n)
+{
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "a table maps strings to tuples of official numbers");
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); i++) {
+            PyObject *item = PyTuple_GET_ITEM(value, i);
+            Py_ssize_t number = PyLong_Check(item) ? PyLong_AsSsize_t(item) : -1;
+            if (number < 0 || number >= n) {
+                PyErr_Clear();
+                PyErr_SetString(PyExc_ValueError, "a table names an unknown official");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Every value of table is a tuple of strings (token_heads). */
+static int
+check_strings(PyObject *table)
+{
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "token_heads maps strings to tuples of tokens");
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); i++) {
+            if (!PyUnicode_Check(PyTuple_GET_ITEM(value, i))) {
+                PyErr_SetString(PyExc_TypeError, "token_heads maps strings to tuples of tokens");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int
 domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
 {
@@ -1910,6 +2101,10 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *by_delete,
         *skeletons, *only_keywords, *lookalike;
     int scan;
+    if (self->initialised) {
+        PyErr_SetString(PyExc_TypeError, "DomainMatcher is already initialised");
+        return -1;
+    }
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!:DomainMatcher", names, &index,
                                      &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
                                      &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
@@ -1919,6 +2114,10 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     }
     domain_matcher_clear_tables(self);
     Py_ssize_t n = PyTuple_GET_SIZE(officials);
+    if (check_numbers(by_label, n) < 0 || check_numbers(by_skeleton, n) < 0 || check_numbers(tokens, n) < 0 ||
+        check_strings(heads) < 0) {
+        return -1;
+    }
     self->officials = PyMem_Calloc(n ? n : 1, sizeof(Official));
     if (self->officials == NULL) {
         PyErr_NoMemory();
@@ -1927,8 +2126,13 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     for (Py_ssize_t o = 0; o < n; o++) {
         Official *off = &self->officials[o];
         PyObject *common_flag;
-        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(officials, o), "OUUUUOO!", &off->entry, &off->label, &off->suffix,
-                              &off->registrable, &off->skeleton, &common_flag, &PySet_Type, &off->unrelated)) {
+        PyObject *item = PyTuple_GET_ITEM(officials, o);
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "an official is not a tuple");
+            return -1;
+        }
+        if (!PyArg_ParseTuple(item, "OUUUUOO!", &off->entry, &off->label, &off->suffix, &off->registrable,
+                              &off->skeleton, &common_flag, &PySet_Type, &off->unrelated)) {
             memset(off, 0, sizeof(*off));
             return -1;
         }
@@ -1940,6 +2144,9 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         Py_INCREF(off->unrelated);
         self->n_officials = o + 1;
         off->common = PyObject_IsTrue(common_flag);
+        if (off->common < 0) {
+            return -1;
+        }
         off->label_len = PyUnicode_GET_LENGTH(off->label);
         off->skeleton_len = PyUnicode_GET_LENGTH(off->skeleton);
     }
@@ -1953,6 +2160,10 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     for (Py_ssize_t i = 0; i < m; i++) {
         PyObject *form;
         Py_ssize_t owner;
+        if (!PyTuple_Check(PyTuple_GET_ITEM(forms, i))) {
+            PyErr_SetString(PyExc_TypeError, "a form is not a tuple");
+            return -1;
+        }
         if (!PyArg_ParseTuple(PyTuple_GET_ITEM(forms, i), "Un", &form, &owner)) {
             return -1;
         }
@@ -2059,32 +2270,75 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         }
         self->heads[i] = key;
     }
+    self->initialised = 1;
+    return 0;
+}
+
+static int
+domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->index);
+    Py_VISIT(self->official_hosts);
+    Py_VISIT(self->by_label);
+    Py_VISIT(self->by_skeleton);
+    Py_VISIT(self->tokens);
+    Py_VISIT(self->common_tokens);
+    Py_VISIT(self->token_heads);
+    Py_VISIT(self->skeletons);
+    Py_VISIT(self->only_keywords);
+    Py_VISIT(self->lookalike);
+    Py_VISIT(self->by_delete);
+    for (int i = 0; i < 8; i++) {
+        Py_VISIT(self->strings[i]);
+    }
+    for (int c = 0; c < 128; c++) {
+        Py_VISIT(self->ascii_skeleton[c]);
+    }
+    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
+        Official *off = &self->officials[o];
+        Py_VISIT(off->entry);
+        Py_VISIT(off->label);
+        Py_VISIT(off->suffix);
+        Py_VISIT(off->registrable);
+        Py_VISIT(off->skeleton);
+        Py_VISIT(off->unrelated);
+    }
+    return 0;
+}
+
+static int
+domain_matcher_clear(DomainMatcherObject *self)
+{
+    self->initialised = 0; /* a cleared matcher refuses to find */
+    domain_matcher_clear_tables(self);
+    Py_CLEAR(self->index);
+    Py_CLEAR(self->official_hosts);
+    Py_CLEAR(self->by_label);
+    Py_CLEAR(self->by_skeleton);
+    Py_CLEAR(self->tokens);
+    Py_CLEAR(self->common_tokens);
+    Py_CLEAR(self->token_heads);
+    Py_CLEAR(self->skeletons);
+    Py_CLEAR(self->only_keywords);
+    Py_CLEAR(self->lookalike);
+    Py_CLEAR(self->by_delete);
+    delete_table_free(&self->deletes);
+    for (int i = 0; i < 8; i++) {
+        Py_CLEAR(self->strings[i]);
+    }
+    for (int c = 0; c < 128; c++) {
+        Py_CLEAR(self->ascii_skeleton[c]);
+    }
+    PyMem_Free(self->heads);
+    self->heads = NULL;
     return 0;
 }
 
 static void
 domain_matcher_dealloc(DomainMatcherObject *self)
 {
-    domain_matcher_clear_tables(self);
-    Py_XDECREF(self->index);
-    Py_XDECREF(self->official_hosts);
-    Py_XDECREF(self->by_label);
-    Py_XDECREF(self->by_skeleton);
-    Py_XDECREF(self->tokens);
-    Py_XDECREF(self->common_tokens);
-    Py_XDECREF(self->token_heads);
-    Py_XDECREF(self->skeletons);
-    Py_XDECREF(self->only_keywords);
-    Py_XDECREF(self->lookalike);
-    Py_XDECREF(self->by_delete);
-    delete_table_free(&self->deletes);
-    for (int i = 0; i < 8; i++) {
-        Py_XDECREF(self->strings[i]);
-    }
-    for (int c = 0; c < 128; c++) {
-        Py_XDECREF(self->ascii_skeleton[c]);
-    }
-    PyMem_Free(self->heads);
+    PyObject_GC_UnTrack(self);
+    domain_matcher_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -2098,7 +2352,10 @@ static PyTypeObject DomainMatcherType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "verifier._speedups.DomainMatcher",
     .tp_basicsize = sizeof(DomainMatcherObject),
     .tp_dealloc = (destructor)domain_matcher_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)domain_matcher_traverse,
+    .tp_clear = (inquiry)domain_matcher_clear,
+    .tp_free = PyObject_GC_Del,
     .tp_doc = "DomainIndex.find in C for hosts without subdomains.",
     .tp_methods = domain_matcher_methods,
     .tp_init = (initproc)domain_matcher_init,

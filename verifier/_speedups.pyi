@@ -5,7 +5,15 @@ from typing import Any
 SOURCE_SHA256: str
 
 class Maker:
-    def __init__(self, cls: type[Any], names: tuple[str, ...], /, *, untrack: bool = False) -> None: ...
+    def __init__(
+        self,
+        cls: type[Any],
+        names: tuple[str, ...],
+        /,
+        *,
+        untrack: bool = False,
+        constants: tuple[object, ...] = (),
+    ) -> None: ...
     def __call__(self, *fields: object) -> Any: ...
 
 class HostParser:

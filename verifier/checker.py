@@ -13,7 +13,7 @@ from verifier.speedups import maker
 
 _MAX_LISTED = 5
 # CheckResult(*fields): built without the frozen dataclass's per-field __setattr__ (verifier.speedups).
-_new_result = maker(CheckResult, acyclic=True)
+_new_result = maker(CheckResult, acyclic=True, constants=(*ChannelKind, *Verdict))
 
 
 def check(

@@ -94,8 +94,8 @@ class Reason:
     @classmethod
     def deferred(cls, code: str, message_code: str, lang: str, params: dict[str, object]) -> Reason:
         """A Reason whose message is the catalogue's ``message_code`` in ``lang`` with ``params``,
-        rendered once, when it is first read (``verifier.messages.text``)."""
-        return new_deferred_reason(code, message_code, lang, params, "")
+        rendered once, when it is first read (``verifier.messages.text``). ``params`` is copied."""
+        return new_deferred_reason(code, message_code, lang, dict(params), "")
 
     @property
     def message(self) -> str:
@@ -133,8 +133,8 @@ class Reason:
 
 
 # Reason.deferred(code, message_code, lang, params) as new_deferred_reason(..., ""), one call
-# fewer for verifier.messages.reason. Reasons are frozen and their parameters are the strings
-# of one message: acyclic (speedups.maker).
+# fewer for verifier.messages.reason, which hands over a params dict of its own. Reasons are
+# frozen and their parameters are the strings of one message: acyclic (speedups.maker).
 new_deferred_reason = maker(Reason, ("code", "_message_code", "_lang", "_params", "_message"), acyclic=True)
 
 

@@ -40,22 +40,30 @@ def _load() -> tuple[ModuleType | None, str]:
 native, native_problem = _load()
 
 
-def maker(cls: type[T], names: tuple[str, ...] | None = None, *, acyclic: bool = False) -> Callable[..., T]:
+def maker(
+    cls: type[T],
+    names: tuple[str, ...] | None = None,
+    *,
+    acyclic: bool = False,
+    constants: tuple[object, ...] = (),
+) -> Callable[..., T]:
     """A constructor taking the slots ``names`` of ``cls`` (a slotted dataclass's fields when
     not given) by position, in order.
 
     With the extension it fills the slots directly: a frozen dataclass's ``__init__`` sets each
     field through ``object.__setattr__``, which was a large share of a check. Without it, the
-    dataclass itself, or for ``names`` the same slots set one by one. ``acyclic``: the values
-    are frozen and refer only to frozen values, so they cannot be part of a reference cycle and
-    the extension leaves them out of the cyclic garbage collector's work.
+    dataclass itself, or for ``names`` the same slots set one by one. ``acyclic``: ``cls`` is
+    frozen, and a value whose fields cannot lead back to it (strings, numbers, tuples of those,
+    dicts of those that it owns, values of other acyclic classes) is left out of the cyclic
+    garbage collector's work by the extension; with any other field it stays tracked. Fields that
+    are one of ``constants`` (enum members: module-level values that hold nothing) count as plain.
     """
     if names is None:
         if native is None:
             return cls
         names = tuple(f.name for f in fields(cast(Any, cls)))
     if native is not None:
-        constructor: Callable[..., T] = native.Maker(cls, names, untrack=acyclic)
+        constructor: Callable[..., T] = native.Maker(cls, names, untrack=acyclic, constants=constants)
         return constructor
     slots = names
 

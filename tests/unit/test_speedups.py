@@ -8,6 +8,7 @@ a ``VERIFIER_PURE_PYTHON=1`` subprocess confirms is the same as turning the exte
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import importlib.util
 import json
@@ -17,6 +18,7 @@ import string
 import subprocess
 import sys
 import sysconfig
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -953,6 +955,62 @@ def test_an_uninitialised_domain_matcher_refuses_to_find(tmp_path: Path) -> None
     )
     done = _python("-c", code, env={**os.environ, "VERIFIER_STATE_DIR": str(tmp_path)})
     assert (done.returncode, done.stdout.strip()) == (0, "refused"), done.stderr
+
+
+@needs_native
+@pytest.mark.parametrize("cls", ["Maker", "HostParser", "DomainMatcher"])
+def test_a_second_init_is_refused(cls: str) -> None:
+    # __init__ again would swap tables under a find that is using them (from a Python callback).
+    allowlist = verifier.load_allowlist()
+    index = index_for(allowlist).domains
+    objects = {
+        "Maker": speedups.maker(Channel),
+        "HostParser": verifier.channels.native_host.__self__,  # type: ignore[union-attr]
+        "DomainMatcher": index._native,
+    }
+    with pytest.raises(TypeError, match="already initialised"):
+        objects[cls].__init__(Channel, ("raw",))
+
+
+def test_an_allowlist_and_its_indexes_are_freed() -> None:
+    # The C matcher refers back to its DomainIndex, which holds it: a cycle the collector must see,
+    # or every allowlist the service reloads stays in memory.
+    refs = []
+    for _ in range(3):
+        allowlist = verifier.load_allowlist()
+        verifier.check("metamsk.io", allowlist=allowlist)
+        refs.append(weakref.ref(index_for(allowlist).domains))
+        del allowlist
+    gc.collect()
+    assert [r() for r in refs] == [None, None, None]
+
+
+def test_a_reason_whose_parameters_lead_back_to_it_is_collected() -> None:
+    class Holder:
+        reason: Reason
+
+    params: dict[str, object] = {}
+    reason = Reason.deferred("x", "unknown.no_brand", "en", params)
+    holder = Holder()
+    params["holder"] = holder  # changes the caller's dict only: deferred keeps a copy
+    holder.reason = reason
+    seen = weakref.ref(holder)
+    del params, reason, holder
+    gc.collect()
+    assert seen() is None
+
+
+@needs_native
+def test_host_results_are_left_out_of_the_garbage_collectors_work() -> None:
+    # Frozen values holding only strings, enum members and each other: no cycle can go through them.
+    result = verifier.check("xn--tokenpocet-cui.pro")
+    assert result.verdict is Verdict.LOOKALIKE
+    parts = [result, result.channel, result.reasons, *result.reasons, result.allowlist]
+    assert not [p for p in parts if gc.is_tracked(p)]
+    # A field that could lead back keeps the value tracked.
+    build = speedups.maker(Reason, ("code", "_message_code", "_lang", "_params", "_message"), acyclic=True)
+    assert gc.is_tracked(build("c", "unknown.no_brand", "en", {"v": []}, ""))
+    assert not gc.is_tracked(build("c", "unknown.no_brand", "en", {"v": "x"}, ""))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from verifier.errors import BundleFormatError, UnknownBrand
 from verifier.messages import Lang, Message, normalize_lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
+from verifier.speedups import maker
 
 _SECTIONS = {
     "domains": ChannelKind.URL,
@@ -15,6 +16,11 @@ _SECTIONS = {
     "phones": ChannelKind.PHONE,
     "handles": ChannelKind.HANDLE,
 }
+
+
+# AllowlistState(version, expires, verified): plain values, so acyclic (verifier.speedups.maker);
+# results that hold it can then be left out of the garbage collector's work too.
+_new_state = maker(AllowlistState, acyclic=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +165,7 @@ class Allowlist:
             or state.expires != self.expires
             or state.verified != self.verified
         ):
-            state = self._state = AllowlistState(self.version, self.expires, self.verified)
+            state = self._state = _new_state(self.version, self.expires, self.verified)
         return state
 
     def brand(self, name: str) -> Brand:

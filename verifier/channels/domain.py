@@ -125,7 +125,7 @@ def native_host_parser() -> Callable[[str], Channel | None] | None:
         suffixes=_suffix_tables,
         not_in_labels=_NOT_IN_LABELS,
         is_normalized=unicodedata.is_normalized,
-        maker=maker(Channel, acyclic=True),
+        maker=maker(Channel, acyclic=True, constants=tuple(ChannelKind)),
         kind_url=ChannelKind.URL,
     )
     parse: Callable[[str], Channel | None] = parser.parse
