@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.outside import run_outside
+
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = "import json, verifier, verifier.speedups as s; r = verifier.check('tokenpocket-support.com');"
 CHECK += "print(json.dumps([s.native is not None, s.native_problem, r.verdict.value, r.technique, r.matched,"
@@ -52,20 +54,7 @@ def build_wheel(out: Path, env: dict[str, str]) -> Path:
 def run_from(wheel: Path, target: Path) -> list[object]:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)
-    # The unpacked wheel first on the path, the dependencies from this environment; -S skips the
-    # .pth files, among them the editable install's import hook, which would serve this work tree.
-    site_packages = [p for p in sys.path if p.endswith("site-packages")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *site_packages])}
-    env.pop("VERIFIER_PURE_PYTHON", None)
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", CHECK],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=target,
-        check=False,
-    )
+    done = run_outside(CHECK, path=[target])
     assert done.returncode == 0, done.stderr
     result: list[object] = json.loads(done.stdout)
     return result

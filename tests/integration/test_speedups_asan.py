@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.outside import run_outside
+
 ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = r"""
@@ -127,26 +129,13 @@ def test_the_extension_under_address_and_undefined_behaviour_sanitizers(tmp_path
         check=False,
     )
     assert compile_run.returncode == 0, compile_run.stderr
-    site_packages = [p for p in sys.path if p.endswith("site-packages")]
     env = {
-        **os.environ,
-        # the sanitized copy first, then the tests (importable from the repository root), then the
-        # dependencies; -S keeps the editable install's import hook from serving the work tree
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), *site_packages]),
         "LD_PRELOAD": " ".join(r for r in runtimes if r),
         "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1",
         "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
         "PYTHONMALLOC": "malloc",
     }
-    env.pop("VERIFIER_PURE_PYTHON", None)
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", DRIVER, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    # the sanitized copy first, then the repository root for the tests' helpers
+    done = run_outside(DRIVER, str(tmp_path), path=[tmp_path, ROOT], env=env, timeout=900)
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-6000:])
     assert "0 mismatches" in done.stdout
