@@ -251,3 +251,34 @@ def test_the_supervisor_gives_up_when_restarts_come_too_often() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the supervisor is Linux's")
+def test_the_start_line_comes_when_every_worker_listens() -> None:
+    # A script waiting for "serving on" must be able to send its first request at once.
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if "serving on" in line:
+                break
+        assert "serving on" in seen[-1], "".join(seen)
+        # Each new connection may land on either worker: all must answer, with no retry.
+        for _ in range(8):
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+                assert client.get("/healthz", timeout=5).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections import deque
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
@@ -71,11 +72,31 @@ def _stop_with(supervisor: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker(host: str, port: int, options: dict[str, Any], supervisor: int) -> None:
+class _Server(uvicorn.Server):
+    """A uvicorn server that says when it listens, for the supervisor's start line: one message
+    on a pipe of its own (a pipe, not a lock-based Event, which a supervisor killed while holding
+    its lock would leave locked, hanging the worker)."""
+
+    def __init__(self, config: uvicorn.Config, ready: Connection) -> None:
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            try:
+                self.ready.send_bytes(b"listening")
+            except OSError:
+                pass  # the supervisor is gone; this worker stops with it (PR_SET_PDEATHSIG)
+            finally:
+                self.ready.close()
+
+
+def _worker(host: str, port: int, options: dict[str, Any], supervisor: int, ready: Connection) -> None:
     """One worker process: its own socket in the port's group, one uvicorn server."""
     _stop_with(supervisor)
     sock = port_socket(host, port)
-    uvicorn.Server(uvicorn.Config(APP, factory=True, **options)).run(sockets=[sock])
+    _Server(uvicorn.Config(APP, factory=True, **options), ready).run(sockets=[sock])
 
 
 class Workers:
@@ -111,14 +132,16 @@ class Workers:
             port = reserved.getsockname()[1]  # port 0: every worker joins the port chosen here
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, self._on_signal)
-            workers = [self._start(port) for _ in range(self.count)]
-            shown = f"[{self.host}]" if ":" in self.host else self.host
-            log.info(
-                "serving on http://%s:%d with %d workers, one socket each (press CTRL+C to quit)",
-                shown,
-                port,
-                self.count,
-            )
+            started = [self._start(port) for _ in range(self.count)]
+            workers = [(process, at) for process, at, _ in started]
+            if self._wait_ready([ready for _, _, ready in started]):
+                shown = f"[{self.host}]" if ":" in self.host else self.host
+                log.info(
+                    "serving on http://%s:%d with %d workers, one socket each (press CTRL+C to quit)",
+                    shown,
+                    port,
+                    self.count,
+                )
             status = self._supervise(workers, port)
             self._stop([w for w, _ in workers])
         return status
@@ -126,13 +149,33 @@ class Workers:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.stopping.set()
 
-    def _start(self, port: int) -> tuple[BaseProcess, float]:
+    def _start(self, port: int) -> tuple[BaseProcess, float, Connection]:
+        ready, told = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=_worker, args=(self.host, port, self.options, os.getpid()), daemon=False
+            target=_worker, args=(self.host, port, self.options, os.getpid(), told), daemon=False
         )
         process.start()
+        told.close()  # the worker holds the only writing end: its exit reads as end of file here
         log.info("started worker process [%s]", process.pid)
-        return process, time.monotonic()
+        return process, time.monotonic(), ready
+
+    def _wait_ready(self, readers: list[Connection]) -> bool:
+        """Wait until every worker listens (True), or one exits or a stop is asked (False: the
+        supervision that follows says why)."""
+        pending = list(readers)
+        try:
+            while pending and not self.stopping.is_set():
+                for reader in wait(pending, timeout=0.2):
+                    assert isinstance(reader, Connection)
+                    try:
+                        reader.recv_bytes()
+                    except (EOFError, OSError):
+                        return False  # it exited before listening
+                    pending.remove(reader)
+            return not pending
+        finally:
+            for reader in readers:
+                reader.close()
 
     def _supervise(self, workers: list[tuple[BaseProcess, float]], port: int) -> int:
         restarts: deque[float] = deque(maxlen=self.max_restarts)
@@ -155,7 +198,9 @@ class Workers:
                     return 1
                 log.warning("worker [%s] exited (code %s); starting another", process.pid, process.exitcode)
                 restarts.append(now)
-                workers[i] = self._start(port)
+                replacement, at, ready = self._start(port)
+                ready.close()  # nobody waits for a replacement's start line
+                workers[i] = (replacement, at)
         return 0
 
     def _stop(self, processes: list[BaseProcess]) -> None:
