@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -512,3 +514,37 @@ def test_bad_tickets_get_a_clear_4xx(
     response = post(api, "/v1/intake", ticket)
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.mark.parametrize("path", [b"/v1/check", b"/v1/scan", b"/v1/intake"])
+def test_a_client_that_leaves_during_a_chunked_body_is_not_an_error(live: LiveAllowlist, path: bytes) -> None:
+    # Nobody is left to answer: the server lets the request go without a traceback in its log.
+    records = _Records()
+    logger = logging.getLogger("uvicorn.error")
+    try:
+        with serving(create_service(live=live)) as base:
+            logger.addHandler(records)  # after uvicorn's logging set-up, which replaces handlers
+            host, port = base.removeprefix("http://").rsplit(":", 1)
+            with socket.create_connection((host, int(port)), timeout=10) as sock:
+                head = b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                sock.sendall(head + b'Transfer-Encoding: chunked\r\n\r\n5\r\n{"val\r\n')
+                time.sleep(0.2)  # the app is reading the body when the client goes
+            deadline = time.monotonic() + 1
+            while time.monotonic() < deadline and not records.records:
+                time.sleep(0.05)
+            # the server still answers others afterwards
+            with httpx.Client(base_url=base) as client:
+                assert post(client, "/v1/check", {"value": "acmewallet.com"}).status_code == 200
+    finally:
+        logger.removeHandler(records)
+    problems = [r for r in records.records if r.levelno >= logging.WARNING]
+    assert not problems, [r.getMessage() + str(r.exc_info) for r in problems]

@@ -7,13 +7,17 @@ never read, so the refusal is said in the language Accept-Language asks for.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from verifier.messages import Lang, text
 from verifier.service.answers import error, request_lang
+
+log = logging.getLogger("uvicorn.error")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -86,6 +90,10 @@ class BodySizeLimit:
         except BodyTooLarge:
             if not started:
                 await self._too_large(send, accept_language)
+        except ClientDisconnect:
+            # The client left while its body was being read: nobody is there to answer, and it
+            # is not an error of the service (it was logged as one, with a traceback).
+            log.debug("client left during its request body: %s %s", scope.get("method"), scope.get("path"))
 
     async def _too_large(self, send: Send, accept_language: str | None) -> None:
         message = too_large_message(self.max_bytes, request_lang(None, accept_language))
