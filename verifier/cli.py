@@ -16,6 +16,8 @@ from verifier.allowlist.store import default_allowlist, load_allowlist, state_di
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_serve import serve
+from verifier.cli_usage import argv_lang
+from verifier.cli_usage import run as run_localized
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
 from verifier.model import CheckResult, Verdict
@@ -330,6 +332,9 @@ def main() -> None:
         sys.stdout.reconfigure(errors="replace")
     quick = quick_check_arguments(sys.argv[1:])
     if quick is None:
+        lang = argv_lang(sys.argv[1:])
+        if lang is not None and lang != "en":
+            run_localized(app, lang)  # typer would say a usage error in English
         app()
         return
     try:

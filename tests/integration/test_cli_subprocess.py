@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import verifier
 
 BIN = Path(sys.executable).parent / "verifier"
@@ -53,3 +55,47 @@ def test_tampered_shipped_bundle_makes_check_exit_3(tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["verdict"] != "official"
     assert result["allowlist"]["verified"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "--lang", "zh"], "错误：缺少参数 'VALUE'。"),
+        (["check", "x.com", "--lang", "zh", "--jsn"], "错误：没有这个选项：--jsn（您要找的是不是 --json？）"),
+        (["check", "x.com", "y.com", "--lang=zh"], "错误：多余的参数：y.com"),
+        (["chek", "x.com", "--lang", "zh"], "错误：没有这个命令：'chek'。（您要找的是不是 'check'？）"),
+        (["check", "x.com", "--lang=zh", "--brand"], "错误：选项 --brand 需要一个值。"),
+        (["scan", "--lang", "zh", "--nope"], "错误：没有这个选项：--nope"),
+    ],
+)
+def test_usage_errors_are_said_in_chinese_with_lang_zh(args: list[str], said: str) -> None:
+    done = run(str(BIN), *args)
+    assert done.returncode == 2, done.stderr
+    assert said in done.stderr.splitlines(), done.stderr
+    assert "Traceback" not in done.stderr and "Usage:" not in done.stderr
+
+
+def test_usage_errors_stay_typer_s_in_english() -> None:
+    done = run(str(BIN), "check", "--lang", "en")
+    assert done.returncode == 2
+    assert "Missing argument 'VALUE'." in done.stderr
+
+
+def test_a_command_run_for_chinese_usage_errors_keeps_its_output_and_status(tmp_path: Path) -> None:
+    # --lang=zh is not the quick form: it goes through typer with usage errors said in Chinese.
+    quick = run(str(BIN), "check", "tokenpocket-support.com", "--lang", "zh", "--json")
+    through_typer = run(str(BIN), "check", "tokenpocket-support.com", "--lang=zh", "--json")
+    assert (
+        (through_typer.returncode, through_typer.stdout)
+        == (quick.returncode, quick.stdout)
+        == (
+            1,
+            quick.stdout,
+        )
+    )
+    message = tmp_path / "message.txt"
+    message.write_text("客服说：请提供助记词以解冻钱包", encoding="utf-8")
+    english = run(str(BIN), "scan", str(message), "--lang", "en")
+    chinese = run(str(BIN), "scan", str(message), "--lang", "zh")
+    assert chinese.returncode == english.returncode != 0
+    assert "助记词" in chinese.stdout

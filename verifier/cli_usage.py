@@ -1,0 +1,109 @@
+"""Usage errors in the user's language: typer (click) says them in English only.
+
+``run(app, lang)`` runs the typer app as click's standalone mode does (same exit codes), but
+says a usage error (missing argument, unknown option, bad value ...) from the message catalogue
+in ``lang``. ``argv_lang`` finds ``--lang`` on a command line that may not parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+import typer
+
+from verifier.messages import Lang, normalize_lang, text
+
+try:  # typer 0.2x carries its own copy of click; older typer raises click's own exceptions
+    from typer._click import exceptions as errors
+except ImportError:  # pragma: no cover - depends on the typer release installed
+    from click import exceptions as errors  # type: ignore[no-redef]
+
+# Between a sentence and its bracketed hint: none after Chinese full-width punctuation.
+_SPACE: dict[Lang, str] = {"en": " ", "zh": ""}
+# click's wordings across releases: "argument", "arguments", "argument(s)"; "Did you mean ...?"
+_EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$", re.DOTALL)
+_NO_SUCH_COMMAND = re.compile(r"^No such command (?P<name>'[^']*')\.(?: Did you mean (?P<maybe>.+)\?)?$")
+
+
+def argv_lang(argv: list[str]) -> Lang | None:
+    """The language asked for with ``--lang X`` or ``--lang=X`` (the last one), or None."""
+    found: str | None = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif word.startswith("--lang="):
+            found = word.removeprefix("--lang=")
+    return normalize_lang(found) if found is not None else None
+
+
+def message(exc: Any, lang: Lang) -> str:
+    """What went wrong, in ``lang``; the parts click fills in (names, values) as they are."""
+    if isinstance(exc, errors.MissingParameter):
+        name = _hint(exc)
+        kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
+        code = "cli.usage.missing_option" if kind == "option" else "cli.usage.missing_argument"
+        return text(code, lang, name=name)
+    if isinstance(exc, errors.BadParameter):
+        return text("cli.usage.bad_value", lang, name=_hint(exc), detail=exc.message)
+    if isinstance(exc, errors.NoSuchOption):
+        said = text("cli.usage.no_such_option", lang, name=exc.option_name)
+        if exc.possibilities:
+            options = ", ".join(sorted(exc.possibilities))
+            said += _SPACE[lang] + text("cli.usage.did_you_mean", lang, options=options)
+        return said
+    if isinstance(exc, errors.BadOptionUsage) and exc.message.endswith("requires an argument."):
+        return text("cli.usage.option_needs_value", lang, name=exc.option_name)
+    command = _NO_SUCH_COMMAND.match(exc.message)
+    if command:
+        said = text("cli.usage.no_such_command", lang, name=command["name"])
+        if command["maybe"]:
+            said += _SPACE[lang] + text("cli.usage.did_you_mean", lang, options=command["maybe"])
+        return said
+    extra = _EXTRA.match(exc.message)
+    if extra:
+        return text("cli.usage.extra_argument", lang, args=extra["args"])
+    return text("cli.usage.other", lang, detail=exc.message)
+
+
+def show(exc: Any, lang: Lang) -> None:
+    """Usage line, help hint and the error, on stderr, as click lays them out."""
+    lines = []
+    if exc.ctx is not None:
+        usage = exc.ctx.get_usage().removeprefix("Usage:").strip()
+        lines.append(text("cli.usage.usage", lang, usage=usage))
+        lines.append(text("cli.usage.help", lang, command=exc.ctx.command_path))
+        lines.append("")
+    lines.append(text("cli.error", lang, message=message(exc, lang)))
+    typer.echo("\n".join(lines), err=True)
+
+
+def run(app: Any, lang: Lang) -> NoReturn:
+    """Run ``app`` (a typer app) to its exit status, usage errors said in ``lang``; the rest as
+    typer's standalone mode does it (an ``Exit`` code, ``Aborted!``, a broken pipe)."""
+    try:
+        status = app(standalone_mode=False)  # an Exit's code, or what the command returned
+    except errors.UsageError as exc:
+        show(exc, lang)
+        raise SystemExit(exc.exit_code) from None
+    except errors.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        typer.echo(text("cli.aborted", lang), err=True)
+        raise SystemExit(1) from None
+    raise SystemExit(status if isinstance(status, int) else 0)
+
+
+def _hint(exc: Any) -> str:
+    if exc.param_hint is not None:
+        hints = [exc.param_hint] if isinstance(exc.param_hint, str) else list(exc.param_hint)
+        return " / ".join(repr(h) for h in hints)
+    if exc.param is not None:
+        try:
+            return str(exc.param.get_error_hint(exc.ctx))
+        except TypeError:  # typer's own copy of click takes no context here
+            return str(exc.param.get_error_hint())
+    return "?"
