@@ -1182,6 +1182,12 @@ delete_table_get(const DeleteTable *t, const Py_UCS4 *chars, Py_ssize_t len)
     }
 }
 
+/* The first three letters of brand tokens, packed (head_key), in an open addressing table. */
+typedef struct {
+    uint32_t *keys;
+    uint32_t mask;
+} HeadTable;
+
 typedef struct {
     PyObject *entry, *label, *suffix, *registrable, *skeleton, *unrelated; /* unrelated: a set */
     int common;
@@ -1211,8 +1217,10 @@ typedef struct {
     int scan;                 /* 1: scan every form; 0: probe the deletion index */
     PyObject *ascii_skeleton[128];
     int initialised;          /* set when __init__ succeeded; find refuses otherwise */
-    uint32_t *heads;          /* open addressing table of head_key()s of token_heads */
-    uint32_t head_mask;
+    HeadTable heads;          /* head_key()s of token_heads */
+    HeadTable skeleton_heads; /* head_key()s of skeleton_token_heads */
+    PyObject *skeleton_tokens;       /* dict: a token's skeleton -> tuple of tokens */
+    PyObject *skeleton_token_heads;  /* dict: first three letters -> tuple of token skeletons */
 } DomainMatcherObject;
 
 enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_N };
@@ -1280,19 +1288,81 @@ head_key(Py_UCS4 a, Py_UCS4 b, Py_UCS4 c)
 }
 
 static int
-head_known(DomainMatcherObject *self, uint32_t key)
+head_known(const HeadTable *t, uint32_t key)
 {
-    if (key == 0) {
+    if (key == 0 || t->keys == NULL) {
         return 0;
     }
-    for (uint32_t i = (key * 2654435761u) & self->head_mask;; i = (i + 1) & self->head_mask) {
-        if (self->heads[i] == key) {
+    for (uint32_t i = (key * 2654435761u) & t->mask;; i = (i + 1) & t->mask) {
+        if (t->keys[i] == key) {
             return 1;
         }
-        if (self->heads[i] == 0) {
+        if (t->keys[i] == 0) {
             return 0;
         }
     }
+}
+
+static void
+head_table_free(HeadTable *t)
+{
+    PyMem_Free(t->keys);
+    t->keys = NULL;
+    t->mask = 0;
+}
+
+/* Fill t with the keys of heads (three-letter ASCII strings). 0, or -1 with an error. */
+static int
+head_table_build(HeadTable *t, PyObject *heads)
+{
+    head_table_free(t);
+    Py_ssize_t count = PyDict_GET_SIZE(heads);
+    uint32_t size = 16;
+    while (size < 2 * (uint32_t)count + 2) {
+        size *= 2;
+    }
+    t->keys = PyMem_Calloc(size, sizeof(uint32_t));
+    if (t->keys == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->mask = size - 1;
+    Py_ssize_t pos = 0;
+    PyObject *head, *value;
+    while (PyDict_Next(heads, &pos, &head, &value)) {
+        if (!PyUnicode_Check(head) || PyUnicode_GET_LENGTH(head) != 3) {
+            PyErr_SetString(PyExc_ValueError, "a token head is not three characters");
+            return -1;
+        }
+        uint32_t key = head_key(PyUnicode_READ_CHAR(head, 0), PyUnicode_READ_CHAR(head, 1), PyUnicode_READ_CHAR(head, 2));
+        if (key == 0) {
+            PyErr_SetString(PyExc_ValueError, "a token head is not ASCII");
+            return -1;
+        }
+        uint32_t i = (key * 2654435761u) & t->mask;
+        while (t->keys[i] != 0 && t->keys[i] != key) {
+            i = (i + 1) & t->mask;
+        }
+        t->keys[i] = key;
+    }
+    return 0;
+}
+
+/* Where a head of table t first occurs in text, or -1. */
+static Py_ssize_t
+first_head(const HeadTable *t, PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t start = 0; start + 3 <= n; start++) {
+        uint32_t key = head_key(PyUnicode_READ(kind, data, start), PyUnicode_READ(kind, data, start + 1),
+                                PyUnicode_READ(kind, data, start + 2));
+        if (head_known(t, key)) {
+            return start;
+        }
+    }
+    return -1;
 }
 
 /* A finder's answer: official number (or -1), technique, detail (new reference). */
@@ -1440,22 +1510,154 @@ call_only_keywords(DomainMatcherObject *self, PyObject *rest)
     return yes;
 }
 
+/* The characters of name whose skeletons make skeleton(name)[start:end]: 1 with *a, *b set; 0 when
+ * the span begins or ends inside one character's skeleton; -1 error. (_written_span) */
+static int
+written_span(DomainMatcherObject *self, PyObject *name, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *a,
+             Py_ssize_t *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+    int kind = PyUnicode_KIND(name);
+    const void *data = PyUnicode_DATA(name);
+    Py_ssize_t position = 0, first = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (position == start && first < 0) {
+            first = i;
+        }
+        if (position == end && first >= 0) {
+            *a = first;
+            *b = i;
+            return 1;
+        }
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch < 128) {
+            position += PyUnicode_GET_LENGTH(self->ascii_skeleton[ch]);
+        } else {
+            PyObject *code = PyLong_FromUnsignedLong(ch);
+            PyObject *part = code ? PyObject_GetItem(self->skeletons, code) : NULL;
+            Py_XDECREF(code);
+            if (part == NULL) {
+                return -1;
+            }
+            position += PyUnicode_Check(part) ? PyUnicode_GET_LENGTH(part) : 0;
+            Py_DECREF(part);
+        }
+    }
+    if (position == end && first >= 0) {
+        *a = first;
+        *b = n;
+        return 1;
+    }
+    return 0;
+}
+
+/* _lookalike_tokens_in: a brand token in look-alike letters inside the name, found by skeleton.
+ * skel is skeleton(name) when known, else NULL. */
+static int
+find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel, Found *f)
+{
+    PyObject *own = NULL;
+    if (skel == NULL) {
+        skel = own = skeleton_of(self, name);
+        if (skel == NULL) {
+            return -1;
+        }
+    }
+    int result = 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(skel);
+    Py_ssize_t first = first_head(&self->skeleton_heads, skel);
+    for (Py_ssize_t start = first; first >= 0 && start + 3 <= n && result == 0; start++) {
+        PyObject *head = PyUnicode_Substring(skel, start, start + 3);
+        PyObject *candidates = head ? PyDict_GetItemWithError(self->skeleton_token_heads, head) : NULL;
+        Py_XDECREF(head);
+        if (candidates == NULL) {
+            result = PyErr_Occurred() ? -1 : 0;
+            continue;
+        }
+        for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(candidates) && result == 0; c++) {
+            PyObject *token_skeleton = PyTuple_GET_ITEM(candidates, c);
+            Py_ssize_t end = start + PyUnicode_GET_LENGTH(token_skeleton);
+            if (end > n) {
+                continue;
+            }
+            Py_ssize_t at = PyUnicode_Tailmatch(skel, token_skeleton, start, end, -1);
+            if (at <= 0) {
+                result = at < 0 ? -1 : 0;
+                continue;
+            }
+            Py_ssize_t a, b;
+            int span = written_span(self, name, start, end, &a, &b);
+            if (span <= 0) {
+                result = span;
+                continue;
+            }
+            PyObject *tokens = PyDict_GetItemWithError(self->skeleton_tokens, token_skeleton);
+            PyObject *written = PyUnicode_Substring(name, a, b);
+            PyObject *before = PyUnicode_Substring(name, 0, a);
+            PyObject *after = PyUnicode_Substring(name, b, PyUnicode_GET_LENGTH(name));
+            PyObject *rest = before && after ? PyUnicode_FromFormat("%U-%U", before, after) : NULL;
+            Py_XDECREF(before);
+            Py_XDECREF(after);
+            if (tokens == NULL || written == NULL || rest == NULL) {
+                Py_XDECREF(written);
+                Py_XDECREF(rest);
+                result = -1;
+                break;
+            }
+            for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(tokens) && result == 0; t++) {
+                PyObject *token = PyTuple_GET_ITEM(tokens, t);
+                int same = PyUnicode_Compare(written, token);
+                if (same == -1 && PyErr_Occurred()) {
+                    result = -1;
+                    break;
+                }
+                if (same == 0) {
+                    continue; /* the brand as written: the plain scan judged it */
+                }
+                PyObject *numbers = PyDict_GetItemWithError(self->tokens, token);
+                int common = PySet_Contains(self->common_tokens, token);
+                if (numbers == NULL || common < 0) {
+                    result = -1;
+                    break;
+                }
+                for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(numbers) && result == 0; i++) {
+                    Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, i));
+                    if (common) {
+                        int bare = PyUnicode_GET_LENGTH(rest) == 1;
+                        int keywords = bare ? 0 : call_only_keywords(self, rest);
+                        if (keywords < 0) {
+                            result = -1;
+                            break;
+                        }
+                        if (bare || !keywords) {
+                            continue;
+                        }
+                    }
+                    PyObject *stripped = PyObject_CallMethod(rest, "strip", "s", "-");
+                    if (stripped == NULL) {
+                        result = -1;
+                        break;
+                    }
+                    result = found_set(f, o, S_COMBOSQUAT,
+                                       PyUnicode_FromFormat("%R looks like brand name %R, with %R", written, token,
+                                                            stripped));
+                    Py_DECREF(stripped);
+                }
+            }
+            Py_DECREF(written);
+            Py_DECREF(rest);
+        }
+    }
+    Py_XDECREF(own);
+    return result;
+}
+
 static int
 find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
 {
     PyObject *name = PyUnicode_IS_ASCII(shown) ? shown : skel;
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
-    Py_ssize_t first = -1;
-    int kind = PyUnicode_KIND(name);
-    const void *data = PyUnicode_DATA(name);
-    for (Py_ssize_t start = 0; start + 3 <= n; start++) {
-        uint32_t key = head_key(PyUnicode_READ(kind, data, start), PyUnicode_READ(kind, data, start + 1),
-                                PyUnicode_READ(kind, data, start + 2));
-        if (head_known(self, key)) {
-            first = start;
-            break;
-        }
-    }
+    Py_ssize_t first = first_head(&self->heads, name);
     if (first >= 0) {
         for (Py_ssize_t start = first; start + 3 <= n; start++) {
             PyObject *head = PyUnicode_Substring(name, start, start + 3);
@@ -1538,6 +1740,10 @@ find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Foun
                 }
             }
         }
+    }
+    int got = find_lookalike_tokens(self, name, name == shown ? skel : NULL, f);
+    if (got != 0) {
+        return got;
     }
     return find_combo_typo(self, name, f);
 }
@@ -1859,30 +2065,6 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
             result = -1;
             break;
         }
-        /* look-alike letters in the brand: the same skeleton, not the brand as written */
-        PyObject *numbers = PyDict_GetItemWithError(self->by_skeleton, skel);
-        if (numbers == NULL && PyErr_Occurred()) {
-            Py_DECREF(skel);
-            Py_DECREF(rest);
-            result = -1;
-            break;
-        }
-        for (Py_ssize_t k = 0; numbers != NULL && k < PyTuple_GET_SIZE(numbers) && result == 0; k++) {
-            Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, k));
-            Official *off = &self->officials[o];
-            int same = PyUnicode_Compare(piece, off->label);
-            if (same == -1 && PyErr_Occurred()) {
-                result = -1;
-            } else if (same != 0) {
-                result = found_set(f, o, S_COMBOSQUAT,
-                                   PyUnicode_FromFormat("%R looks like %R, with %R", piece, off->label, rest));
-            }
-        }
-        if (result != 0) {
-            Py_DECREF(skel);
-            Py_DECREF(rest);
-            break;
-        }
         Near near[MAX_NEAR];
         Py_ssize_t near_count = 0;
         int got = near_officials(self, piece, skel, near, &near_count);
@@ -2097,26 +2279,41 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"index", "officials", "forms", "scan", "official_hosts", "by_label", "by_skeleton",
                             "tokens", "common_tokens", "token_heads", "by_delete", "skeletons", "only_keywords",
-                            "lookalike", NULL};
+                            "lookalike", "skeleton_tokens", "skeleton_token_heads", NULL};
     PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *by_delete,
-        *skeletons, *only_keywords, *lookalike;
+        *skeletons, *only_keywords, *lookalike, *skeleton_tokens, *skeleton_heads;
     int scan;
     if (self->initialised) {
         PyErr_SetString(PyExc_TypeError, "DomainMatcher is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!:DomainMatcher", names, &index,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!O!O!:DomainMatcher", names, &index,
                                      &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
                                      &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
                                      &PySet_Type, &common, &PyDict_Type, &heads, &PyDict_Type, &by_delete,
-                                     &skeletons, &only_keywords, &MakerType, &lookalike)) {
+                                     &skeletons, &only_keywords, &MakerType, &lookalike, &PyDict_Type,
+                                     &skeleton_tokens, &PyDict_Type, &skeleton_heads)) {
         return -1;
     }
     domain_matcher_clear_tables(self);
     Py_ssize_t n = PyTuple_GET_SIZE(officials);
     if (check_numbers(by_label, n) < 0 || check_numbers(by_skeleton, n) < 0 || check_numbers(tokens, n) < 0 ||
-        check_strings(heads) < 0) {
+        check_strings(heads) < 0 || check_strings(skeleton_tokens) < 0 || check_strings(skeleton_heads) < 0) {
         return -1;
+    }
+    /* every token a skeleton names is one of the brand tokens */
+    Py_ssize_t spos = 0;
+    PyObject *skey, *svalue;
+    while (PyDict_Next(skeleton_tokens, &spos, &skey, &svalue)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(svalue); i++) {
+            int known = PyDict_Contains(tokens, PyTuple_GET_ITEM(svalue, i));
+            if (known <= 0) {
+                if (known == 0) {
+                    PyErr_SetString(PyExc_ValueError, "skeleton_tokens names an unknown token");
+                }
+                return -1;
+            }
+        }
     }
     self->officials = PyMem_Calloc(n ? n : 1, sizeof(Official));
     if (self->officials == NULL) {
@@ -2240,36 +2437,13 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
         }
         Py_XSETREF(self->ascii_skeleton[c], part);
     }
-    Py_ssize_t count = PyDict_GET_SIZE(heads);
-    uint32_t size = 16;
-    while (size < 2 * (uint32_t)count + 2) {
-        size *= 2;
-    }
-    PyMem_Free(self->heads);
-    self->heads = PyMem_Calloc(size, sizeof(uint32_t));
-    if (self->heads == NULL) {
-        PyErr_NoMemory();
+    if (head_table_build(&self->heads, heads) < 0 || head_table_build(&self->skeleton_heads, skeleton_heads) < 0) {
         return -1;
     }
-    self->head_mask = size - 1;
-    Py_ssize_t pos = 0;
-    PyObject *head, *value;
-    while (PyDict_Next(heads, &pos, &head, &value)) {
-        if (!PyUnicode_Check(head) || PyUnicode_GET_LENGTH(head) != 3) {
-            PyErr_SetString(PyExc_ValueError, "a token head is not three characters");
-            return -1;
-        }
-        uint32_t key = head_key(PyUnicode_READ_CHAR(head, 0), PyUnicode_READ_CHAR(head, 1), PyUnicode_READ_CHAR(head, 2));
-        if (key == 0) {
-            PyErr_SetString(PyExc_ValueError, "a token head is not ASCII");
-            return -1;
-        }
-        uint32_t i = (key * 2654435761u) & self->head_mask;
-        while (self->heads[i] != 0 && self->heads[i] != key) {
-            i = (i + 1) & self->head_mask;
-        }
-        self->heads[i] = key;
-    }
+    Py_INCREF(skeleton_tokens);
+    Py_XSETREF(self->skeleton_tokens, skeleton_tokens);
+    Py_INCREF(skeleton_heads);
+    Py_XSETREF(self->skeleton_token_heads, skeleton_heads);
     self->initialised = 1;
     return 0;
 }
@@ -2288,6 +2462,8 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->only_keywords);
     Py_VISIT(self->lookalike);
     Py_VISIT(self->by_delete);
+    Py_VISIT(self->skeleton_tokens);
+    Py_VISIT(self->skeleton_token_heads);
     for (int i = 0; i < 8; i++) {
         Py_VISIT(self->strings[i]);
     }
@@ -2329,8 +2505,10 @@ domain_matcher_clear(DomainMatcherObject *self)
     for (int c = 0; c < 128; c++) {
         Py_CLEAR(self->ascii_skeleton[c]);
     }
-    PyMem_Free(self->heads);
-    self->heads = NULL;
+    head_table_free(&self->heads);
+    head_table_free(&self->skeleton_heads);
+    Py_CLEAR(self->skeleton_tokens);
+    Py_CLEAR(self->skeleton_token_heads);
     return 0;
 }
 

@@ -114,6 +114,29 @@ def _unicode(label: str) -> str:
         return label
 
 
+def _first_of(heads: dict[str, list[str]]) -> re.Pattern[str] | None:
+    """A pattern finding the first place any of ``heads`` occurs."""
+    alternatives = "|".join(re.escape(head) for head in sorted(heads))
+    return re.compile(alternatives) if alternatives else None
+
+
+def _written_span(name: str, start: int, end: int) -> tuple[int, int] | None:
+    """The characters of ``name`` whose skeletons make ``skeleton(name)[start:end]``, or None
+    when that span begins or ends inside one character's skeleton ("m" is "rn")."""
+    table = skeleton_table()
+    position = 0
+    first: int | None = None
+    for i, char in enumerate(name):
+        if position == start and first is None:
+            first = i
+        if position == end and first is not None:
+            return first, i
+        position += len(table[ord(char)])
+    if position == end and first is not None:
+        return first, len(name)
+    return None
+
+
 def _one_bit_apart(a: str, b: str) -> bool:
     if len(a) != len(b):
         return False
@@ -139,6 +162,9 @@ class DomainIndex:
         self.by_delete: dict[str, set[int]] = {}
         self.tokens: dict[str, list[_Official]] = {}
         self.token_heads: dict[str, list[str]] = {}
+        # Brand tokens by skeleton ("rnetarnask" -> ["metamask"]), and those by their first letters.
+        self.skeleton_tokens: dict[str, list[str]] = {}
+        self.skeleton_token_heads: dict[str, list[str]] = {}
         self.forms: list[str] = []
         self.form_owner: list[int] = []
         self.common_tokens: set[str] = set()
@@ -182,9 +208,13 @@ class DomainIndex:
 
         for token in sorted(self.tokens, key=len, reverse=True):
             self.token_heads.setdefault(token[:MIN_TOKEN], []).append(token)
+            self.skeleton_tokens.setdefault(skeleton(token), []).append(token)
+        for token_skeleton in sorted(self.skeleton_tokens, key=len, reverse=True):
+            if len(token_skeleton) >= MIN_TOKEN:
+                self.skeleton_token_heads.setdefault(token_skeleton[:MIN_TOKEN], []).append(token_skeleton)
         # Finds the first place a brand token may start in one C-level pass; most names have none.
-        heads = "|".join(re.escape(head) for head in sorted(self.token_heads))
-        self.head_pattern = re.compile(heads) if heads else None
+        self.head_pattern = _first_of(self.token_heads)
+        self.skeleton_head_pattern = _first_of(self.skeleton_token_heads)
         self._native = self._native_matcher()
         # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.
         self.native_find: Callable[[str, str, str], Lookalike | None] | None = (
@@ -223,6 +253,8 @@ class DomainIndex:
             common_tokens=self.common_tokens,
             token_heads={head: tuple(tokens) for head, tokens in self.token_heads.items()},
             by_delete=self.by_delete,
+            skeleton_tokens={key: tuple(tokens) for key, tokens in self.skeleton_tokens.items()},
+            skeleton_token_heads={head: tuple(keys) for head, keys in self.skeleton_token_heads.items()},
             skeletons=skeleton_table(),
             only_keywords=only_keywords,
             lookalike=maker(Lookalike),
@@ -310,9 +342,13 @@ class DomainIndex:
 
     def _combosquat(self, n: _Name) -> _Found | None:
         name = n.skeleton if not n.shown.isascii() else n.shown
+        return self._tokens_in(name) or self._lookalike_tokens_in(name, n) or self._combo_typo(name)
+
+    def _tokens_in(self, name: str) -> _Found | None:
+        """A brand token as written inside the name, with keywords or a suffix around it."""
         first = self.head_pattern.search(name) if self.head_pattern is not None else None
         if first is None:
-            return self._combo_typo(name)
+            return None
         for start in range(first.start(), len(name) - MIN_TOKEN + 1):
             for token in self.token_heads.get(name[start : start + MIN_TOKEN], ()):
                 if not name.startswith(token, start):
@@ -326,7 +362,33 @@ class DomainIndex:
                     if rest.strip("-") == official.suffix.replace(".", ""):
                         return official, "combosquat", f"{official.registrable} written as one name"
                     return official, "combosquat", f"brand name {name[start:end]!r} with {rest.strip('-')!r}"
-        return self._combo_typo(name)
+        return None
+
+    def _lookalike_tokens_in(self, name: str, n: _Name) -> _Found | None:
+        """A brand token written with look-alike letters inside the name ("t0kenpocketkefu",
+        "rnetarnaskhelp"): found by skeleton, the rest around it judged as written."""
+        skel = n.skeleton if name is n.shown else skeleton(name)
+        first = self.skeleton_head_pattern.search(skel) if self.skeleton_head_pattern is not None else None
+        if first is None:
+            return None
+        for start in range(first.start(), len(skel) - MIN_TOKEN + 1):
+            for token_skeleton in self.skeleton_token_heads.get(skel[start : start + MIN_TOKEN], ()):
+                if not skel.startswith(token_skeleton, start):
+                    continue
+                span = _written_span(name, start, start + len(token_skeleton))
+                if span is None:
+                    continue  # the match starts or ends inside one letter's skeleton
+                written = name[span[0] : span[1]]
+                rest = name[: span[0]] + "-" + name[span[1] :]
+                for token in self.skeleton_tokens[token_skeleton]:
+                    if written == token:
+                        continue  # the brand as written: _tokens_in judged it
+                    for official in self.tokens[token]:
+                        if token in self.common_tokens and (rest == "-" or not only_keywords(rest)):
+                            continue
+                        detail = f"{written!r} looks like brand name {token!r}, with {rest.strip('-')!r}"
+                        return official, "combosquat", detail
+        return None
 
     def _combo_typo(self, name: str) -> _Found | None:
         # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu".
@@ -339,12 +401,6 @@ class DomainIndex:
             rest = "-".join(p for p in pieces if p is not piece)
             if len(piece) < 5 or not only_keywords(rest):
                 continue
-            # Look-alike letters in the brand ("t0kenpocket-kefu", "rnetarnask-support"): the same
-            # skeleton, so no edit distance, yet not the brand as written. It reads as the brand, so
-            # an ordinary-word brand counts too, as it does written plainly with keywords.
-            for official in self.by_skeleton.get(skeleton(piece), ()):
-                if piece != official.label:
-                    return official, "combosquat", f"{piece!r} looks like {official.label!r}, with {rest!r}"
             for official, _ in self._near(piece):
                 if not official.common:
                     return official, "combosquat", f"misspelt brand {piece!r} with {rest!r}"
