@@ -52,13 +52,18 @@ def serve(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
             time.sleep(0.2)
         yield base, process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, as a user stops it; killed if it does not stop in 20 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test_serve_answers_and_stops_cleanly_on_ctrl_c() -> None:
@@ -276,9 +281,4 @@ def test_the_start_line_comes_when_every_worker_listens() -> None:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
                 assert client.get("/healthz", timeout=5).status_code == 200
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
