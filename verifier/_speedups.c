@@ -50,14 +50,37 @@ typedef struct {
 
 /* Classes whose instances an untracking Maker builds: frozen values that refer only to frozen
  * values (registered by Maker(..., untrack=True); a reference to each is kept). */
-#define MAX_ACYCLIC 16
-static PyTypeObject *acyclic_classes[MAX_ACYCLIC];
-static int n_acyclic;
+static PyTypeObject **acyclic_classes;
+static Py_ssize_t n_acyclic, acyclic_capacity;
+
+/* Remember cls as acyclic (a reference is kept): 0, or -1 with an error. */
+static int
+register_acyclic(PyTypeObject *cls)
+{
+    for (Py_ssize_t i = 0; i < n_acyclic; i++) {
+        if (acyclic_classes[i] == cls) {
+            return 0;
+        }
+    }
+    if (n_acyclic == acyclic_capacity) {
+        Py_ssize_t capacity = acyclic_capacity ? 2 * acyclic_capacity : 16;
+        PyTypeObject **grown = PyMem_Realloc(acyclic_classes, (size_t)capacity * sizeof(PyTypeObject *));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        acyclic_classes = grown;
+        acyclic_capacity = capacity;
+    }
+    Py_INCREF(cls);
+    acyclic_classes[n_acyclic++] = cls;
+    return 0;
+}
 
 static int
 is_acyclic_class(PyTypeObject *cls)
 {
-    for (int i = 0; i < n_acyclic; i++) {
+    for (Py_ssize_t i = 0; i < n_acyclic; i++) {
         if (acyclic_classes[i] == cls) {
             return 1;
         }
@@ -207,24 +230,22 @@ maker_init(MakerObject *self, PyObject *args, PyObject *kwds)
         PyTuple_SET_ITEM(descriptors, i, descr); /* the new reference from PyObject_GetAttr */
         members[i] = member;
     }
-    Py_INCREF(cls);
-    Py_XSETREF(self->cls, cls);
-    Py_XSETREF(self->descriptors, descriptors);
+    untrack = untrack && PyType_IS_GC(cls);
+    if (untrack && register_acyclic(cls) < 0) { /* before any state changes: a failure leaves none */
+        Py_DECREF(descriptors);
+        PyMem_Free(members);
+        return -1;
+    }
     PyMem_Free(self->members);
     self->members = members;
     self->n = n;
-    self->untrack = untrack && PyType_IS_GC(cls);
+    self->untrack = untrack;
     Py_XINCREF(constants);
     Py_XSETREF(self->constants, constants);
-    if (self->untrack && !is_acyclic_class(cls)) {
-        if (n_acyclic == MAX_ACYCLIC) {
-            PyErr_SetString(PyExc_ValueError, "too many classes built untracked");
-            return -1;
-        }
-        Py_INCREF(cls);
-        acyclic_classes[n_acyclic++] = cls;
-    }
+    Py_XSETREF(self->descriptors, descriptors);
     self->vectorcall = maker_vectorcall;
+    Py_INCREF(cls);
+    Py_XSETREF(self->cls, cls); /* last: it marks the maker as initialised */
     return 0;
 }
 
@@ -258,7 +279,7 @@ maker_dealloc(MakerObject *self)
 static PyObject *
 maker_call(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    if (((MakerObject *)self)->vectorcall == NULL) {
+    if (((MakerObject *)self)->cls == NULL) {
         PyErr_SetString(PyExc_TypeError, "Maker was not initialised");
         return NULL;
     }
@@ -1601,6 +1622,9 @@ find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel,
             if (tokens == NULL || written == NULL || rest == NULL) {
                 Py_XDECREF(written);
                 Py_XDECREF(rest);
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_RuntimeError, "a token skeleton without tokens");
+                }
                 result = -1;
                 break;
             }
@@ -1615,8 +1639,11 @@ find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel,
                     continue; /* the brand as written: the plain scan judged it */
                 }
                 PyObject *numbers = PyDict_GetItemWithError(self->tokens, token);
-                int common = PySet_Contains(self->common_tokens, token);
+                int common = numbers != NULL ? PySet_Contains(self->common_tokens, token) : -1;
                 if (numbers == NULL || common < 0) {
+                    if (!PyErr_Occurred()) {
+                        PyErr_SetString(PyExc_RuntimeError, "a token without officials");
+                    }
                     result = -1;
                     break;
                 }
@@ -2202,8 +2229,26 @@ done:
 static void
 domain_matcher_clear_tables(DomainMatcherObject *self)
 {
-    for (Py_ssize_t o = 0; o < self->n_officials; o++) {
-        Official *off = &self->officials[o];
+    /* Detach first: releasing a reference can run Python code (a __del__, a collection) that
+     * walks this matcher, and it must not see officials already released. */
+    Official *officials = self->officials;
+    Py_ssize_t n_officials = self->n_officials;
+    Pattern *forms = self->forms;
+    Py_ssize_t n_forms = self->n_forms;
+    self->officials = NULL;
+    self->n_officials = 0;
+    PyMem_Free(self->form_owner);
+    PyMem_Free(self->owner_forms);
+    self->forms = NULL;
+    self->form_owner = NULL;
+    self->owner_forms = NULL;
+    self->n_forms = 0;
+    for (Py_ssize_t i = 0; i < n_forms; i++) {
+        PyMem_Free(forms[i].chars);
+    }
+    PyMem_Free(forms);
+    for (Py_ssize_t o = 0; o < n_officials; o++) {
+        Official *off = &officials[o];
         Py_XDECREF(off->entry);
         Py_XDECREF(off->label);
         Py_XDECREF(off->suffix);
@@ -2211,19 +2256,7 @@ domain_matcher_clear_tables(DomainMatcherObject *self)
         Py_XDECREF(off->skeleton);
         Py_XDECREF(off->unrelated);
     }
-    PyMem_Free(self->officials);
-    self->officials = NULL;
-    self->n_officials = 0;
-    for (Py_ssize_t i = 0; i < self->n_forms; i++) {
-        PyMem_Free(self->forms[i].chars);
-    }
-    PyMem_Free(self->forms);
-    PyMem_Free(self->form_owner);
-    PyMem_Free(self->owner_forms);
-    self->forms = NULL;
-    self->form_owner = NULL;
-    self->owner_forms = NULL;
-    self->n_forms = 0;
+    PyMem_Free(officials);
 }
 
 /* DomainMatcher(index, officials, forms, scan, tables..., skeletons, only_keywords, lookalike_maker)
@@ -2246,6 +2279,30 @@ check_numbers(PyObject *table, Py_ssize_t n)
             if (number < 0 || number >= n) {
                 PyErr_Clear();
                 PyErr_SetString(PyExc_ValueError, "a table names an unknown official");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Each value of heads is a tuple of keys of keys_of that begin with the head. */
+static int
+check_heads(PyObject *heads, PyObject *keys_of)
+{
+    Py_ssize_t pos = 0;
+    PyObject *head, *value;
+    while (PyDict_Next(heads, &pos, &head, &value)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(value); i++) {
+            PyObject *key = PyTuple_GET_ITEM(value, i);
+            int known = PyDict_Contains(keys_of, key);
+            if (known < 0) {
+                return -1;
+            }
+            if (!known || PyUnicode_Tailmatch(key, head, 0, 3, -1) != 1) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_ValueError, "a head names a token it does not begin or that is unknown");
+                }
                 return -1;
             }
         }
@@ -2299,6 +2356,10 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     Py_ssize_t n = PyTuple_GET_SIZE(officials);
     if (check_numbers(by_label, n) < 0 || check_numbers(by_skeleton, n) < 0 || check_numbers(tokens, n) < 0 ||
         check_strings(heads) < 0 || check_strings(skeleton_tokens) < 0 || check_strings(skeleton_heads) < 0) {
+        return -1;
+    }
+    /* each head names keys of its table, which start with it */
+    if (check_heads(heads, tokens) < 0 || check_heads(skeleton_heads, skeleton_tokens) < 0) {
         return -1;
     }
     /* every token a skeleton names is one of the brand tokens */
@@ -2405,14 +2466,25 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     if (!self->scan && delete_table_build(&self->deletes, by_delete, n) < 0) {
         return -1;
     }
+    /* The tables are copied: what was checked above cannot change under a find. */
     PyObject **fields[] = {&self->index, &self->official_hosts, &self->by_label, &self->by_skeleton, &self->tokens,
                            &self->common_tokens, &self->token_heads, &self->skeletons, &self->only_keywords,
                            &self->lookalike};
-    PyObject *values[] = {index, hosts, by_label, by_skeleton, tokens, common, heads, skeletons, only_keywords,
-                          lookalike};
+    PyObject *values[] = {index, PyFrozenSet_New(hosts), PyDict_Copy(by_label), PyDict_Copy(by_skeleton),
+                          PyDict_Copy(tokens), PyFrozenSet_New(common), PyDict_Copy(heads), skeletons,
+                          only_keywords, lookalike};
+    int copied = 1;
     for (int i = 0; i < 10; i++) {
-        Py_INCREF(values[i]);
+        copied &= values[i] != NULL;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i == 0 || i >= 7) {
+            Py_INCREF(values[i]); /* shared, not copied: the index, the skeleton table, callables */
+        }
         Py_XSETREF(*fields[i], values[i]);
+    }
+    if (!copied) {
+        return -1;
     }
     for (int i = 0; i < S_N; i++) {
         Py_XSETREF(self->strings[i], PyUnicode_InternFromString(technique_names[i]));
@@ -2440,10 +2512,11 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     if (head_table_build(&self->heads, heads) < 0 || head_table_build(&self->skeleton_heads, skeleton_heads) < 0) {
         return -1;
     }
-    Py_INCREF(skeleton_tokens);
-    Py_XSETREF(self->skeleton_tokens, skeleton_tokens);
-    Py_INCREF(skeleton_heads);
-    Py_XSETREF(self->skeleton_token_heads, skeleton_heads);
+    Py_XSETREF(self->skeleton_tokens, PyDict_Copy(skeleton_tokens));
+    Py_XSETREF(self->skeleton_token_heads, PyDict_Copy(skeleton_heads));
+    if (self->skeleton_tokens == NULL || self->skeleton_token_heads == NULL) {
+        return -1;
+    }
     self->initialised = 1;
     return 0;
 }

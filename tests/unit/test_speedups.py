@@ -1013,6 +1013,89 @@ def test_host_results_are_left_out_of_the_garbage_collectors_work() -> None:
     assert not gc.is_tracked(build("c", "unknown.no_brand", "en", {"v": "x"}, ""))
 
 
+def _matcher_arguments(monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], Any]:
+    """The keyword arguments DomainIndex gives the C matcher for the shipped allowlist, and the index."""
+    from verifier.lookalike import domains
+
+    captured: dict[str, Any] = {}
+
+    class Capture:
+        def __init__(self, **tables: Any) -> None:
+            captured.update(tables)
+
+        find = None
+
+    native = speedups.native
+    monkeypatch.setattr(domains, "native", type("Stub", (), {"DomainMatcher": Capture}))
+    index = domains.DomainIndex(verifier.load_allowlist())
+    monkeypatch.setattr(domains, "native", native)
+    return captured, index
+
+
+_HOSTS = (
+    "rnetarnask-help.com",
+    "metamsk.io",
+    "tokenpocket-support.com",
+    "example.com",
+    "t0kenpocketkefu.com",
+)
+
+
+@needs_native
+def test_the_matcher_keeps_its_own_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What was checked when it was built cannot change under a find: a table changed afterwards
+    # (an official number out of range) used to be read as it was.
+    tables, index = _matcher_arguments(monkeypatch)
+    assert speedups.native is not None
+    matcher = speedups.native.DomainMatcher(**tables)
+    tables["by_label"]["zzzzz"] = (10**6,)
+    tables["tokens"].clear()
+    assert matcher.find("zzzzz.org", "zzzzz.org", "zzzzz.org") is None
+    for host in _HOSTS:
+        assert matcher.find(host, host, host) == index.find_python(host, host, host), host
+
+
+@needs_native
+def test_a_matcher_whose_first_init_failed_can_be_initialised(monkeypatch: pytest.MonkeyPatch) -> None:
+    tables, index = _matcher_arguments(monkeypatch)
+    assert speedups.native is not None
+    matcher = speedups.native.DomainMatcher.__new__(speedups.native.DomainMatcher)
+    with pytest.raises(ValueError):
+        matcher.__init__(**{**tables, "forms": (("abc", 10**6),)})
+    with pytest.raises(TypeError, match="not initialised"):
+        matcher.find(*_HOSTS[:1] * 3)
+    matcher.__init__(**tables)
+    gc.collect()  # the released tables of the failed init are not walked again
+    for host in _HOSTS:
+        assert matcher.find(host, host, host) == index.find_python(host, host, host), host
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"skeleton_token_heads": {"rne": ("rnetarnaskzz",)}},  # a skeleton that names no tokens
+        {"token_heads": {"zzz": ("zzzzz",)}},  # a token with no officials
+        {"token_heads": {"abc": ("metamask",)}},  # a head its token does not begin with
+    ],
+)
+def test_inconsistent_tables_are_refused(monkeypatch: pytest.MonkeyPatch, change: dict[str, Any]) -> None:
+    tables, _ = _matcher_arguments(monkeypatch)
+    assert speedups.native is not None
+    with pytest.raises(ValueError):
+        speedups.native.DomainMatcher(**{**tables, **change})
+
+
+@needs_native
+def test_any_number_of_classes_can_be_built_acyclic() -> None:
+    classes = [
+        dataclasses.make_dataclass(f"Frozen{i}", ["value"], frozen=True, slots=True) for i in range(40)
+    ]
+    for cls in classes:
+        built = speedups.maker(cls, acyclic=True)("x")
+        assert built == cls("x") and not gc.is_tracked(built)
+
+
 # ------------------------------------------------------------------------------------------------
 # 5. The loader: a build from another source, no build, turned off.
 
