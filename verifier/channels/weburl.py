@@ -1,0 +1,111 @@
+"""URLs as a browser reads them: the WHATWG URL Standard, through ada (the parser Node.js uses).
+
+Every place that turns a link into a host or a path (check, scan, handle links, page fetch,
+updates) goes through ``parse_web_url``, so a backslash, a dot segment, a percent-encoded
+dot or userinfo mean here what they mean in the browser that opens the link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ada_url
+
+# The WHATWG "special" schemes that have a host (``file`` is left out: it names no site).
+WEB_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+class NotAWebURL(ValueError):
+    """The text is not a web link a browser would open (no host, another scheme, malformed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebURL:
+    """The parts of a parsed URL that decide where a browser goes.
+
+    ``host`` is the serialized host: an ASCII (punycode) domain, a dotted IPv4 address or a
+    bracketed IPv6 address. ``path`` has dot segments resolved and is percent-encoded as
+    the browser sends it; ``query`` keeps its leading ``?`` (empty when none).
+    """
+
+    href: str
+    scheme: str
+    host: str
+    port: int | None
+    path: str
+    query: str
+    username: str
+    password: str
+
+    @property
+    def hostname(self) -> str:
+        """The host without IPv6 brackets."""
+        return self.host[1:-1] if self.host.startswith("[") else self.host
+
+    @property
+    def userinfo(self) -> str | None:
+        """``user`` or ``user:password`` before the host, as serialized; None when absent."""
+        if not self.username and not self.password:
+            return None
+        return self.username + (":" + self.password if self.password else "")
+
+    @property
+    def effective_port(self) -> int:
+        """The port a connection goes to (the scheme's default when none is written)."""
+        if self.port is not None:
+            return self.port
+        return {"http": 80, "ws": 80, "https": 443, "wss": 443, "ftp": 21}[self.scheme]
+
+
+def scheme_of(text: str) -> str | None:
+    """The lowercased scheme ``text`` starts with (``https`` in ``https://x``), or None.
+
+    ``host:8080`` has none: a port is not a scheme.
+    """
+    match = _SCHEME.match(text)
+    if match is None:
+        return None
+    rest = text[match.end() :]
+    if not rest.startswith("/") and not rest.startswith("\\") and rest.split("/")[0].isdigit():
+        return None
+    return match.group(1).lower()
+
+
+def parse_web_url(text: str) -> WebURL:
+    """Parse an absolute http(s)/ftp/ws(s) URL exactly as a browser does.
+
+    Raises NotAWebURL when the text is not such a URL or the WHATWG parser refuses it.
+    """
+    try:
+        url = ada_url.URL(text)
+    except ValueError:
+        raise NotAWebURL(text) from None
+    scheme = url.protocol[:-1]
+    if scheme not in WEB_SCHEMES or not url.hostname:
+        raise NotAWebURL(text)
+    return WebURL(
+        href=url.href,
+        scheme=scheme,
+        host=url.hostname,
+        port=int(url.port) if url.port else None,
+        path=url.pathname,
+        query=url.search,
+        username=url.username,
+        password=url.password,
+    )
+
+
+def parse_link(text: str) -> WebURL:
+    """Parse what a user wrote as a link: ``https://…`` as it is, and a link without a scheme
+    (``host/path``, ``//host``, ``\\\\host``) as the browser's address bar reads it, over http.
+
+    Raises NotAWebURL, also for other schemes (``javascript:``, ``mailto:``).
+    """
+    scheme = scheme_of(text)
+    if scheme is None:
+        return parse_web_url("http://" + text.removeprefix("//"))
+    if scheme not in WEB_SCHEMES:
+        raise NotAWebURL(text)
+    return parse_web_url(text)
