@@ -2,7 +2,7 @@
 
 Run it (the token comes from @BotFather)::
 
-    pip install 'verifier[telegram]'
+    pip install -e '.[telegram]'   # from a checkout; the distribution is wallet-support-verifier
     TELEGRAM_BOT_TOKEN=123456:ABC... python examples/telegram_bot.py
     # optional: VERIFIER_BRAND=tokenpocket, the wallet this bot speaks for
 

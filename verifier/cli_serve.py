@@ -1,4 +1,4 @@
-"""``verifier serve``: the HTTP API and help-site page (needs the extra ``verifier[server]``)."""
+"""``verifier serve``: the HTTP API and help-site page (needs the extra ``wallet-support-verifier[server]``)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def serve(
     except ImportError as exc:
         typer.echo(
             f"Error: verifier serve needs the server extra ({exc.name} is missing): "
-            "pip install 'verifier[server]'",
+            "pip install 'wallet-support-verifier[server]' (from a checkout: pip install -e '.[server]')",
             err=True,
         )
         raise typer.Exit(2) from None
