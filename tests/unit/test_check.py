@@ -159,7 +159,7 @@ def test_result_json_shape(allowlist: Allowlist) -> None:
         "reasons",
         "allowlist",
     ]
-    assert data["allowlist"] == {"version": 5, "expires": "2099-01-01T00:00:00Z", "verified": True}
+    assert data["allowlist"] == {"version": 5, "expires": "2027-12-01T00:00:00Z", "verified": True}
     assert data["reasons"][0]["code"] == "official.listed"
 
 

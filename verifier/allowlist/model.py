@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,19 +65,26 @@ class Brand:
         return tuple(e for e in self.entries if e.kind is kind)
 
 
+# What an allowlist keeps in ``derived`` that depends on its content only, so it outlives the
+# moment the allowlist expires; everything else there is dropped then and computed again.
+_CONTENT_DERIVED = frozenset({"lookalike", "lookalike.host_finder", "brand_mentions"})
+_EXPIRY_LOCK = threading.Lock()
+
+
 @dataclass
 class Allowlist:
     """Brands, denylist and lookup indexes. Build with ``Allowlist.from_signed``.
 
-    ``verified`` is False when the bundle failed verification; ``problem`` then says
-    why in English, ``problems`` holds the same as messages (one per bundle tried) and
-    ``problem_text(lang)`` says it in ``en`` or ``zh``. Callers must not report anything
-    as official.
+    ``verified`` is False when the bundle failed verification, and becomes False by itself at
+    the instant of ``expires`` (however long the process has held it): ``problem`` then says
+    why in English, ``problems`` holds the same as messages (one per bundle tried, or
+    ``bundle.expired``) and ``problem_text(lang)`` says it in ``en`` or ``zh``. Callers must
+    not report anything as official.
     """
 
     version: int | None
     expires: str | None
-    verified: bool
+    _verified: bool
     brands: dict[str, Brand]
     denylist: tuple[Entry, ...] = ()
     problem: str | None = None
@@ -87,10 +98,53 @@ class Allowlist:
     _listed_hosts: set[str] = field(default_factory=set, repr=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
+    # When ``expires`` comes, on the wall clock and on the monotonic clock (which a clock set
+    # back does not move, and which does not count a suspend: either one passing is expiry).
+    _wall_deadline: float = field(default=math.inf, repr=False, compare=False)
+    _mono_deadline: float = field(default=math.inf, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.problems and self.problem is None:
             self.problem = self.problem_text("en")
+        self.expire_at(None)
+
+    @property
+    def verified(self) -> bool:
+        """Whether results may be official: the bundle verified and ``expires`` has not come."""
+        if self._verified:
+            if time.time() < self._wall_deadline and time.monotonic() < self._mono_deadline:
+                return True
+            self._expire()
+        return False
+
+    def expire_at(self, now: dt.datetime | None) -> None:
+        """Make ``verified`` turn False when ``expires`` comes, as seen from ``now`` (default:
+        the real time; a given ``now`` shifts both clocks by the same amount, for tests and
+        for lists verified "as of" a time). An ``expires`` that does not parse is already past;
+        an allowlist without one (built by hand, never by verification) does not expire."""
+        if self.expires is None:
+            self._wall_deadline = self._mono_deadline = math.inf
+            return
+        try:
+            deadline = dt.datetime.strptime(self.expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        except (TypeError, ValueError):
+            self._wall_deadline = self._mono_deadline = -math.inf
+            return
+        wall = time.time()
+        left = (deadline - (now or dt.datetime.fromtimestamp(wall, dt.UTC))).total_seconds()
+        self._wall_deadline = wall + left
+        self._mono_deadline = time.monotonic() + left
+
+    def _expire(self) -> None:
+        """Turn into an unverified allowlist saying ``bundle.expired``, once; whoever sees
+        ``verified`` False after this also sees the problem."""
+        with _EXPIRY_LOCK:
+            if not self._verified:
+                return
+            self.problems = (Message("bundle.expired", {"version": self.version, "expires": self.expires}),)
+            self.derived = {k: v for k, v in self.derived.items() if k in _CONTENT_DERIVED}
+            self.problem = self.problem_text("en")
+            self._verified = False
 
     @classmethod
     def from_signed(
@@ -100,23 +154,29 @@ class Allowlist:
         verified: bool,
         problem: str | None = None,
         problems: tuple[Message, ...] = (),
+        now: dt.datetime | None = None,
     ) -> Allowlist:
         """Index the ``signed`` part of a bundle; raise BundleFormatError on a bad shape.
 
         An unverified bundle says why with ``problems`` (or, in English only, ``problem``).
+        A verified one stops being verified when its ``expires`` comes (as seen from ``now``,
+        default the real time: see ``expire_at``).
         """
         try:
+            _check_content(signed)
             brands = {bid: _brand(bid, spec) for bid, spec in sorted(signed["brands"].items())}
             denylist = tuple(
                 _entry(str(d.get("claimed_brand", "")), _kind(d["kind"]), d)
                 for d in signed.get("denylist", [])
             )
+            allowlist = cls(
+                signed.get("version"), signed.get("expires"), verified, brands, denylist, problem, problems
+            )
+            allowlist._index()
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BundleFormatError("bundle.content_malformed", detail=repr(exc)) from exc
-        allowlist = cls(
-            signed.get("version"), signed.get("expires"), verified, brands, denylist, problem, problems
-        )
-        allowlist._index()
+        if now is not None:
+            allowlist.expire_at(now)
         return allowlist
 
     @classmethod
@@ -226,6 +286,70 @@ def unknown_brand_message(name: str, known: tuple[str, ...], lang: Lang) -> str:
     return text(
         "brand.unknown", lang, name=repr(name), known=", ".join(known) or text("brand.none_known", lang)
     )
+
+
+MAX_TEXT = 2048  # the longest string a bundle field may hold (evidence URLs are the longest)
+_ENTRY_TEXT = ("value", "display", "evidence", "checked", "platform", "claimed_brand", "kind")
+_BRAND_TEXT = ("name", "default_region", "custody")
+_BRAND_LISTS = ("aliases", "unrelated")
+
+
+def _check_content(signed: Any) -> None:
+    """Check the type of every field the indexes and results read; raise ValueError naming the
+    first that is wrong. A bundle that did not verify is still indexed (for lookalike checks), so
+    its content is hostile until shown otherwise: strings are strings, lists are lists of
+    objects or strings, flags are booleans, and no text is longer than MAX_TEXT."""
+    if not isinstance(signed, dict) or not isinstance(signed.get("brands"), dict):
+        raise ValueError("brands: not an object")
+    for bid, spec in signed["brands"].items():
+        _check_text(bid, f"brands.{bid!a}")
+        if not isinstance(spec, dict):
+            raise ValueError(f"brands.{bid!a}: not an object")
+        if "name" not in spec:
+            raise KeyError("name")
+        for name in _BRAND_TEXT:
+            if name in spec:
+                _check_text(spec[name], f"brands.{bid!a}.{name}")
+        for name in _BRAND_LISTS:
+            for i, item in enumerate(_list(spec.get(name, []), f"brands.{bid!a}.{name}")):
+                _check_text(item, f"brands.{bid!a}.{name}[{i}]")
+        no_phone = spec.get("no_phone_support")
+        if no_phone is not None:
+            if not isinstance(no_phone, dict):
+                raise ValueError(f"brands.{bid!a}.no_phone_support: not an object")
+            for key, value in no_phone.items():
+                _check_text(value, f"brands.{bid!a}.no_phone_support.{key!a}")
+        for section in _SECTIONS:
+            for i, item in enumerate(_list(spec.get(section, []), f"brands.{bid!a}.{section}")):
+                _check_entry(item, f"brands.{bid!a}.{section}[{i}]")
+    for i, item in enumerate(_list(signed.get("denylist", []), "denylist")):
+        _check_entry(item, f"denylist[{i}]")
+        _kind(item.get("kind"))
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: not a list")
+    return value
+
+
+def _check_text(value: Any, where: str) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+        raise ValueError(f"{where}: not a text of 1 to {MAX_TEXT} characters")
+
+
+def _check_entry(item: Any, where: str) -> None:
+    if not isinstance(item, dict):
+        raise ValueError(f"{where}: not an object")
+    if "value" not in item:
+        raise KeyError("value")
+    for name in _ENTRY_TEXT:
+        if item.get(name) is not None and not (
+            name in ("evidence", "checked", "claimed_brand") and item[name] == ""
+        ):
+            _check_text(item[name], f"{where}.{name}")
+    if not isinstance(item.get("subdomains", False), bool):
+        raise ValueError(f"{where}.subdomains: not true or false")
 
 
 def _kind(section_or_kind: str) -> ChannelKind:

@@ -2,7 +2,9 @@
 
 The package ships ``data/root.json`` and ``data/allowlist.json``. ``verifier update``
 stores a newer verified bundle in the state directory; the highest version ever
-accepted is remembered there too, so an older bundle is refused (rollback).
+accepted is remembered there too (``state.json``, written atomically), so an older bundle is
+refused (rollback). A state file that cannot be read fails closed: nothing verifies until
+``verifier allowlist reset-state`` repairs it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import contextlib
 import datetime as dt
 import json
 import os
+import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from verifier.allowlist import strictjson
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_root_update
 from verifier.errors import AllowlistError
@@ -60,26 +64,95 @@ def trusted_root(directory: Path | None = None) -> Root:
             return root
 
 
+class StateError(AllowlistError):
+    """The rollback state (``state.json``) exists but cannot be read as one: nothing verifies
+    until an administrator repairs it (``verifier allowlist reset-state``)."""
+
+
 def highest_seen(directory: Path) -> int:
-    """The highest bundle version this client accepted (0 if none or unreadable)."""
+    """The highest bundle version this client accepted: 0 when there is no state file yet.
+
+    Read strictly (``{"highest_version": N}``, N a non-negative integer, nothing else): a
+    state file that exists but cannot be read, is truncated or holds anything else raises
+    StateError (``state.unreadable``) rather than be taken for 0, which would accept any
+    older bundle (fail closed).
+    """
+    path = directory / STATE_NAME
     try:
-        value = json.loads((directory / STATE_NAME).read_text("utf-8")).get("highest_version", 0)
-    except (OSError, ValueError, AttributeError):
+        data = path.read_bytes()
+    except FileNotFoundError:
         return 0
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    except OSError as exc:
+        raise StateError("state.unreadable", path=str(path), reason=os_reason(exc)) from exc
+    try:
+        state = strictjson.loads(data)
+    except AllowlistError as exc:
+        raise StateError("state.unreadable", path=str(path), reason=exc.problem) from exc
+    value = state.get("highest_version") if isinstance(state, dict) and len(state) == 1 else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise StateError("state.unreadable", path=str(path), reason=Message("state.shape"))
+    return value
+
+
+def write_state(directory: Path, version: int) -> None:
+    """Write ``{"highest_version": version}`` atomically (temporary file, fsync, rename)."""
+    atomic_write(directory / STATE_NAME, json.dumps({"highest_version": version}).encode() + b"\n")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` so that a crash leaves the old or the new file, never a
+    part: a temporary file beside it, fsync, rename over it, fsync of the directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # not every system lets a directory be opened for fsync
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def remember_version(directory: Path, version: int) -> None:
-    """Record ``version`` as accepted if it is the highest so far (best effort)."""
-    if version <= highest_seen(directory):
-        return
+    """Record ``version`` as accepted if it is the highest so far (best effort: a read-only
+    home must not stop checks). An unreadable state is left alone for the administrator."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / (STATE_NAME + ".tmp")
-        tmp.write_text(json.dumps({"highest_version": version}) + "\n", "utf-8")
-        tmp.replace(directory / STATE_NAME)
-    except OSError:
-        pass  # a read-only home must not stop checks; rollback protection then relies on the shipped root
+        if version <= highest_seen(directory):
+            return
+        write_state(directory, version)
+    except (OSError, StateError):
+        pass
+
+
+def reset_state(directory: Path, version: int, *, force: bool = False) -> int | None:
+    """The administrator's repair: set the highest accepted version to ``version``.
+
+    Returns the version the state held before (None when it was missing or unreadable).
+    Lowering a readable state weakens rollback protection, so it needs ``force``; raises
+    ValueError otherwise, or for a negative version.
+    """
+    if version < 0:
+        raise ValueError("the version must be 0 or more")
+    try:
+        before: int | None = highest_seen(directory)
+    except StateError:
+        before = None
+    if before is not None and version < before and not force:
+        raise ValueError(
+            f"the state says version {before} was accepted; lowering it to {version} allows "
+            "older bundles again (use --force if that is what you mean)"
+        )
+    write_state(directory, version)
+    return before
 
 
 def verify_bytes(
@@ -95,9 +168,10 @@ def verify_bytes(
     verified = verify_bundle(
         data, root or trusted_root(directory), now=now, highest_seen=highest_seen(directory)
     )
+    allowlist = Allowlist.from_signed(verified.signed, verified=True, now=now)
     if remember:
         remember_version(directory, verified.version)
-    return Allowlist.from_signed(verified.signed, verified=True)
+    return allowlist
 
 
 def unverified(data: bytes, problems: tuple[Message, ...]) -> Allowlist:
@@ -135,6 +209,10 @@ def load_allowlist(
         with contextlib.suppress(OSError):
             candidates.append((installed.read_bytes(), str(installed)))
         candidates.append((shipped_bundle_bytes(), None))
+    try:
+        highest_seen(directory)
+    except StateError as exc:  # one problem, not one per bundle: no bundle can verify without it
+        return unverified(candidates[-1][0], (exc.problem,))
     problems: list[Message] = []
     for data, file in candidates:
         try:

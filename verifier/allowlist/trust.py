@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from verifier.allowlist import strictjson
 from verifier.allowlist.bundle import BUNDLE_TYPE, canonical_bytes
 from verifier.errors import (
     BundleFormatError,
@@ -31,6 +31,10 @@ from verifier.messages import Message
 
 ROOT_TYPE = "verifier-root"
 MAX_BUNDLE_BYTES = 8 * 1024 * 1024
+# The release policy: a bundle expires between 180 and 400 days after it is signed. Signing
+# comes before any verification, so an expiry more than MAX_LIFETIME after now breaks it.
+MIN_LIFETIME = dt.timedelta(days=180)
+MAX_LIFETIME = dt.timedelta(days=400)
 
 
 # cryptography's serialization package (PEM, raw encodings) is imported by the functions that
@@ -139,19 +143,10 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _refuse_float(text: str) -> NoReturn:
-    # Nothing signed has a float (canonical_bytes refuses them), and checking signatures would
-    # fail on one with a ValueError rather than say what is wrong.
-    raise BundleFormatError("document.float")
-
-
 def _parse_envelope(data: bytes, expected_type: str) -> dict[str, Any]:
     if len(data) > MAX_BUNDLE_BYTES:
         raise BundleFormatError("document.too_large", limit=MAX_BUNDLE_BYTES)
-    try:
-        document = json.loads(data.decode("utf-8"), parse_float=_refuse_float, parse_constant=_refuse_float)
-    except (ValueError, RecursionError) as exc:  # ValueError: bad UTF-8, bad JSON, an over-long integer
-        raise BundleFormatError("document.not_json", reason=str(exc)) from exc
+    document = strictjson.loads(data)  # no duplicate keys, floats, surrogates, deep nesting
     if not isinstance(document, dict) or set(document) != {"signed", "signatures"}:
         raise BundleFormatError("document.not_envelope")
     if not isinstance(document["signed"], dict) or not isinstance(document["signatures"], list):
@@ -249,7 +244,8 @@ def verify_bundle(
     """Verify bundle bytes against ``root``: shape, signatures, expiry, then rollback.
 
     Raises BundleFormatError, TamperedBundleError, UnknownKeyError, UnsignedBundleError,
-    ExpiredBundleError or RollbackError, in that order of checking.
+    ExpiredBundleError (expired, or expiring later than the release policy allows: more than
+    MAX_LIFETIME from now) or RollbackError, in that order of checking.
     """
     document = parse_bundle(data)
     signed_by = check_signatures(document, root.keys, root.threshold)
@@ -258,6 +254,13 @@ def verify_bundle(
     now = now or dt.datetime.now(dt.UTC)
     if now >= expires:
         raise ExpiredBundleError("bundle.expired", version=signed["version"], expires=signed["expires"])
+    if expires - now > MAX_LIFETIME:
+        raise ExpiredBundleError(
+            "bundle.expires_beyond_policy",
+            version=signed["version"],
+            expires=signed["expires"],
+            days=MAX_LIFETIME.days,
+        )
     if signed["version"] < highest_seen:
         raise RollbackError("bundle.rollback", version=signed["version"], highest=highest_seen)
     return VerifiedBundle(signed["version"], signed["expires"], signed, frozenset(signed_by))

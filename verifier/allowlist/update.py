@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from verifier.allowlist.store import BUNDLE_NAME, highest_seen, remember_version, trusted_root
+from verifier.allowlist.model import Allowlist
+from verifier.allowlist.store import BUNDLE_NAME, atomic_write, highest_seen, remember_version, trusted_root
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
 from verifier.enrich.page import (
     FetchError,
@@ -141,14 +142,10 @@ def update(
         new_roots.append((root.version, data))
     data = fetch(url, client=client)
     verified = verify_bundle(data, root, now=now, highest_seen=highest_seen(directory))
-    directory.mkdir(parents=True, exist_ok=True)
-    roots_dir = directory / "roots"
+    Allowlist.from_signed(verified.signed, verified=True)  # content a check can use, else raises
     for version, root_data in new_roots:
-        roots_dir.mkdir(exist_ok=True)
-        (roots_dir / f"{version}.root.json").write_bytes(root_data)
+        atomic_write(directory / "roots" / f"{version}.root.json", root_data)
     target = directory / BUNDLE_NAME
-    tmp = directory / (BUNDLE_NAME + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    atomic_write(target, data)
     remember_version(directory, verified.version)
     return UpdateResult(verified.version, verified.expires, target, root.version)
