@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from verifier.allowlist.store import default_allowlist, load_allowlist, state_di
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_serve import serve
-from verifier.cli_usage import argv_lang
+from verifier.cli_usage import argv_lang, shown, unknown_region
 from verifier.cli_usage import run as run_localized
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
@@ -53,22 +54,26 @@ def _print_json(payload: Any) -> None:
 
 
 def _fail(message: str, lang: Lang) -> NoReturn:
-    """Print ``message`` as an error line in ``lang`` ("Error: ...", "错误：...") and exit 2."""
-    typer.echo(text("cli.error", lang, message=message), err=True)
+    """Print ``message`` as an error line in ``lang`` ("Error: ...", "错误：...") and exit 2; control
+    characters from the input (a file name, a brand) are shown escaped."""
+    typer.echo(shown(text("cli.error", lang, message=message), lines=True), err=True)
     raise typer.Exit(2)
 
 
 def _finish(
     allowlist: Allowlist, payload: Any, human: str, as_json: bool, lang: str, status: int
 ) -> NoReturn:
-    """Print a result as JSON or for humans, then exit: 3 if the allowlist did not verify."""
+    """Print a result as JSON or for humans, then exit: 3 if the allowlist did not verify.
+
+    ``human`` is composed by ``_human`` or ``_human_scan``, which escape what came from the input."""
     if as_json:
         _print_json(payload)
     else:
         typer.echo(human)
     if not allowlist.verified:
         language = normalize_lang(lang)
-        typer.echo(text("cli.exit_unverified", language, problem=allowlist.problem_text(language)), err=True)
+        problem = allowlist.problem_text(language)
+        typer.echo(shown(text("cli.exit_unverified", language, problem=problem), lines=True), err=True)
         raise typer.Exit(EXIT_UNVERIFIED)
     raise typer.Exit(status)
 
@@ -92,7 +97,10 @@ def _human(result: CheckResult, lang: str) -> str:
             expires=state.expires or "-",
         )
     )
-    return "\n".join(lines)
+    # Each line echoes input (the value, what it normalized to, reasons that quote it): its control
+    # characters, newlines included, are shown escaped so that a value cannot drive the terminal
+    # (set its title, recolour, erase) or forge a line of the verdict.
+    return "\n".join(shown(line) for line in lines)
 
 
 @app.command()
@@ -109,7 +117,10 @@ def check(
     platform: Annotated[
         str | None, typer.Option(help="Platform of a handle (telegram, x, wechat ...).")
     ] = None,
-    region: Annotated[str | None, typer.Option(help="Region for numbers without + (CN, US ...).")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Region for numbers without + (CN, US ...).", callback=unknown_region),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
     lang: Annotated[LangOption, typer.Option(help="Language of the messages.")] = LangOption.en,
     allowlist_file: Annotated[Path | None, typer.Option("--allowlist", help="Use this bundle file.")] = None,
@@ -134,19 +145,42 @@ def check(
     )
 
 
+# Byte order marks and the encodings they announce; UTF-32's before UTF-16's, whose marks begin theirs.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_input(data: bytes) -> str:
+    """Text of a file or standard input: UTF-32, UTF-16 or UTF-8 as a byte order mark says
+    (the mark left out; Windows tools write UTF-16 with one), else UTF-8. Bytes that do not
+    decode become U+FFFD, so the rest of the text is still scanned."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
 def _read_input(source: str, limit: int, lang: Lang) -> str:
-    """Read a file or standard input (``-``) as UTF-8, refusing more than ``limit`` characters
-    (exit 2, with the reason in ``lang``)."""
+    """Read a file or standard input (``-``) as ``decode_input`` does, refusing more than ``limit``
+    characters (exit 2, with the reason in ``lang``)."""
+    most = limit * 4 + len(codecs.BOM_UTF32_LE)  # UTF-32: four bytes a character, and its mark
     try:
         if source == "-":
-            data = sys.stdin.buffer.read(limit * 4 + 1)
+            data = sys.stdin.buffer.read(most + 1)
         else:
             with open(source, "rb") as handle:
-                data = handle.read(limit * 4 + 1)
+                data = handle.read(most + 1)
     except OSError as exc:
         _fail(text("cli.unreadable", lang, source=source, reason=os_reason(exc).text(lang)), lang)
-    body = data.decode("utf-8", errors="replace")
-    if len(data) > limit * 4 or len(body) > limit:
+    if len(data) > most:
+        _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
+    body = decode_input(data)
+    if len(body) > limit:
         _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
     return body
 
@@ -163,7 +197,8 @@ def _human_scan(result: ScanResult, lang: str) -> str:
         lines.append(f"  {mark} {channel.verdict.value}: {channel.normalized}  {channel.reasons[0].message}")
     lines.append("")
     lines.append(f"{text('scan.reply_label', code)}: {result.reply}")
-    return "\n".join(lines)
+    # As in _human: excerpts, channels and the reply quote the text scanned.
+    return "\n".join(shown(line) for line in lines)
 
 
 def _fetch_page(url: str, lang: Lang) -> tuple[str, bool]:
@@ -242,11 +277,11 @@ def update(
     try:
         installed = run_update(url, directory=directory, root_urls=tuple(root_url or ()))
     except UpdateError as exc:
-        typer.echo(text("cli.error", language, message=exc.text(language)), err=True)
+        typer.echo(shown(text("cli.error", language, message=exc.text(language)), lines=True), err=True)
         raise typer.Exit(1) from None
     except AllowlistError as exc:
         refused = text("cli.update_refused", language, problem=exc.text(language))
-        typer.echo(text("cli.error", language, message=refused), err=True)
+        typer.echo(shown(text("cli.error", language, message=refused), lines=True), err=True)
         raise typer.Exit(EXIT_UNVERIFIED) from None
     except OSError as exc:
         unwritable = text(
@@ -255,19 +290,18 @@ def update(
             path=exc.filename or directory,
             reason=os_reason(exc).text(language),
         )
-        typer.echo(text("cli.error", language, message=unwritable), err=True)
+        typer.echo(shown(text("cli.error", language, message=unwritable), lines=True), err=True)
         raise typer.Exit(1) from None
     default_allowlist.cache_clear()
-    typer.echo(
-        text(
-            "cli.update_installed",
-            language,
-            version=installed.version,
-            expires=installed.expires,
-            path=installed.path,
-            root_version=installed.root_version,
-        )
+    installed_line = text(
+        "cli.update_installed",
+        language,
+        version=installed.version,
+        expires=installed.expires,
+        path=installed.path,
+        root_version=installed.root_version,
     )
+    typer.echo(shown(installed_line, lines=True))
 
 
 app.command()(serve)
@@ -292,7 +326,7 @@ def quick_check_arguments(argv: list[str]) -> dict[str, Any] | None:
     command: about 0.2 s of a 0.6 s ``verifier check``. So main() reads the everyday form
     itself: one VALUE not starting with "-", ``--json``, and ``--brand/-b``, ``--kind``,
     ``--platform``, ``--region`` or ``--lang`` at most once each with a plain value and a valid
-    choice. Everything else (help, ``--``, ``--opt=value``, repeats, bad choices, other
+    choice (a known region). Everything else (help, ``--``, ``--opt=value``, repeats, bad choices, other
     commands) returns None and goes through typer, whose messages and exit codes stay the
     only ones; tests compare both ways on the same arguments.
     """
@@ -323,6 +357,11 @@ def quick_check_arguments(argv: list[str]) -> dict[str, Any] | None:
         found["lang"] = LangOption(found.get("lang", LangOption.en))
     except ValueError:
         return None
+    if "region" in found:
+        from verifier.channels.phone import known_region  # noqa: PLC0415 (phonenumbers only when asked)
+
+        if not known_region(found["region"]):
+            return None  # typer says the usage error
     return found
 
 

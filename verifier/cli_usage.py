@@ -2,7 +2,8 @@
 
 ``run(app, lang)`` runs the typer app as click's standalone mode does (same exit codes), but
 says a usage error (missing argument, unknown option, bad value ...) from the message catalogue
-in ``lang``. ``argv_lang`` finds ``--lang`` on a command line that may not parse.
+in ``lang``. ``argv_lang`` finds ``--lang`` on a command line that may not parse. ``shown``
+escapes the control characters of text that came from the user before a terminal sees it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,45 @@ _SPACE: dict[Lang, str] = {"en": " ", "zh": ""}
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$", re.DOTALL)
 _NO_SUCH_COMMAND = re.compile(r"^No such command (?P<name>'[^']*')\.(?: Did you mean (?P<maybe>.+)\?)?$")
 
+# What a terminal acts on or that reorders what it shows, rather than prints: C0 and C1 controls
+# (ESC starts a title, colour or clipboard sequence; CR and BS overwrite a line), DEL, the line
+# and paragraph separators and the bidirectional marks, embeddings, overrides and isolates.
+_MORE_CONTROLS = r"\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(r"[\x00-\x1f" + _MORE_CONTROLS + "]")
+_CONTROLS_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f" + _MORE_CONTROLS + "]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: str, *, lines: bool = False) -> str:
+    """``value`` with its control characters written as escapes (ESC as ``\\x1b``, U+202E as
+    ``\\u202e``), for human output that echoes input; ``lines=True`` keeps newlines (a message
+    of several lines that the program composed)."""
+    return (_CONTROLS_BUT_NEWLINE if lines else _CONTROLS).sub(_escape, value)
+
+
+class CatalogueBadParameter(errors.BadParameter):
+    """A bad option value whose explanation is a catalogue entry: said in English by typer,
+    in the user's language by ``run``."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(text(code, "en", **params))
+        self.code = code
+        self.params = params
+
+
+def unknown_region(value: str | None) -> str | None:
+    """typer callback of ``--region``: an unknown region is a usage error (exit 2), not a value
+    that the library would ignore for a url or reject only for a number written without +."""
+    from verifier.channels.phone import known_region  # noqa: PLC0415 (phonenumbers only when asked)
+
+    if value is not None and not known_region(value):
+        raise CatalogueBadParameter("region.unknown", region=shown(value[:20]))
+    return value
+
 
 def argv_lang(argv: list[str]) -> Lang | None:
     """The language asked for with ``--lang X`` or ``--lang=X`` (the last one), or None."""
@@ -46,6 +86,8 @@ def message(exc: Any, lang: Lang) -> str:
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
         code = "cli.usage.missing_option" if kind == "option" else "cli.usage.missing_argument"
         return text(code, lang, name=name)
+    if isinstance(exc, CatalogueBadParameter):
+        return text("cli.usage.bad_value", lang, name=_hint(exc), detail=text(exc.code, lang, **exc.params))
     if isinstance(exc, errors.BadParameter):
         return text("cli.usage.bad_value", lang, name=_hint(exc), detail=exc.message)
     if isinstance(exc, errors.NoSuchOption):
@@ -77,7 +119,7 @@ def show(exc: Any, lang: Lang) -> None:
         lines.append(text("cli.usage.help", lang, command=exc.ctx.command_path))
         lines.append("")
     lines.append(text("cli.error", lang, message=message(exc, lang)))
-    typer.echo("\n".join(lines), err=True)
+    typer.echo(shown("\n".join(lines), lines=True), err=True)
 
 
 def run(app: Any, lang: Lang) -> NoReturn:

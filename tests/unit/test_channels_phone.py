@@ -110,8 +110,11 @@ INVALID = [
     # country code or region that does not exist
     ("+999 123456789", None, "invalid.phone_parse"),
     ("+0 123456789", None, "invalid.phone_parse"),
-    ("855-699-8683", "XX", "invalid.phone_parse"),
-    ("855-699-8683", "usa", "invalid.phone_parse"),
+    # a region that does not exist is named as such (issue 12), even for a number with +
+    ("855-699-8683", "XX", "invalid.phone_region"),
+    ("855-699-8683", "usa", "invalid.phone_region"),
+    ("855-699-8683", "ZZZZ", "invalid.phone_region"),
+    ("+1 855 699 8683", "ZZZZ", "invalid.phone_region"),
     # not possible for the country
     ("+1 855 699 868", None, "invalid.phone_impossible"),
     ("+86 138 0013 8000 12", None, "invalid.phone_impossible"),

@@ -41,6 +41,29 @@ def _type_names() -> dict[int, str]:
     return {getattr(PhoneNumberType, name.upper()): name for name in _TYPE_NAMES}
 
 
+@cache
+def _regions() -> frozenset[str]:
+    import phonenumbers  # noqa: PLC0415 (imported on the first phone or region only)
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
+def known_region(region: str) -> bool:
+    """Whether ``region`` names a region phone numbers are parsed for: an ISO 3166 alpha-2 code
+    (``CN``, ``us``) that phonenumbers knows. ``UK`` is not one (``GB`` is)."""
+    return region.strip().upper() in _regions()
+
+
+def region_problem(region: str | None) -> InvalidChannel | None:
+    """The error an unknown ``region`` gives (None for a known one or none at all)."""
+    if region is None or region == "" or known_region(region):
+        return None
+    return InvalidChannel(
+        f"unknown region {region[:20]!r}: give a two-letter country code (ISO 3166) such as CN, US or GB",
+        "invalid.phone_region",
+    )
+
+
 def looks_like_phone(text: str) -> bool:
     """Whether a cleaned string is mostly a phone number (used by kind detection)."""
     if _IPV4.match(text.strip()):
@@ -77,7 +100,7 @@ def _default_region(digits: str, region: str | None) -> str | None:
     if re.fullmatch(r"400\d{7}", digits):
         return "CN"
     if region:
-        return region.upper()
+        return region.strip().upper()
     # 800 + 7 digits without a region: China's toll-free range (in the US it would be 1-800).
     if re.fullmatch(r"800\d{7}", digits):
         return "CN"
@@ -88,10 +111,15 @@ def parse_phone(raw: object, region: str | None = None) -> Channel:
     """Parse a phone number into a Channel whose ``normalized`` value is E.164.
 
     ``region`` (ISO 3166 alpha-2, e.g. ``CN``) is used for numbers written without
-    ``+``; without one, only China's 400/800 service numbers are understood.
+    ``+``; without one, only China's 400/800 service numbers are understood. A region that
+    is not a known code (``ZZZZ``) is an error whether or not the number needs it
+    (``invalid.phone_region``): a caller who names a region means it to apply.
     Full-width and mathematical digits, letter O for zero, brackets, dots, dashes,
     asterisks and labels such as ``电话：`` are accepted. Raises InvalidChannel.
     """
+    bad_region = region_problem(region)
+    if bad_region is not None:
+        raise bad_region
     text, notes_in = clean(raw)
     if len(text) > MAX_PHONE_CHARS:
         raise InvalidChannel("too long for a phone number", "invalid.phone_too_long")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from verifier.channels.phone import known_region
 from verifier.integrations.intake import MAX_BODY_CHARS, MAX_REQUESTER_CHARS, MAX_SUBJECT_CHARS
 from verifier.scan.scanner import MAX_SCAN_CHARS
 
@@ -33,6 +35,15 @@ class CheckRequest(_Request):
     platform: str | None = Field(default=None, max_length=40, description="Platform of a handle.")
     region: str | None = Field(default=None, max_length=2, description="Region for numbers without +.")
     lang: Lang | None = Field(default=None, description="Message language; default from Accept-Language.")
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, region: str | None) -> str | None:
+        # As `verifier check --region`: an unknown region is the caller's error (422
+        # `unknown_region`), not something ignored for a url and refused only for some numbers.
+        if region and not known_region(region):  # "" is no region, as in the library
+            raise PydanticCustomError("unknown_region", "unknown region '{region}'", {"region": region})
+        return region
 
 
 class ScanRequest(_Request):
