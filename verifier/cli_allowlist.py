@@ -7,7 +7,6 @@ on every start and should not pay for loading the lint, diff, build and key modu
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,13 +30,28 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    """A bundle or root document, read by the strict reader every signed file goes through;
+    a document it refuses exits 3 (as one that does not verify), naming the problem."""
+    from verifier.allowlist import strictjson  # noqa: PLC0415
+    from verifier.allowlist.trust import MAX_BUNDLE_BYTES  # noqa: PLC0415
+
     try:
-        data = json.loads(path.read_text("utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise _fail(f"{path} does not exist") from None
-    except (OSError, ValueError) as exc:
-        raise _fail(f"cannot read {path}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("signed"), dict):
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BUNDLE_BYTES:
+        raise _fail(f"{path}: file is larger than {MAX_BUNDLE_BYTES} bytes", EXIT_UNVERIFIED)
+    try:
+        data = strictjson.loads(raw)
+    except AllowlistError as exc:
+        raise _fail(f"{path}: {exc} [{exc.code}]", EXIT_UNVERIFIED) from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("signed"), dict)
+        or not isinstance(data.get("signatures", []), list)
+    ):
         raise _fail(f"{path} is not a signed document ({{'signed': ..., 'signatures': [...]}})")
     return data
 
@@ -61,10 +75,8 @@ def build(
         for problem in exc.problems:
             typer.echo(problem, err=True)
         raise _fail(f"{len(exc.problems)} problem(s) in the sources") from None
-    existing = json.loads(out.read_text("utf-8")) if out.exists() else None
-    same = existing is not None and canonical_bytes(existing.get("signed")) == canonical_bytes(
-        bundle["signed"]
-    )
+    existing = _existing_bundle(out)
+    same = existing is not None and canonical_bytes(existing["signed"]) == canonical_bytes(bundle["signed"])
     root_src, root_out = sources / "root.json", out.parent / "root.json"
     root_same = not root_src.exists() or (
         root_out.exists() and root_src.read_bytes() == root_out.read_bytes()
@@ -91,6 +103,47 @@ def build(
     )
 
 
+def _existing_bundle(out: Path) -> dict[str, Any] | None:
+    """The bundle already at ``out`` whose signatures ``build`` may keep; None when there is
+    none, or it cannot be read strictly (said on stderr: it is then replaced, unsigned)."""
+    if not out.exists():
+        return None
+    try:
+        return _read_json(out)
+    except typer.Exit:
+        typer.echo(f"{out}: the existing bundle cannot be read; its signatures are not kept", err=True)
+        return None
+
+
+def _check_policy(document: dict[str, Any], file: Path) -> None:
+    """Refuse to sign a bundle whose expiry breaks the release policy (more than 400 days
+    ahead, or past); warn when it is less than 180 days ahead."""
+    from verifier.allowlist.bundle import BUNDLE_TYPE  # noqa: PLC0415
+    from verifier.allowlist.trust import MAX_LIFETIME, MIN_LIFETIME, parse_expires  # noqa: PLC0415
+
+    signed = document["signed"]
+    if signed.get("_type") != BUNDLE_TYPE:
+        return
+    try:
+        expires = parse_expires(signed.get("expires"))
+    except AllowlistError as exc:
+        raise _fail(f"{file}: {exc} [{exc.code}]", EXIT_UNVERIFIED) from None
+    left = expires - dt.datetime.now(dt.UTC)
+    if left <= dt.timedelta(0) or left > MAX_LIFETIME:
+        raise _fail(
+            f"{file}: expires {signed['expires']} is not within {MAX_LIFETIME.days} days from now: "
+            f"the release policy is between {MIN_LIFETIME.days} and {MAX_LIFETIME.days} days after "
+            "signing; change expires in release.toml and build again [bundle.expires_beyond_policy]",
+            EXIT_UNVERIFIED,
+        )
+    if left < MIN_LIFETIME:
+        typer.echo(
+            f"warning: {file} expires {signed['expires']}, in less than {MIN_LIFETIME.days} days "
+            "(release policy: between 180 and 400 days after signing)",
+            err=True,
+        )
+
+
 @app.command()
 def sign(
     key: Annotated[Path, typer.Option(help="Your Ed25519 private key (PEM, PKCS#8). Never commit it.")],
@@ -101,6 +154,7 @@ def sign(
     from verifier.allowlist.trust import load_private_key, sign_document  # noqa: PLC0415
 
     document = _read_json(file)
+    _check_policy(document, file)
     try:
         private = load_private_key(key.read_bytes())
     except (OSError, ValueError, TypeError) as exc:
@@ -195,5 +249,43 @@ def diff(
     try:
         change = diff_bundles(load_bundle_file(old), load_bundle_file(new))
     except BundleFormatError as exc:
-        raise _fail(str(exc)) from None
+        strict = exc.code == "bundle.in_file"  # refused by the strict reader: as unverified
+        raise _fail(str(exc), EXIT_UNVERIFIED if strict else 1) from None
     typer.echo(render_diff(change))
+
+
+@app.command("reset-state")
+def reset_state(
+    version: Annotated[
+        int,
+        typer.Option(
+            help="The highest bundle version this machine accepted before (see the installed "
+            "bundle's version or your deployment records).",
+            min=0,
+        ),
+    ],
+    state_dir: Annotated[
+        Path | None,
+        typer.Option(help="The state directory (default: $VERIFIER_STATE_DIR or ~/.local/state/verifier)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow lowering a readable state (weakens rollback protection).")
+    ] = False,
+) -> None:
+    """Repair the rollback state (state.json) after it became unreadable.
+
+    While state.json cannot be read, no bundle verifies (exit 3, problem state.unreadable).
+    This writes {"highest_version": VERSION} atomically. Lowering a state that can still be
+    read needs --force.
+    """
+    from verifier.allowlist import store  # noqa: PLC0415
+
+    directory = state_dir or store.state_dir()
+    try:
+        before = store.reset_state(directory, version, force=force)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {directory / store.STATE_NAME}: {exc.strerror or exc}") from None
+    was = "missing or unreadable" if before is None else f"version {before}"
+    typer.echo(f"{directory / store.STATE_NAME}: highest accepted version is now {version} (was {was})")

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from verifier.allowlist import strictjson
 from verifier.errors import BundleFormatError
 from verifier.messages import os_reason
 
@@ -98,11 +99,13 @@ class BundleDiff:
 def load_bundle_file(path: Path) -> dict[str, Any]:
     """Read a bundle (``{"signed": {...}, "signatures": [...]}``) from a JSON file.
 
-    Does not verify signatures. Raises BundleFormatError naming the file when it cannot be
-    read, is not UTF-8 JSON, or has no ``signed`` object.
+    Does not verify signatures, but reads as strictly as verification does (``strictjson``).
+    Raises BundleFormatError naming the file when it cannot be read, is not UTF-8 JSON, is
+    refused by the strict reader (a ``document.*`` code: duplicate keys, floats, surrogates,
+    deep nesting, huge integers) or has no ``signed`` object.
     """
     try:
-        document = json.loads(path.read_bytes().decode("utf-8"))
+        document = strictjson.parse(path.read_bytes().decode("utf-8"))
     except OSError as exc:
         raise BundleFormatError("diff.unreadable", path=str(path), reason=os_reason(exc)) from exc
     except UnicodeDecodeError as exc:
@@ -111,6 +114,8 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
         raise BundleFormatError("diff.not_json", path=str(path), line=exc.lineno, reason=exc.msg) from exc
     except ValueError as exc:  # a number too long to convert (over 4,300 digits)
         raise BundleFormatError("diff.not_json", path=str(path), line=1, reason=str(exc)) from exc
+    except BundleFormatError as exc:  # refused by the strict reader
+        raise BundleFormatError("bundle.in_file", file=str(path), problem=exc.problem) from exc
     if not isinstance(document, dict) or not isinstance(document.get("signed"), dict):
         raise BundleFormatError("diff.not_bundle", path=str(path))
     return document

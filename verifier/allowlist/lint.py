@@ -164,8 +164,28 @@ def lint_sources(root: Path, *, today: dt.date) -> list[LintProblem]:
         *_denied_official(denied, official),
         *_future_checked([*entries, *denied], today),
         *_brand_checks(sources, brand_files, official, today),
+        *_release_policy(root / "release.toml", sources.expires, today),
     ]
     return sorted(problems)
+
+
+def _release_policy(path: Path, expires: str, today: dt.date) -> Iterator[LintProblem]:
+    """``expires`` must be after today and at most MAX_LIFETIME (400 days) after it: a bundle
+    expiring later does not verify (``bundle.expires_beyond_policy``)."""
+    from verifier.allowlist.trust import MAX_LIFETIME, MIN_LIFETIME, parse_expires  # noqa: PLC0415
+
+    day = parse_expires(expires).date()
+    if today < day <= today + MAX_LIFETIME:
+        return
+    file = _read(path)
+    line = file.key_line("expires", file.block(1))
+    yield LintProblem(
+        str(path),
+        line,
+        f"release policy: expires {expires} must be after today and at most {MAX_LIFETIME.days} days "
+        f"after it (a bundle expires between {MIN_LIFETIME.days} and {MAX_LIFETIME.days} days after "
+        f"signing; today is {today.isoformat()}, so at most {(today + MAX_LIFETIME).isoformat()})",
+    )
 
 
 def _duplicates(entries: list[_Entry]) -> Iterator[LintProblem]:

@@ -80,6 +80,10 @@ def _load_toml(path: Path, problems: Problems) -> tuple[dict[str, Any], str] | N
         found = re.search(r"at line (\d+)", str(exc))
         line = int(found.group(1)) if found else 1
         problems.items.append(f"{path}:{line}: TOML syntax error: {exc}")
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        problems.items.append(f"{path}:1: TOML nested too deeply")
+    except OSError as exc:
+        problems.items.append(f"{path}:1: cannot read: {exc.strerror or exc}")
     return None
 
 

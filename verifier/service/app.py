@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from verifier.messages import Lang, text
+from verifier.messages import LANGS, Lang, text
 from verifier.service import answers, schemas
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.limits import BodySizeLimit, BodyTooLarge, too_large_message
@@ -120,6 +120,19 @@ def _page(name: str) -> Response:
     return Response(static_file(name), media_type=_STATIC_TYPES[suffix], headers=_PAGE_HEADERS)
 
 
+class HealthReport(schemas.HealthResponse):
+    """``GET /healthz``: the state, and when degraded why (``problem`` in English,
+    ``problem_messages`` in each language)."""
+
+    problem: str | None = None
+    problem_messages: dict[str, str] | None = None
+
+
+def _printable(said: str) -> str:
+    """Text that encodes as UTF-8 whatever a file name held (a lone surrogate is escaped)."""
+    return said.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | None = None) -> FastAPI:
     """Build the application; the allowlist is loaded (and its indexes built) here, once."""
     settings = settings or ServiceSettings()
@@ -190,10 +203,21 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         """The allowlist in use: version, expiry, verification state and official channels."""
         return _json((200, answers.allowlist_body(live.current())))
 
-    @app.get("/healthz", response_model=schemas.HealthResponse, tags=["health"])
+    @app.get("/healthz", response_model=HealthReport, tags=["health"])
     async def healthz() -> Response:
-        """Liveness and the allowlist state; "degraded" when the bundle did not verify."""
-        return _json(answers.answer_health(live.current()))
+        """Liveness and the allowlist state; "degraded" when the bundle did not verify or has
+        expired since (the moment it expires), with the reason in `problem` (English) and
+        `problem_messages` (en, zh)."""
+        allowlist = live.current()
+        state = allowlist.state  # read once: expiry can come between two reads
+        body: dict[str, Any] = {
+            "status": "ok" if state.verified else "degraded",
+            "allowlist": state.to_dict(),
+        }
+        if not state.verified:
+            said = {lang: _printable(allowlist.problem_text(lang) or "") for lang in LANGS}
+            body["problem"], body["problem_messages"] = said["en"], said
+        return _json((200, answers.dumps(body)))
 
     @app.get("/", include_in_schema=False)
     async def index() -> Response:

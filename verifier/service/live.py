@@ -4,7 +4,12 @@ The service loads the bundle once at start. Every ``interval`` seconds at most, 
 looks at the watched bundle file (``--allowlist`` or the one ``verifier update`` installs);
 when it changed, the file is verified again and replaces the current allowlist only if it
 verifies and is newer (or the current one did not verify). A bad file never replaces a
-good allowlist.
+good allowlist, and nothing in a file, however hostile, stops the service from answering:
+a failure to load or index it is logged and the current allowlist stays.
+
+Expiry needs no reload: an Allowlist stops being verified by itself at the instant of its
+``expires`` (``Allowlist.verified``), so from then on nothing is official and ``/healthz``
+says "degraded" with the reason; the first look after that logs it once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import BUNDLE_NAME, load_allowlist, state_dir
 from verifier.checker import check
+from verifier.messages import Message
 
 log = logging.getLogger("verifier.service")
 
@@ -57,8 +63,14 @@ class LiveAllowlist:
         self._lock = threading.Lock()
         self._watched = path if path is not None else state_dir() / BUNDLE_NAME
         self._signature = _signature(self._watched)
-        self._current = warm(loader(path))
-        if not self._current.verified:
+        try:
+            self._current = warm(loader(path))
+        except Exception as exc:  # never a crash at start for a bad file: serve unverified
+            log.exception("allowlist could not be loaded")
+            unusable = Message("bundle.unusable", {"reason": f"{type(exc).__name__}: {exc}"[:200]})
+            self._current = warm(Allowlist.empty(problems=(unusable,)))
+        self._announced = self._current.verified  # a verified allowlist whose expiry is not said yet
+        if not self._announced:
             log.warning("allowlist not verified, nothing will be official: %s", self._current.problem)
         self._next_look = clock() + interval
 
@@ -78,18 +90,30 @@ class LiveAllowlist:
             return False  # another thread is already looking
         try:
             self._next_look = self._clock() + self.interval
+            old = self._current
+            if self._announced and not old.verified:
+                self._announced = False
+                log.warning("allowlist no longer verified, nothing will be official: %s", old.problem)
             signature = _signature(self._watched)
             if signature == self._signature:
                 return False
             self._signature = signature
-            candidate = self._load(self.path)
-            old = self._current
-            newer = candidate.verified and (not old.verified or (candidate.version or 0) > (old.version or 0))
+            try:
+                candidate = self._load(self.path)
+                newer = candidate.verified and (
+                    not old.verified or (candidate.version or 0) > (old.version or 0)
+                )
+                if newer:
+                    warm(candidate)
+            except Exception:  # a file that breaks loading never takes the service down
+                log.exception("allowlist not replaced: %s could not be loaded", self._watched)
+                return False
             if not newer:
                 if candidate.problem:
                     log.warning("allowlist not replaced: %s", candidate.problem)
                 return False
-            self._current = warm(candidate)
+            self._current = candidate
+            self._announced = True
             log.info("allowlist version %s (expires %s) now in use", candidate.version, candidate.expires)
             return True
         finally:
