@@ -10,14 +10,25 @@ checks per second, the other changes of that day already in place.
 Nothing is held across iterations, closing writes what is held first (also when the
 transport closes itself on the client's end of input), and aborting drops it, so the bytes
 on the wire and their order are the same as without it.
+
+A request that is not valid HTTP/1.1 (a bad request line, a bad or repeated Content-Length,
+a control character in a header) never reaches the application: uvicorn answers it 400 and
+closes. Its answer is plain text there; here it is the API's JSON error body
+(``{"error": {"code": "bad_request", "message", "details"}}``), in the language of the
+request's Accept-Language when the parser got that far.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Any, cast
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from verifier.messages import text
+from verifier.service.answers import error, request_lang
 
 # What uvicorn's --http option takes: "module:Class".
 PROTOCOL = "verifier.service.coalesce:CoalescingHttpToolsProtocol"
@@ -79,3 +90,28 @@ class CoalescingHttpToolsProtocol(HttpToolsProtocol):
         # request): an answer written earlier in this iteration must reach the socket first.
         self.coalescing.flush()
         super().eof_received()
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn calls this in its handler of the parser's error (``data_received``), the error
+        # at hand: llhttp's own words say what was wrong ("Invalid header value char").
+        problem = sys.exc_info()[1]
+        reason = str(problem)[:200] if isinstance(problem, httptools.HttpParserError) else ""
+        headers: list[tuple[bytes, bytes]] = getattr(self, "headers", None) or []
+        accept_language = next((v.decode("latin-1") for n, v in headers if n == b"accept-language"), None)
+        lang = request_lang(None, accept_language)
+        message = text("api.bad_http", lang, reason=reason or msg.rstrip("."))
+        _, body = error(400, "bad_request", message)
+        content = [STATUS_LINE[400]]
+        for name, value in self.server_state.default_headers:
+            content.extend([name, b": ", value, b"\r\n"])
+        content.extend(
+            [
+                b"content-type: application/json\r\n",
+                b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
+                b"connection: close\r\n",
+                b"\r\n",
+                body,
+            ]
+        )
+        self.transport.write(b"".join(content))
+        self.transport.close()
