@@ -8,7 +8,6 @@ from verifier.channels.cleaning import MAX_INPUT_CHARS, clean
 from verifier.channels.domain import (
     native_host_parser,
     normalize_host,
-    parse_cleaned_url,
     parse_url,
     registrable_domain,
 )
@@ -36,7 +35,7 @@ __all__ = [
 ]
 
 _EMAIL_SHAPE = re.compile(
-    r"^(?:mailto:)?[^@\s/]+(?:@|\s*[\[(]\s*(?:at|@)\s*[\])]\s*)[^@\s/]+$", re.IGNORECASE
+    r"^(?:mailto:)?[^@\s/\\]+(?:@|\s*[\[(]\s*(?:at|@)\s*[\])]\s*)[^@\s/\\]+$", re.IGNORECASE
 )
 
 # A host name: dotted labels ending in a label that starts with a letter (a phone never does).
@@ -105,10 +104,8 @@ def parse_channel(
         if channel is not None:
             return channel
     if kind is None:
-        text, notes = clean(raw)
+        text, _ = clean(raw)
         kind = _detect(text, platform)
-        if kind is ChannelKind.URL:
-            return parse_cleaned_url(raw, text, notes)  # the common case: clean only once
     else:
         try:
             kind = ChannelKind(kind)

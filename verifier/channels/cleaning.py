@@ -100,6 +100,31 @@ def _clean(text: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(notes)
 
 
+def clean_link(raw: object) -> tuple[str, tuple[str, ...]]:
+    """Bound and strip a raw value that is read as a link; return it and parsing notes.
+
+    Unlike ``clean`` this leaves compatibility characters alone: a browser splits a URL on the
+    ASCII delimiters as written (a fullwidth "＃" or "＠" is not one) and maps only the host,
+    which the URL parser does (UTS #46). Invisible characters are still removed.
+    """
+    return _clean_link(bounded(raw))
+
+
+@lru_cache(maxsize=4096)
+def _clean_link(text: str) -> tuple[str, tuple[str, ...]]:
+    notes: tuple[str, ...] = ()
+    if not text.isascii():
+        text, had_invisible = strip_invisible(text)
+        if had_invisible:
+            notes = ("input.invisible_characters",)
+    text = text.strip()
+    if _CONTROL.search(text):
+        raise InvalidChannel("input contains control characters", "invalid.control_characters")
+    if not text:
+        raise InvalidChannel("input is empty", "invalid.empty")
+    return text, notes
+
+
 def refang(text: str) -> tuple[str, bool]:
     """Undo defanging (``hxxps://``, ``example[.]com``); say whether anything changed."""
     if not _DEFANG_HINT.search(text):

@@ -7,19 +7,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urlsplit
 
-from verifier.channels.cleaning import clean, refang
+from verifier.channels.cleaning import clean_link, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
+from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, parse_link, scheme_of
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 from verifier.speedups import maker, native
 
-_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
-# A bare host name with nothing around it (most input): no need for urlsplit.
-_BARE_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?$")
 _SPACE = re.compile(r"\s")
 # Names reserved for documentation and testing (RFC 2606, RFC 6761): not in the PSL but
 # used in examples and tests; any other unknown ending ("notes.txt", "e.g") is not a host.
@@ -169,52 +165,41 @@ def _ip_host(host: str) -> str | None:
 
 
 def parse_url(raw: object) -> Channel:
-    """Parse a URL or bare host name into a url Channel.
+    """Parse a URL or bare host name into a url Channel: the host a browser opens.
 
-    Accepts full URLs, bare hosts, defanged forms (``hxxps://``, ``example[.]com``),
-    IDN in Unicode or ``xn--`` form, fullwidth dots, ports and userinfo. The host
-    after any ``user@`` is the one a browser visits, so ``https://brand.com@evil.com``
-    is evil.com (noted as ``url.userinfo``). Raises InvalidChannel.
+    The text is read by the WHATWG URL Standard (``verifier.channels.weburl``), so a backslash
+    ends the host (``https://evil.com\\@brand.com`` opens evil.com), ``user@`` before the host
+    is ignored by the browser (``https://brand.com@evil.com`` is evil.com, noted as
+    ``url.userinfo``), percent-encoded and IPv4 number forms are decoded. Also accepts bare
+    hosts, defanged forms (``hxxps://``, ``example[.]com``), IDN in Unicode or ``xn--`` form,
+    fullwidth dots and ports. Raises InvalidChannel.
     """
-    text, notes = clean(raw)
-    return parse_cleaned_url(raw, text, notes)
-
-
-def parse_cleaned_url(raw: object, text: str, notes_in: tuple[str, ...]) -> Channel:
-    """``parse_url`` for a ``raw`` value whose ``clean`` gave ``text`` and ``notes_in``."""
+    text, notes_in = clean_link(raw)
     notes = list(notes_in)
     text, defanged = refang(text)
     if defanged:
         notes.append("url.defanged")
-    if _BARE_HOST.match(text):
-        return _host_channel(str(raw), text, notes, None)
     if _SPACE.search(text):
         raise InvalidChannel("a link cannot contain spaces", "invalid.spaces")
     if ":" in text and not text.startswith("[") and _ip_host(text) is not None:
-        # A bare IPv6 address ("::1", "fe80::1"), as parse_url itself normalizes one.
-        text = f"[{text}]"
-    scheme_match = _SCHEME_RE.match(text)
-    if scheme_match and scheme_match.group(2):
-        scheme = scheme_match.group(1).lower()
-        if scheme not in _SCHEMES:
+        text = f"[{text}]"  # a bare IPv6 address ("::1", "fe80::1")
+    scheme = scheme_of(text)
+    if scheme is not None and scheme not in WEB_SCHEMES:
+        if text[len(scheme) + 1 :].startswith("//"):
             raise InvalidChannel(f"links with the scheme {scheme!r} are not checked", "invalid.scheme")
-    elif scheme_match and not text[scheme_match.end() :].split("/")[0].isdigit():
-        # "javascript:..." or "mailto:..." without "//"; "host:8080" is a port, not a scheme.
-        raise InvalidChannel("not a web link or host name", "invalid.scheme")
-    else:
-        text = "http://" + text.removeprefix("//")  # "//host/path" is a scheme-relative link
+        raise InvalidChannel("not a web link or host name", "invalid.scheme")  # javascript:, mailto:
     try:
-        parts = urlsplit(text)
-        hostname = parts.hostname
-        _ = parts.port  # raises ValueError on a malformed port
-    except ValueError as exc:
-        raise InvalidChannel("not a valid link", "invalid.bad_url") from exc
-    if not hostname:
-        raise InvalidChannel("no host name found in the link", "invalid.no_host")
-    userinfo = parts.netloc.rpartition("@")[0][:253] if "@" in parts.netloc else None
+        url = parse_link(text)
+    except NotAWebURL:
+        rest = text[len(scheme) + 1 :] if scheme else text
+        if not rest.lstrip("/\\") or rest.lstrip("/\\")[0] in "?#":
+            raise InvalidChannel("no host name found in the link", "invalid.no_host") from None
+        raise InvalidChannel("not a valid link", "invalid.bad_url") from None
+    userinfo = url.userinfo
     if userinfo is not None:
         notes.append("url.userinfo")
-    return _host_channel(str(raw), hostname, notes, userinfo)
+        userinfo = userinfo[:253]
+    return _host_channel(str(raw), url.hostname, notes, userinfo)
 
 
 def _host_channel(raw: str, hostname: str, notes: list[str], userinfo: str | None) -> Channel:

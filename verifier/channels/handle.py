@@ -7,10 +7,11 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from verifier.channels.cleaning import clean, refang
+from verifier.channels.cleaning import clean, clean_link, refang
 from verifier.channels.domain import normalize_host
+from verifier.channels.weburl import NotAWebURL, parse_link
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 
@@ -160,29 +161,31 @@ def _channel(platform: Platform, name: str, raw: str, notes: list[str]) -> Chann
 def parse_handle_link(raw: object) -> Channel | None:
     """Parse a profile link (``t.me/x``, ``https://x.com/x``, ``wa.me/123``) or return None.
 
+    The link is read as a browser reads it (``verifier.channels.weburl``): the account is
+    named by the path the browser opens, after dot segments (``/a/../b``, ``/%2e%2e/``) and
+    backslashes are resolved, so ``t.me/brand/../evil`` is the account ``evil``.
     None means the text is not a link to a known social platform; a link to one that
     does not hold a valid name raises InvalidChannel.
     """
-    text, notes_in = clean(raw)
+    text, notes_in = clean_link(raw)
     text, _ = refang(text)
-    if "/" not in text and platform_for_host(text.lower()) is None:
+    if "/" not in text and "\\" not in text and platform_for_host(text.lower()) is None:
         return None  # a profile link has a path (t.me/name); only a bare platform host is still checked
-    candidate = text if "://" in text else "https://" + text
     try:
-        parts = urlsplit(candidate)
-        host = parts.hostname
-    except ValueError:
+        url = parse_link(text)
+    except NotAWebURL:
         return None
-    if not host or "@" in parts.netloc:
-        return None
+    if url.userinfo is not None:
+        return None  # checked as the url it is, with its userinfo trick
     try:
-        ascii_host, _ = normalize_host(host)
+        ascii_host, _ = normalize_host(url.hostname)
     except InvalidChannel:
         return None
     pid = platform_for_host(ascii_host)
     if pid is None:
         return None
-    name = _name_from_link(pid, parts.path, parts.query).lstrip("@+" if pid != "whatsapp" else "@")
+    name = _name_from_link(pid, url.path, url.query.removeprefix("?"))
+    name = name.lstrip("@+" if pid != "whatsapp" else "@")
     if not name or name.casefold() in _RESERVED:
         raise InvalidChannel(f"the {pid} link does not name an account", "invalid.handle_link")
     return _channel(platforms()[pid], name, str(raw), list(notes_in))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import ada_url
 
+from verifier.channels.punycode import decode as decode_punycode
+
 # The WHATWG "special" schemes that have a host (``file`` is left out: it names no site).
 WEB_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -59,6 +61,20 @@ class WebURL:
         return {"http": 80, "ws": 80, "https": 443, "wss": 443, "ftp": 21}[self.scheme]
 
 
+def _punycode_ok(label: str) -> bool:
+    """Whether an ``xn--`` label decodes to a valid label, as browsers require (ada in
+    Node.js refuses ``xn--zz`` or a label that decodes to capitals; newer ada lets them pass)."""
+    if not label.startswith("xn--"):
+        return True
+    try:
+        decoded = decode_punycode(label[4:])
+    except UnicodeError:
+        return False
+    if not decoded:
+        return False
+    return decoded.isascii() or ada_url.idna_to_ascii(decoded) == label.encode()
+
+
 def scheme_of(text: str) -> str | None:
     """The lowercased scheme ``text`` starts with (``https`` in ``https://x``), or None.
 
@@ -85,6 +101,8 @@ def parse_web_url(text: str) -> WebURL:
     scheme = url.protocol[:-1]
     if scheme not in WEB_SCHEMES or not url.hostname:
         raise NotAWebURL(text)
+    if "xn--" in url.hostname and not all(map(_punycode_ok, url.hostname.split("."))):
+        raise NotAWebURL(text)
     return WebURL(
         href=url.href,
         scheme=scheme,
@@ -97,15 +115,30 @@ def parse_web_url(text: str) -> WebURL:
     )
 
 
-def parse_link(text: str) -> WebURL:
-    """Parse what a user wrote as a link: ``https://…`` as it is, and a link without a scheme
-    (``host/path``, ``//host``, ``\\\\host``) as the browser's address bar reads it, over http.
+def absolute(text: str) -> str:
+    """The absolute URL a link written without a scheme (``host/path``, ``//host``,
+    ``\\\\host``) stands for: over http, as a browser's address bar reads it."""
+    return text if scheme_of(text) is not None else "http://" + text
 
-    Raises NotAWebURL, also for other schemes (``javascript:``, ``mailto:``).
+
+def parse_link(text: str) -> WebURL:
+    """Parse what a user wrote as a link: ``https://…`` as it is, one without a scheme as
+    ``absolute`` says. Raises NotAWebURL, also for other schemes (``javascript:``, ``mailto:``).
     """
     scheme = scheme_of(text)
-    if scheme is None:
-        return parse_web_url("http://" + text.removeprefix("//"))
-    if scheme not in WEB_SCHEMES:
+    if scheme is not None and scheme not in WEB_SCHEMES:
         raise NotAWebURL(text)
-    return parse_web_url(text)
+    return parse_web_url(absolute(text))
+
+
+def join_web_url(base: str, reference: str) -> str:
+    """The absolute URL that ``reference`` (a link on a page, a redirect's ``Location``) names
+    when read against ``base``, as a browser resolves it (``//host``, ``\\\\host``, ``../``,
+    an empty reference). The result may be any scheme: parse it with ``parse_web_url``.
+
+    Raises NotAWebURL when the WHATWG parser refuses the pair.
+    """
+    try:
+        return str(ada_url.join_url(base, reference))
+    except ValueError:
+        raise NotAWebURL(reference) from None
