@@ -71,6 +71,18 @@ def resolver(table: dict[str, Sequence[str]]) -> Callable[[str, int], Sequence[s
         "http://10.0.0.1:{port}/page",
         "http://169.254.169.254/latest/meta-data/",
         "http://[::ffff:127.0.0.1]:{port}/",
+        # Spellings a browser reads as loopback (WHATWG host parsing), and IPv6 forms of it.
+        "http://127.1:{port}/",
+        "http://0x7f.0.0.1:{port}/",
+        "http://2130706433:{port}/",
+        "http://017700000001:{port}/",
+        "http://127.0.0.1.:{port}/",
+        "http://ＬＯＣＡＬＨＯＳＴ:{port}/",
+        "http://[::127.0.0.1]:{port}/",
+        "http://[::ffff:0:7f00:1]:{port}/",
+        "http://[64:ff9b::7f00:1]:{port}/",
+        "http://[2002:7f00:1::1]:{port}/",
+        "http://[fec0::1]:{port}/",
     ],
 )
 def test_private_and_loopback_addresses_are_refused(private_server: int, url: str) -> None:
@@ -91,7 +103,9 @@ def test_a_name_resolving_to_loopback_is_refused(private_server: int) -> None:
         ("ftp://scam.test/", "only http"),
         ("file:///etc/passwd", "only http"),
         ("https://user:pw@scam.test/", "user:password"),
-        ("https://", "only http"),
+        ("https://", "not a valid URL"),
+        ("https://scam.test:99999/", "not a valid URL"),
+        ("javascript:alert(1)", "only http"),
         ("https://scam.test/" + "a" * 3000, "too long"),
     ],
 )
@@ -144,7 +158,7 @@ def test_size_and_status_are_bounded() -> None:
         fetch_page("http://scam.test/big", resolve=resolve, max_bytes=1000)
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch_page("http://scam.test/gone", resolve=resolve)
-    with pytest.raises(FetchError, match="cannot fetch"):
+    with pytest.raises(FetchError, match="longer than the time limit"):
         fetch_page("http://scam.test/slow", resolve=resolve)
 
 
@@ -156,3 +170,64 @@ def test_the_cli_needs_online_for_a_url_and_refuses_private_ones(private_server:
     refused = runner.invoke(app, ["scan", f"http://127.0.0.1:{private_server}/", "--online"])
     assert refused.exit_code == 2
     assert "non-public" in refused.output
+
+
+# URLs and redirects are read as a browser reads them (WHATWG): the host checked and fetched
+# is the one the browser would open, not the one another parser sees.
+
+
+class AskedResolver:
+    """Answers from a table and remembers which names it was asked for."""
+
+    def __init__(self, table: dict[str, Sequence[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> Sequence[str]:
+        self.asked.append(host)
+        return self.table[host]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.test\\@scam.test/kefu",
+        "https://evil.test\\\\@scam.test/kefu",
+        "https://evil.test:443\\@scam.test/kefu",
+        "https:\\\\evil.test\\kefu",
+        "https:evil.test/kefu",
+        "HTTPS://EVIL.TEST./kefu",
+    ],
+)
+def test_the_host_checked_is_the_one_a_browser_opens(url: str) -> None:
+    resolve = AskedResolver({"evil.test": ["10.9.9.9"], "evil.test.": ["10.9.9.9"], "scam.test": [PUBLIC]})
+    with pytest.raises(FetchError, match="non-public"):
+        fetch_page(url, resolve=resolve)
+    assert resolve.asked[0] in ("evil.test", "evil.test.")
+
+
+@respx.mock
+@pytest.mark.parametrize(
+    "location",
+    [
+        "\\\\evil.test\\x",  # a browser reads \\ as // here: another host
+        "/\\evil.test/x",
+        "//evil.test/x",
+        "https:\\\\evil.test/x",
+        "http://evil.test\\@scam.test/x",
+    ],
+)
+def test_a_redirect_is_resolved_as_a_browser_resolves_it(location: str) -> None:
+    respx.get(f"http://{PUBLIC}/go").respond(302, headers={"location": location})
+    resolve = AskedResolver({"evil.test": ["10.9.9.9"], "scam.test": [PUBLIC]})
+    with pytest.raises(FetchError, match="non-public"):
+        fetch_page("http://scam.test/go", resolve=resolve)
+    assert resolve.asked == ["scam.test", "evil.test"]
+
+
+@respx.mock
+def test_the_request_carries_the_path_a_browser_sends() -> None:
+    route = respx.get(f"http://{PUBLIC}/b/c").respond(200, text="hello")
+    page = fetch_page("http://scam.test/a/%2e%2E/b/./c#frag", resolve=resolver({"scam.test": [PUBLIC]}))
+    assert page.final_url == "http://scam.test/b/c#frag"
+    assert route.calls.last.request.headers["host"] == "scam.test"
