@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import BUNDLE_NAME, atomic_write, highest_seen, remember_version, trusted_root
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
+from verifier.channels.weburl import NotAWebURL, parse_web_url, scheme_of
 from verifier.enrich.page import (
+    Deadline,
     FetchError,
     Resolver,
+    deadline_client,
     pinned_request,
     public_address,
     read_bounded,
@@ -62,24 +63,29 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _destination(url: str, resolve: Resolver) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """Where the GET goes: a loopback http URL as it is; an https URL pinned to its checked
-    public address (name in Host and SNI, so a DNS answer cannot change between check and use)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError as exc:
-        raise UpdateError("fetch.invalid_url", url=repr(url)) from exc
-    if parts.scheme == "http" and _is_loopback(host):
-        return url, {}, {}
-    if parts.scheme != "https" or not host:
+def _destination(
+    url: str, resolve: Resolver, deadline: Deadline | None = None
+) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Where the GET goes, the URL read as a browser reads it (WHATWG): a loopback http URL as
+    it is; an https URL pinned to its checked public address (name in Host and SNI, so a DNS
+    answer cannot change between check and use)."""
+    if scheme_of(url) not in ("http", "https"):
         raise UpdateError("update.not_https")
     try:
-        address = public_address(host, port or 443, resolve)
+        target = parse_web_url(url)
+    except NotAWebURL:
+        raise UpdateError("fetch.invalid_url", url=repr(url[:200])) from None
+    if target.userinfo is not None:
+        raise UpdateError("fetch.userinfo")
+    if target.scheme == "http" and _is_loopback(target.hostname):
+        return target.href, {}, {}
+    if target.scheme != "https":
+        raise UpdateError("update.not_https")
+    try:
+        address = public_address(target.hostname, target.effective_port, resolve, deadline, target.href)
     except FetchError as exc:
         raise UpdateError(exc.code, **exc.params) from None
-    return pinned_request(url, address)
+    return pinned_request(target, address)
 
 
 def check_url(url: str, resolve: Resolver = system_resolver) -> str:
@@ -94,24 +100,34 @@ def fetch(
     client: httpx.Client | None = None,
     max_bytes: int = MAX_BUNDLE_BYTES,
     resolve: Resolver = system_resolver,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> bytes:
-    """GET ``url`` with a time limit, no redirects and at most ``max_bytes`` of body."""
-    target, headers, extensions = _destination(url, resolve)
+    """GET ``url`` with no redirects, at most ``max_bytes`` of body and ``timeout`` seconds in
+    all: resolving, connecting, TLS, headers and body share one deadline
+    (``verifier.enrich.page.Deadline``; a ``client`` given by a test brings its own transport,
+    bounded per request, not per read)."""
+    deadline = Deadline(timeout)
+    target, headers, extensions = _destination(url, resolve, deadline)
+    extensions["timeout"] = deadline.timeouts()
     own = client is None
-    session = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, trust_env=False)
+    session = client or deadline_client(deadline)
     try:
         request = session.build_request("GET", target, headers=headers, extensions=extensions)
         response = session.send(request, stream=True)
         try:
             if response.status_code != 200:
                 raise UpdateError("fetch.http_status", url=url, status=response.status_code)
-            return read_bounded(response, max_bytes, time.monotonic() + TIMEOUT_SECONDS, url)
+            return read_bounded(response, max_bytes, deadline.at, url)
         finally:
             response.close()
     except FetchError as exc:
         raise UpdateError(exc.code, **exc.params) from None
+    except httpx.TimeoutException:
+        raise UpdateError("fetch.too_slow", url=url) from None
     except httpx.HTTPError as exc:
         raise UpdateError("fetch.failed", url=url, reason=str(exc)) from exc
+    except httpx.InvalidURL:  # a caller's client parsing a Location its own way
+        raise UpdateError("fetch.invalid_url", url=repr(url[:200])) from None
     finally:
         if own:
             session.close()
