@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,9 +25,15 @@ from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_r
 from verifier.errors import AllowlistError
 from verifier.messages import Message, os_reason
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; the rename still keeps the file whole
+    fcntl = None  # type: ignore[assignment]
+
 STATE_ENV = "VERIFIER_STATE_DIR"
 BUNDLE_NAME = "allowlist.json"
 STATE_NAME = "state.json"
+LOCK_NAME = "state.lock"
 
 
 def state_dir() -> Path:
@@ -122,13 +129,26 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.close(folder)
 
 
+@contextlib.contextmanager
+def _state_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``state.lock`` while the state is read and rewritten, so two
+    processes accepting bundles at once cannot write a lower version over a higher one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_NAME, "a+b") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield
+
+
 def remember_version(directory: Path, version: int) -> None:
     """Record ``version`` as accepted if it is the highest so far (best effort: a read-only
     home must not stop checks). An unreadable state is left alone for the administrator."""
     try:
         if version <= highest_seen(directory):
             return
-        write_state(directory, version)
+        with _state_lock(directory):
+            if version > highest_seen(directory):
+                write_state(directory, version)
     except (OSError, StateError):
         pass
 
@@ -142,16 +162,17 @@ def reset_state(directory: Path, version: int, *, force: bool = False) -> int | 
     """
     if version < 0:
         raise ValueError("the version must be 0 or more")
-    try:
-        before: int | None = highest_seen(directory)
-    except StateError:
-        before = None
-    if before is not None and version < before and not force:
-        raise ValueError(
-            f"the state says version {before} was accepted; lowering it to {version} allows "
-            "older bundles again (use --force if that is what you mean)"
-        )
-    write_state(directory, version)
+    with _state_lock(directory):
+        try:
+            before: int | None = highest_seen(directory)
+        except StateError:
+            before = None
+        if before is not None and version < before and not force:
+            raise ValueError(
+                f"the state says version {before} was accepted; lowering it to {version} allows "
+                "older bundles again (use --force if that is what you mean)"
+            )
+        write_state(directory, version)
     return before
 
 
