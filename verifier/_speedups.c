@@ -1242,10 +1242,13 @@ typedef struct {
     HeadTable skeleton_heads; /* head_key()s of skeleton_token_heads */
     PyObject *skeleton_tokens;       /* dict: a token's skeleton -> tuple of tokens */
     PyObject *skeleton_token_heads;  /* dict: first three letters -> tuple of token skeletons */
+    HeadTable seed_heads;     /* head_key()s of seed_heads: the embedded finder's gate */
+    PyObject *seed_heads_map; /* dict: first three letters -> tuple of seeds (skeletons), or NULL */
 } DomainMatcherObject;
 
-enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_N };
-static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat", "typo"};
+enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_SUBDOMAIN, S_N };
+static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat",
+                                           "typo",     "hosting",   "subdomain"};
 
 static int
 max_typo_distance(Py_ssize_t length)
@@ -2025,6 +2028,63 @@ find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject
     return 0;
 }
 
+/* Whether skel holds one of the embedded finder's seeds (EmbeddedIndex.gate in Python): 1, 0, -1. */
+static int
+has_seed(DomainMatcherObject *self, PyObject *skel)
+{
+    if (self->seed_heads_map == NULL) {
+        return 0;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(skel);
+    Py_ssize_t first = first_head(&self->seed_heads, skel);
+    if (first < 0) {
+        return 0;
+    }
+    int kind = PyUnicode_KIND(skel);
+    const void *data = PyUnicode_DATA(skel);
+    for (Py_ssize_t start = first; start + 3 <= n; start++) {
+        uint32_t key = head_key(PyUnicode_READ(kind, data, start), PyUnicode_READ(kind, data, start + 1),
+                                PyUnicode_READ(kind, data, start + 2));
+        if (!head_known(&self->seed_heads, key)) {
+            continue;
+        }
+        PyObject *head = PyUnicode_Substring(skel, start, start + 3);
+        PyObject *seeds = head ? PyDict_GetItemWithError(self->seed_heads_map, head) : NULL;
+        Py_XDECREF(head);
+        if (seeds == NULL) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            continue;
+        }
+        for (Py_ssize_t c = 0; c < PyTuple_GET_SIZE(seeds); c++) {
+            PyObject *seed = PyTuple_GET_ITEM(seeds, c);
+            Py_ssize_t end = start + PyUnicode_GET_LENGTH(seed);
+            if (end > n) {
+                continue;
+            }
+            Py_ssize_t at = PyUnicode_Tailmatch(skel, seed, start, end, -1);
+            if (at != 0) {
+                return at < 0 ? -1 : 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* _embedded: a brand's name inside a longer label; rare, so judged in Python behind the gate. */
+static int
+find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
+              Found *f)
+{
+    int gate = has_seed(self, skel);
+    if (gate <= 0) {
+        return gate;
+    }
+    return found_from_python(self, PyObject_CallMethod(self->index, "_embedded_of", "OOOO", label, shown, skel, suffix),
+                             f);
+}
+
 /* _combo_typo: a misspelt brand plus keywords ("metamsk-support", "tokenpockct-kefu"). */
 static int
 find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
@@ -2182,7 +2242,7 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
         goto done;
     }
     Found f = {-1, 0, NULL};
-    for (int finder = 0; finder < 4; finder++) {
+    for (int finder = 0; finder < 5; finder++) {
         int got;
         switch (finder) {
         case 0:
@@ -2194,8 +2254,11 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
         case 2:
             got = find_combosquat(self, shown, skel, &f);
             break;
-        default:
+        case 3:
             got = find_fuzzy(self, label, shown, skel, suffix, &f);
+            break;
+        default:
+            got = find_embedded(self, label, shown, skel, suffix, &f);
         }
         if (got < 0) {
             goto done;
@@ -2336,27 +2399,44 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"index", "officials", "forms", "scan", "official_hosts", "by_label", "by_skeleton",
                             "tokens", "common_tokens", "token_heads", "by_delete", "skeletons", "only_keywords",
-                            "lookalike", "skeleton_tokens", "skeleton_token_heads", NULL};
+                            "lookalike", "skeleton_tokens", "skeleton_token_heads", "seed_heads", NULL};
     PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *by_delete,
-        *skeletons, *only_keywords, *lookalike, *skeleton_tokens, *skeleton_heads;
+        *skeletons, *only_keywords, *lookalike, *skeleton_tokens, *skeleton_heads, *seed_heads = NULL;
     int scan;
     if (self->initialised) {
         PyErr_SetString(PyExc_TypeError, "DomainMatcher is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!O!O!:DomainMatcher", names, &index,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!O!O!|O!:DomainMatcher", names, &index,
                                      &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
                                      &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
                                      &PySet_Type, &common, &PyDict_Type, &heads, &PyDict_Type, &by_delete,
                                      &skeletons, &only_keywords, &MakerType, &lookalike, &PyDict_Type,
-                                     &skeleton_tokens, &PyDict_Type, &skeleton_heads)) {
+                                     &skeleton_tokens, &PyDict_Type, &skeleton_heads, &PyDict_Type, &seed_heads)) {
         return -1;
     }
     domain_matcher_clear_tables(self);
     Py_ssize_t n = PyTuple_GET_SIZE(officials);
     if (check_numbers(by_label, n) < 0 || check_numbers(by_skeleton, n) < 0 || check_numbers(tokens, n) < 0 ||
-        check_strings(heads) < 0 || check_strings(skeleton_tokens) < 0 || check_strings(skeleton_heads) < 0) {
+        check_strings(heads) < 0 || check_strings(skeleton_tokens) < 0 || check_strings(skeleton_heads) < 0 ||
+        (seed_heads != NULL && check_strings(seed_heads) < 0)) {
         return -1;
+    }
+    if (seed_heads != NULL) {
+        /* each head names seeds that start with it */
+        Py_ssize_t hpos = 0;
+        PyObject *hkey, *hvalue;
+        while (PyDict_Next(seed_heads, &hpos, &hkey, &hvalue)) {
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(hvalue); i++) {
+                PyObject *seed = PyTuple_GET_ITEM(hvalue, i);
+                if (PyUnicode_GET_LENGTH(seed) < 3 || PyUnicode_Tailmatch(seed, hkey, 0, 3, -1) != 1) {
+                    if (!PyErr_Occurred()) {
+                        PyErr_SetString(PyExc_ValueError, "a seed does not start with its head");
+                    }
+                    return -1;
+                }
+            }
+        }
     }
     /* each head names keys of its table, which start with it */
     if (check_heads(heads, tokens) < 0 || check_heads(skeleton_heads, skeleton_tokens) < 0) {
@@ -2517,6 +2597,15 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     if (self->skeleton_tokens == NULL || self->skeleton_token_heads == NULL) {
         return -1;
     }
+    if (seed_heads != NULL) {
+        if (head_table_build(&self->seed_heads, seed_heads) < 0) {
+            return -1;
+        }
+        Py_XSETREF(self->seed_heads_map, PyDict_Copy(seed_heads));
+        if (self->seed_heads_map == NULL) {
+            return -1;
+        }
+    }
     self->initialised = 1;
     return 0;
 }
@@ -2537,6 +2626,7 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->by_delete);
     Py_VISIT(self->skeleton_tokens);
     Py_VISIT(self->skeleton_token_heads);
+    Py_VISIT(self->seed_heads_map);
     for (int i = 0; i < 8; i++) {
         Py_VISIT(self->strings[i]);
     }
@@ -2580,8 +2670,10 @@ domain_matcher_clear(DomainMatcherObject *self)
     }
     head_table_free(&self->heads);
     head_table_free(&self->skeleton_heads);
+    head_table_free(&self->seed_heads);
     Py_CLEAR(self->skeleton_tokens);
     Py_CLEAR(self->skeleton_token_heads);
+    Py_CLEAR(self->seed_heads_map);
     return 0;
 }
 

@@ -17,8 +17,9 @@ from typing import Any
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
 from verifier.channels.punycode import decode as decode_punycode
+from verifier.lookalike.embedded import EmbeddedIndex
 from verifier.lookalike.skeleton import skeleton, skeleton_table
-from verifier.lookalike.words import common_words, only_keywords
+from verifier.lookalike.words import common_words, keywords, only_keywords
 from verifier.model import ChannelKind
 from verifier.speedups import maker, native
 
@@ -214,6 +215,11 @@ class DomainIndex:
                 self.skeleton_token_heads.setdefault(token_skeleton[:MIN_TOKEN], []).append(token_skeleton)
         # Finds the first place a brand token may start in one C-level pass; most names have none.
         self.head_pattern = _first_of(self.token_heads)
+        self.embedded = EmbeddedIndex(
+            {t: [o.entry.brand for o in officials] for t, officials in self.tokens.items()},
+            self.common_tokens,
+            keywords(),
+        )
         self.skeleton_head_pattern = _first_of(self.skeleton_token_heads)
         self._native = self._native_matcher()
         # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.
@@ -255,6 +261,7 @@ class DomainIndex:
             by_delete=self.by_delete,
             skeleton_tokens={key: tuple(tokens) for key, tokens in self.skeleton_tokens.items()},
             skeleton_token_heads={head: tuple(keys) for head, keys in self.skeleton_token_heads.items()},
+            seed_heads=dict(self.embedded.seed_heads),
             skeletons=skeleton_table(),
             only_keywords=only_keywords,
             lookalike=maker(Lookalike),
@@ -462,6 +469,34 @@ class DomainIndex:
             return official, "typo", f"{label!r} is {distance} edit(s) from {official.label!r}"
         return None
 
+    def _embedded_of(self, label: str, shown: str, name_skeleton: str, suffix: str) -> _Found | None:
+        """``_embedded`` for a host without subdomains (the C version calls it past its gate)."""
+        return self._embedded(_Name(label, shown, suffix, [], f"{label}.{suffix}", name_skeleton))
+
+    def _embedded(self, n: _Name) -> _Found | None:
+        """A brand's name inside a longer label, glued, split or misspelt (see ``embedded``)."""
+        if n.registrable in self.by_registrable:
+            return None  # a brand's own registrable domain (a shared one): not an imitation
+        labels = [*n.subs, n.label]
+        shown = [_unicode(s) for s in n.subs] + [n.shown]
+        platform = self.embedded.on_platform(n.suffix, n.registrable)
+        hit = self.embedded.find(labels, shown, platform)
+        if hit is None:
+            return None
+        official = self.tokens[hit.token][0]
+        where = shown[hit.label_index]
+        what = (
+            f"{hit.written!r} is a misspelling of {hit.token!r}"
+            if hit.misspelt
+            else f"brand name {hit.written!r}"
+        )
+        if platform:
+            host = n.registrable if n.registrable in self.embedded.platforms else n.suffix
+            return official, "hosting", f"{what} in {where!r}, a site anyone can make on {host}"
+        if hit.label_index < len(n.subs):
+            return official, "subdomain", f"{what} in {where!r}, a subdomain of {n.registrable}"
+        return official, "combosquat", f"{what} inside {where!r}"
+
 
 # The techniques in the order they are tried: the first that finds an official domain names it.
 _FINDERS = (
@@ -470,4 +505,5 @@ _FINDERS = (
     DomainIndex._skeleton,
     DomainIndex._combosquat,
     DomainIndex._fuzzy,
+    DomainIndex._embedded,
 )

@@ -36,3 +36,8 @@ def _segments(word: str) -> bool:
     if word in keywords():
         return True
     return any(word[:i] in keywords() and _segments(word[i:]) for i in range(2, len(word) - 1))
+
+
+def crypto_context() -> frozenset[str]:
+    """Words that put a short or dictionary-word brand name in a wallet setting (words.toml)."""
+    return _words()["crypto_context"]
