@@ -2,7 +2,9 @@
 
 Real servers on 127.0.0.1 (plain sockets, one thread per connection) misbehave on purpose:
 they drip the response headers or the body one byte every 0.2 s, answer each hop of a
-redirect chain slowly, or accept a connection and never say anything. A per-read timeout
+redirect chain slowly, accept a connection and never say anything (also to a TLS
+ClientHello), or never complete the TCP handshake (a full accept queue); a resolver that
+never answers stands in for a hung DNS. A per-read timeout
 never fires against them; the total deadline must. ``fetch_page`` refuses loopback, so, as in
 ``test_pinned_tls``, the resolver answers a public address and only httpcore's TCP connect is
 routed from that address to the local server. ``update.fetch`` takes loopback http as it is.
@@ -135,6 +137,20 @@ def serving(behaviour: Behaviour, *, read_request: bool = True) -> Iterator[Slow
         listener.close()
 
 
+@contextmanager
+def syn_dropped() -> Iterator[int]:
+    """A port on 127.0.0.1 whose connects never complete: a listener that never accepts, its
+    accept queue (backlog 0) filled by one connection, so the kernel drops further SYNs."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener:
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            with socket.socket() as probe:  # the queue is full: a connect now times out
+                probe.settimeout(0.3)
+                with pytest.raises(TimeoutError):
+                    probe.connect(("127.0.0.1", port))
+            yield port
+
+
 @pytest.fixture
 def routed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Route httpcore's TCP connects to PUBLIC onto 127.0.0.1; refuse every other address."""
@@ -217,6 +233,12 @@ def test_page_tls_handshake_never_answered(routed: list[tuple[str, int]]) -> Non
         _page_too_slow(f"https://scam.test:{server.port}/kefu")
 
 
+def test_page_connect_that_never_completes(routed: list[tuple[str, int]]) -> None:
+    with syn_dropped() as port:
+        _page_too_slow(f"http://scam.test:{port}/kefu")
+    assert routed == [(PUBLIC, port)]
+
+
 def test_page_resolver_that_never_answers() -> None:
     release = threading.Event()
 
@@ -245,6 +267,11 @@ def test_page_slow_redirects_within_the_budget_are_followed(routed: list[tuple[s
 def test_update_over_loopback_http(behaviour: Behaviour) -> None:
     with serving(behaviour) as server:
         _update_too_slow(f"http://127.0.0.1:{server.port}/v6.json")
+
+
+def test_update_connect_that_never_completes() -> None:
+    with syn_dropped() as port:
+        _update_too_slow(f"http://127.0.0.1:{port}/v6.json")
 
 
 def test_update_tls_handshake_never_answered(routed: list[tuple[str, int]]) -> None:
