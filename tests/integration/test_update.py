@@ -302,3 +302,49 @@ def test_cli_update_says_when_it_cannot_store_the_bundle(
         "zh": f"错误：无法写入 {blocker / 'state'}：路径中有一部分不是目录",
     }[lang]
     assert _update(f"{base}/allowlist.json", lang) == (1, "", expected + "\n")
+
+
+# The update URL is read as a browser reads it (WHATWG): the host checked is the one connected to.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.test\\@mirror.test/allowlist.json",
+        "https://evil.test:443\\@mirror.test/allowlist.json",
+        "https:\\\\evil.test\\allowlist.json",
+        "https:evil.test/allowlist.json",
+    ],
+)
+def test_an_update_url_is_checked_for_the_host_a_browser_opens(url: str) -> None:
+    asked: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return {"evil.test": ["10.1.2.3"], "mirror.test": ["93.184.216.34"]}[host]
+
+    with pytest.raises(UpdateError, match="non-public"):
+        check_url(url, resolve=resolve)
+    assert asked == ["evil.test"]
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://user:pw@mirror.test/allowlist.json", "fetch.userinfo"),
+        ("https://mirror.test:99999/allowlist.json", "fetch.invalid_url"),
+        ("ftp://mirror.test/allowlist.json", "update.not_https"),
+        ("http://127.0.0.1.nip.io/allowlist.json", "update.not_https"),
+        ("http://0x7f.1/allowlist.json", None),  # loopback as a browser spells it: plain http allowed
+    ],
+)
+def test_update_urls_refused_or_allowed_by_their_browser_reading(url: str, code: str | None) -> None:
+    def resolve(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    if code is None:
+        assert check_url(url, resolve=resolve) == url
+        return
+    with pytest.raises(UpdateError) as raised:
+        check_url(url, resolve=resolve)
+    assert raised.value.code == code
