@@ -1,4 +1,4 @@
-"""``verifier serve``: the HTTP API and help-site page (needs the extra ``wallet-support-verifier[server]``)."""
+"""``verifier serve``: the HTTP API and help-site page (extra ``wallet-support-verifier[server]``)."""
 
 from __future__ import annotations
 
