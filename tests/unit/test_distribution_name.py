@@ -157,5 +157,12 @@ def test_installed_metadata_has_the_new_name() -> None:
 def test_no_installed_distribution_is_the_unrelated_one() -> None:
     # A stale `verifier` egg-info or dist-info (left by an install before the rename) would make
     # importlib.metadata and pip report the wrong project.
-    with pytest.raises(importlib.metadata.PackageNotFoundError):
-        importlib.metadata.distribution("verifier")
+    try:
+        stale = importlib.metadata.distribution("verifier")
+    except importlib.metadata.PackageNotFoundError:
+        return
+    pytest.fail(
+        f"a distribution named 'verifier' is installed ({stale.locate_file('')}): an install from before "
+        "the rename to wallet-support-verifier; remove it with `.venv/bin/pip uninstall -y verifier` "
+        "(and any verifier.egg-info in the checkout), then `.venv/bin/pip install -e '.[dev]'`"
+    )
