@@ -206,3 +206,10 @@ def test_chinese_utf16_is_read() -> None:
     text = "TP钱包客服：请把助记词发给我们的客服进行验证"
     result = runner.invoke(app, ["scan", "-", "--json"], input=text.encode("utf-16"))
     assert json.loads(result.stdout)["risk"] == "high"
+
+
+def test_update_errors_show_the_url_escaped() -> None:
+    for url in (f"http://evil.example/{TITLE}", f"https://ev{TITLE}il.example/"):  # refused before any network
+        result = runner.invoke(app, ["update", "--url", url])
+        assert result.exit_code == 1
+        assert not raw_controls(result.stderr.rstrip("\n")), result.stderr
