@@ -209,7 +209,8 @@ def test_chinese_utf16_is_read() -> None:
 
 
 def test_update_errors_show_the_url_escaped() -> None:
-    for url in (f"http://evil.example/{TITLE}", f"https://ev{TITLE}il.example/"):  # refused before any network
+    # both are refused before any network use
+    for url in (f"http://evil.example/{TITLE}", f"https://ev{TITLE}il.example/"):
         result = runner.invoke(app, ["update", "--url", url])
         assert result.exit_code == 1
         assert not raw_controls(result.stderr.rstrip("\n")), result.stderr
