@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import ada_url
+from ada_url._ada_wrapper import ffi as _ffi  # ada's C API, as ada_url.URL uses it
+from ada_url._ada_wrapper import lib as _lib
 
 from verifier.channels.punycode import decode as decode_punycode
 
@@ -94,25 +98,36 @@ def parse_web_url(text: str) -> WebURL:
 
     Raises NotAWebURL when the text is not such a URL or the WHATWG parser refuses it.
     """
+    data = text.encode("utf-8", "surrogatepass")
+    url = _lib.ada_parse(data, len(data))
     try:
-        url = ada_url.URL(text)
-    except ValueError:
-        raise NotAWebURL(text) from None
-    scheme = url.protocol[:-1]
-    if scheme not in WEB_SCHEMES or not url.hostname:
-        raise NotAWebURL(text)
-    if "xn--" in url.hostname and not all(map(_punycode_ok, url.hostname.split("."))):
-        raise NotAWebURL(text)
-    return WebURL(
-        href=url.href,
-        scheme=scheme,
-        host=url.hostname,
-        port=int(url.port) if url.port else None,
-        path=url.pathname,
-        query=url.search,
-        username=url.username,
-        password=url.password,
-    )
+        if not _lib.ada_is_valid(url):
+            raise NotAWebURL(text)
+        protocol = _text(_lib.ada_get_protocol(url))
+        host = _text(_lib.ada_get_hostname(url))
+        scheme = protocol[:-1]
+        if scheme not in WEB_SCHEMES or not host:
+            raise NotAWebURL(text)
+        if "xn--" in host and not all(map(_punycode_ok, host.split("."))):
+            raise NotAWebURL(text)
+        port = _text(_lib.ada_get_port(url))
+        return WebURL(
+            href=_text(_lib.ada_get_href(url)),
+            scheme=scheme,
+            host=host,
+            port=int(port) if port else None,
+            path=_text(_lib.ada_get_pathname(url)),
+            query=_text(_lib.ada_get_search(url)),
+            username=_text(_lib.ada_get_username(url)),
+            password=_text(_lib.ada_get_password(url)),
+        )
+    finally:
+        _lib.ada_free(url)
+
+
+def _text(part: Any) -> str:
+    """One ``ada_string`` (a view into the parsed URL) as a Python string."""
+    return _ffi.unpack(part.data, part.length).decode("utf-8") if part.length else ""
 
 
 def absolute(text: str) -> str:
@@ -121,6 +136,7 @@ def absolute(text: str) -> str:
     return text if scheme_of(text) is not None else "http://" + text
 
 
+@lru_cache(maxsize=1024)
 def parse_link(text: str) -> WebURL:
     """Parse what a user wrote as a link: ``https://…`` as it is, one without a scheme as
     ``absolute`` says. Raises NotAWebURL, also for other schemes (``javascript:``, ``mailto:``).
