@@ -15,9 +15,13 @@ small slack, and not before it.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import socket
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -293,3 +297,79 @@ def test_update_resolver_that_never_answers() -> None:
         assert raised.value.code == "fetch.too_slow"
     finally:
         release.set()
+
+
+# Bounded in size as well: a compressed body is decoded as it arrives, never past the limit.
+
+
+@functools.cache
+def bomb() -> bytes:
+    """200 MB of zeros as gzip: about 200 kB on the wire."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = b"\0" * 1_000_000
+    return b"".join(packer.compress(block) for _ in range(200)) + packer.flush()
+
+
+def _compressed(body: bytes, encoding: str) -> Behaviour:
+    def send(conn: socket.socket, request: bytes, stop: threading.Event) -> None:
+        head = f"HTTP/1.1 200 OK\r\nContent-Encoding: {encoding}\r\nContent-Length: {len(body)}\r\n\r\n"
+        conn.sendall(head.encode() + body)
+
+    return send
+
+
+@contextmanager
+def peak_memory(limit: int) -> Iterator[None]:
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < limit, f"peak {peak:,} bytes"
+
+
+def test_a_compression_bomb_is_refused_at_the_limit_without_being_inflated() -> None:
+    with (
+        serving(_compressed(bomb(), "gzip")) as server,
+        peak_memory(8_000_000),
+        pytest.raises(UpdateError) as raised,
+    ):
+        fetch_update(f"http://127.0.0.1:{server.port}/v6.json", max_bytes=1_000_000, timeout=10)
+    assert raised.value.code == "fetch.too_large"
+    assert b"gzip, deflate" in server.requests[0]
+
+
+def test_a_compression_bomb_page_is_refused(routed: list[tuple[str, int]]) -> None:
+    with (
+        serving(_compressed(bomb(), "gzip")) as server,
+        peak_memory(8_000_000),
+        pytest.raises(FetchError) as raised,
+    ):
+        fetch_page(f"http://scam.test:{server.port}/", resolve=public, max_bytes=1_000_000, timeout=10)
+    assert raised.value.code == "fetch.too_large"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", gzip.compress(b"<html>hello</html>")),
+        ("x-gzip", gzip.compress(b"<html>hello</html>")),
+        ("deflate", zlib.compress(b"<html>hello</html>")),
+        ("deflate", zlib.compress(b"<html>hello</html>")[2:-4]),  # raw deflate, as some servers send
+        ("identity", b"<html>hello</html>"),
+    ],
+)
+def test_compressed_pages_are_decoded(routed: list[tuple[str, int]], encoding: str, body: bytes) -> None:
+    with serving(_compressed(body, encoding)) as server:
+        page = fetch_page(f"http://scam.test:{server.port}/", resolve=public, timeout=5)
+    assert page.text == "<html>hello</html>"
+
+
+@pytest.mark.parametrize(("encoding", "body"), [("br", b"\x0b\x02\x80hi\x03"), ("gzip", b"not gzip at all")])
+def test_unknown_or_broken_encodings_are_refused(
+    routed: list[tuple[str, int]], encoding: str, body: bytes
+) -> None:
+    with serving(_compressed(body, encoding)) as server, pytest.raises(FetchError) as raised:
+        fetch_page(f"http://scam.test:{server.port}/", resolve=public, timeout=5)
+    assert raised.value.code == "fetch.failed"

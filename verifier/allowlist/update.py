@@ -21,6 +21,7 @@ from verifier.allowlist.store import BUNDLE_NAME, atomic_write, highest_seen, re
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
 from verifier.channels.weburl import NotAWebURL, parse_web_url, scheme_of
 from verifier.enrich.page import (
+    ACCEPT_ENCODING,
     Deadline,
     FetchError,
     Resolver,
@@ -108,6 +109,7 @@ def fetch(
     bounded per request, not per read)."""
     deadline = Deadline(timeout)
     target, headers, extensions = _destination(url, resolve, deadline)
+    headers["Accept-Encoding"] = ACCEPT_ENCODING
     extensions["timeout"] = deadline.timeouts()
     own = client is None
     session = client or deadline_client(deadline)
