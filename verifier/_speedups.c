@@ -1224,7 +1224,7 @@ typedef struct {
     PyObject *common_tokens;  /* set */
     PyObject *token_heads;    /* dict: first three letters -> tuple of tokens, longest first */
     PyObject *skeletons;      /* verifier.lookalike.skeleton._SKELETONS */
-    PyObject *only_keywords;  /* verifier.lookalike.words.only_keywords */
+    PyObject *only_keywords;  /* verifier.lookalike.words.wallet_words: is the rest around a brand token just words */
     PyObject *lookalike;      /* Maker(Lookalike) */
     PyObject *strings[8];     /* technique names */
     Py_ssize_t n_officials;
@@ -1246,9 +1246,9 @@ typedef struct {
     PyObject *seed_heads_map; /* dict: first three letters -> tuple of seeds (skeletons), or NULL */
 } DomainMatcherObject;
 
-enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_SUBDOMAIN, S_N };
+enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_EMBEDDED, S_N };
 static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat",
-                                           "typo",     "hosting",   "subdomain"};
+                                           "typo",     "hosting",   "embedded"};
 
 static int
 max_typo_distance(Py_ssize_t length)
@@ -2267,6 +2267,13 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
             continue;
         }
         int ok = allowed(self, f.official, reg);
+        if (ok > 0 && (f.technique == S_TYPO || f.technique == S_BITSQUAT || f.technique == S_TLD_SWAP)) {
+            /* DomainIndex._vetoed: an ordinary word or name, not a misspelling (rare: only hits) */
+            PyObject *vetoed = PyObject_CallMethod(self->index, "_vetoed", "nOO", f.official,
+                                                   self->strings[f.technique], label);
+            ok = vetoed == NULL ? -1 : !PyObject_IsTrue(vetoed);
+            Py_XDECREF(vetoed);
+        }
         if (ok < 0) {
             Py_DECREF(f.detail);
             goto done;

@@ -17,9 +17,9 @@ from typing import Any
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
 from verifier.channels.punycode import decode as decode_punycode
-from verifier.lookalike.embedded import EmbeddedIndex
+from verifier.lookalike.embedded import EmbeddedIndex, Rules
 from verifier.lookalike.skeleton import skeleton, skeleton_table
-from verifier.lookalike.words import common_words, keywords, only_keywords
+from verifier.lookalike.words import common_words, keywords, wallet_words, word_list
 from verifier.model import ChannelKind
 from verifier.speedups import maker, native
 
@@ -148,7 +148,7 @@ def _one_bit_apart(a: str, b: str) -> bool:
 class DomainIndex:
     """Official domains of every brand, indexed for lookalike search."""
 
-    def __init__(self, allowlist: Allowlist) -> None:
+    def __init__(self, allowlist: Allowlist, rules: Rules | None = None) -> None:
         # rapidfuzz loads with the first index rather than with verifier: a process that never
         # compares names (official hosts, phone numbers only) does not pay for importing it.
         from rapidfuzz import process  # noqa: PLC0415
@@ -215,11 +215,13 @@ class DomainIndex:
                 self.skeleton_token_heads.setdefault(token_skeleton[:MIN_TOKEN], []).append(token_skeleton)
         # Finds the first place a brand token may start in one C-level pass; most names have none.
         self.head_pattern = _first_of(self.token_heads)
-        self.embedded = EmbeddedIndex(
-            {t: [o.entry.brand for o in officials] for t, officials in self.tokens.items()},
-            self.common_tokens,
-            keywords(),
-        )
+        self.number = {id(official): i for i, official in enumerate(self.officials)}
+        self.ordinary_words = word_list("ordinary_words")
+        self.compound_words = word_list("compound_words")
+        self.brand_names = {
+            brand.id: self._brand_tokens(brand.id, brand.name, (), "") for brand in allowlist.brands.values()
+        }
+        self.embedded = EmbeddedIndex(self.tokens, self.common_tokens, keywords(), rules)
         self.skeleton_head_pattern = _first_of(self.skeleton_token_heads)
         self._native = self._native_matcher()
         # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.
@@ -263,7 +265,7 @@ class DomainIndex:
             skeleton_token_heads={head: tuple(keys) for head, keys in self.skeleton_token_heads.items()},
             seed_heads=dict(self.embedded.seed_heads),
             skeletons=skeleton_table(),
-            only_keywords=only_keywords,
+            only_keywords=wallet_words,
             lookalike=maker(Lookalike),
         )
 
@@ -275,6 +277,35 @@ class DomainIndex:
 
     def _allowed(self, official: _Official, registrable: str) -> bool:
         return registrable not in self.unrelated.get(official.entry.brand, ())
+
+    def _vetoed(self, number: int, technique: str, label: str) -> bool:
+        """Whether a typo, bitsquat or tld-swap of official number ``number`` found for the
+        registrable label ``label`` is rather an ordinary word or name: an ordinary word
+        ("tresor"); a compound brand name with one part swapped for another word ("metatask",
+        "metamusk", "bitnet"); a dictionary-word name with a letter added or dropped at an end
+        ("ledgerx"); a dictionary word of a brand's domain that is not the brand's name on
+        another ending ("token.ro" for imToken's token.im). The C version asks this too."""
+        if technique not in ("typo", "bitsquat", "tld-swap"):
+            return False
+        official = self.officials[number]
+        name = official.label
+        if technique == "tld-swap":
+            return official.common and name not in self.brand_names[official.entry.brand]
+        if label in self.ordinary_words:
+            return True
+        if official.common and (
+            label.startswith(name) or label.endswith(name) or name.startswith(label) or name.endswith(label)
+        ):
+            return True
+        words = self.compound_words
+        for k in range(2, len(name) - 1):
+            left, right = name[:k], name[k:]
+            if label.startswith(left) and right in words and label[k:] in words and label[k:] != right:
+                return True
+            cut = len(label) - len(right)
+            if label.endswith(right) and left in words and label[:cut] in words and label[:cut] != left:
+                return True
+        return False
 
     def find(
         self, host: str, registrable: str | None = None, host_unicode: str | None = None
@@ -309,7 +340,11 @@ class DomainIndex:
         name = _Name(label, shown, suffix, sub_labels, registrable, skeleton(shown))
         for finder in _FINDERS:
             found = finder(self, name)
-            if found is not None and self._allowed(found[0], registrable):
+            if (
+                found is not None
+                and self._allowed(found[0], registrable)
+                and not self._vetoed(self.number[id(found[0])], found[1], label)
+            ):
                 return Lookalike(found[0].entry, found[1], found[2])
         return None
 
@@ -333,7 +368,7 @@ class DomainIndex:
                     return official, "subdomain", f"{official.registrable} used as a subdomain of {reg}"
         for sub in subs:
             for official in self.tokens.get(sub, []):
-                if sub not in self.common_tokens or only_keywords(n.label):
+                if sub not in self.common_tokens or wallet_words(n.label):
                     return official, "subdomain", f"brand name {sub!r} used as a subdomain of {reg}"
         glued = "".join(subs) + n.label
         for official in self.by_label.get(glued, []):
@@ -364,7 +399,7 @@ class DomainIndex:
                 for official in self.tokens[token]:
                     rest = name[:start] + "-" + name[end:]
                     # An ordinary word needs scam words beside it: "trust.org" is not Trust Wallet.
-                    if token in self.common_tokens and (rest == "-" or not only_keywords(rest)):
+                    if token in self.common_tokens and (rest == "-" or not wallet_words(rest)):
                         continue
                     if rest.strip("-") == official.suffix.replace(".", ""):
                         return official, "combosquat", f"{official.registrable} written as one name"
@@ -391,7 +426,7 @@ class DomainIndex:
                     if written == token:
                         continue  # the brand as written: _tokens_in judged it
                     for official in self.tokens[token]:
-                        if token in self.common_tokens and (rest == "-" or not only_keywords(rest)):
+                        if token in self.common_tokens and (rest == "-" or not wallet_words(rest)):
                             continue
                         detail = f"{written!r} looks like brand name {token!r}, with {rest.strip('-')!r}"
                         return official, "combosquat", detail
@@ -406,7 +441,7 @@ class DomainIndex:
             return None
         for piece in pieces:
             rest = "-".join(p for p in pieces if p is not piece)
-            if len(piece) < 5 or not only_keywords(rest):
+            if len(piece) < 5 or not wallet_words(rest):
                 continue
             for official, _ in self._near(piece):
                 if not official.common:
@@ -477,10 +512,9 @@ class DomainIndex:
         """A brand's name inside a longer label, glued, split or misspelt (see ``embedded``)."""
         if n.registrable in self.by_registrable:
             return None  # a brand's own registrable domain (a shared one): not an imitation
-        labels = [*n.subs, n.label]
         shown = [_unicode(s) for s in n.subs] + [n.shown]
         platform = self.embedded.on_platform(n.suffix, n.registrable)
-        hit = self.embedded.find(labels, shown, platform)
+        hit = self.embedded.find(shown, platform)
         if hit is None:
             return None
         official = self.tokens[hit.token][0]
@@ -494,7 +528,7 @@ class DomainIndex:
             host = n.registrable if n.registrable in self.embedded.platforms else n.suffix
             return official, "hosting", f"{what} in {where!r}, a site anyone can make on {host}"
         if hit.label_index < len(n.subs):
-            return official, "subdomain", f"{what} in {where!r}, a subdomain of {n.registrable}"
+            return official, "embedded", f"{what} in {where!r}, a subdomain of {n.registrable}"
         return official, "combosquat", f"{what} inside {where!r}"
 
 

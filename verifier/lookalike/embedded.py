@@ -4,18 +4,22 @@ Real phishing hosts rarely are a brand plus one of a few keywords: they glue the
 anything (``web3ledgerconnectvault.com``, ``mmetamaskuxwalti.gitbook.io``), split it with hyphens
 (``meta-mask-official.com``, ``im-token.cc``), misspell it inside other letters
 (``community-metamesk.com``, ``metamskiwallat.gitbook.io``) and put it in a subdomain of a free
-hosting platform or of an unrelated site (``metamask-support.ddnss.eu``). This finder looks at
-every label of the host with hyphens and underscores removed:
+hosting platform or of an unrelated site (``metamask-support.ddnss.eu``). This finder reads every
+label of the host with hyphens and underscores removed ("pieces" are the parts between them):
 
 - a distinctive brand name (not an ordinary word, at least ``MIN_STRONG`` letters: metamask,
-  binance, coinbase, trezor ...) anywhere in it, as written or in look-alike letters;
-- the same names misspelt (one edit; two from ``TWO_EDITS_FROM`` letters) inside a longer label,
-  when the rest of the host carries crypto context (``crypto_context`` in words.toml) or the host
-  is on a hosting platform (hosting.toml);
-- a short or dictionary-word brand name (ledger, okx, phantom, trust) anywhere in it, only with
-  crypto context elsewhere in the host.
+  binance, coinbase, trezor ...) anywhere, as written or in look-alike letters;
+- a short or dictionary-word brand name (ledger, okx, phantom, trust) with crypto context
+  (``crypto_context`` in words.toml) elsewhere in the host; those in ``standalone_names`` also as
+  a whole piece ("nl-ledger.com", "x-phantom.com") unless a word of ``other_settings`` puts it in
+  another trade ("ledger-accounting.org"), those in ``edge_names`` also at the start of
+  a piece ("okxmint.com", "news-okxcn.com"; not "bookx.com");
+- a misspelt brand name (one edit; two from ``TWO_EDITS_FROM`` letters) inside a longer label,
+  on a hosting platform (hosting.toml), with crypto context, or as a whole piece of its own
+  ("air-binanze.sbs"), unless the letters are an ordinary word (``ordinary_words``: finance).
 
-It runs after the other techniques, so it only decides for hosts none of them named.
+It runs after the other techniques, so it only decides for hosts none of them named. ``Rules``
+holds the choices the cross-validated benchmark varies.
 """
 
 from __future__ import annotations
@@ -23,16 +27,16 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from verifier.lookalike.skeleton import skeleton
-from verifier.lookalike.words import crypto_context
+from verifier.lookalike.words import crypto_context, word_list
 
 MIN_STRONG = 6  # letters a brand name needs to count anywhere on its own
 TWO_EDITS_FROM = 10  # a misspelling this long may be two edits away
-MIN_CONTEXT_TOKEN = 3
+MIN_SEED = 3
 
 
 @cache
@@ -43,6 +47,17 @@ def hosting_platforms() -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Rules:
+    """The choices of this finder (the defaults are the shipped ones)."""
+
+    standalone: frozenset[str] = field(default_factory=lambda: word_list("standalone_names"))
+    edge: frozenset[str] = field(default_factory=lambda: word_list("edge_names"))
+    misspelt_common: bool = True  # misspelt short brand names (phantom, ledger) with context
+    misspelt_piece: bool = True  # a misspelt distinctive name as a whole piece counts alone
+    context: frozenset[str] = field(default_factory=crypto_context)
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     """Where a brand name was found: its token, the letters as written, which label."""
 
@@ -50,151 +65,188 @@ class Hit:
     written: str
     label_index: int  # index into the host's labels (subdomains first, the registrable label last)
     misspelt: bool
-    contextual: bool  # a short brand name, found thanks to crypto context
 
 
-def _flat(label: str) -> tuple[str, list[int]]:
-    """``label`` without separators, and for each kept character its index in ``label``."""
-    kept = [(i, ch) for i, ch in enumerate(label) if ch not in "-_"]
-    return "".join(ch for _, ch in kept), [i for i, _ in kept]
+@dataclass(frozen=True, slots=True)
+class _Label:
+    shown: str  # as displayed, lowercase
+    flat: str  # without separators
+    positions: list[int]  # for each character of flat, its index in shown
+    cuts: frozenset[int]  # piece boundaries in flat (0, the end, where separators or digits were)
+    skeleton: str  # skeleton(flat)
+
+    @classmethod
+    def of(cls, shown: str) -> _Label:
+        kept = [(i, ch) for i, ch in enumerate(shown) if ch not in "-_"]
+        flat = "".join(ch for _, ch in kept)
+        cuts = {0, len(flat)}
+        for k in range(1, len(kept)):
+            (i, a), (j, b) = kept[k - 1], kept[k]
+            if j != i + 1 or a.isdigit() != b.isdigit():
+                cuts.add(k)
+        return cls(shown, flat, [i for i, _ in kept], frozenset(cuts), skeleton(flat))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where flat[start:end] is in shown."""
+        return self.positions[start], self.positions[end - 1] + 1
+
+    def whole_piece(self, start: int, end: int) -> bool:
+        return start in self.cuts and end in self.cuts
+
+    def at_start(self, start: int) -> bool:
+        return start in self.cuts
 
 
-def _osa(a: str, b: str) -> int:
-    """Optimal string alignment distance (adjacent transpositions count as one edit)."""
-    la, lb = len(a), len(b)
-    prev2: list[int] = []
-    prev = list(range(lb + 1))
-    for i in range(1, la + 1):
-        cur = [i] + [0] * lb
-        for j in range(1, lb + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, prev2[j - 2] + 1)
-            cur[j] = value
-        prev2, prev = prev, cur
-    return prev[lb]
+def _parts(token: str, count: int) -> list[str]:
+    """``token`` cut into ``count`` nearly equal parts."""
+    size, extra = divmod(len(token), count)
+    out, at = [], 0
+    for k in range(count):
+        step = size + (1 if k < extra else 0)
+        out.append(token[at : at + step])
+        at += step
+    return out
 
 
 class EmbeddedIndex:
     """Brand names to look for inside host labels, built once per allowlist."""
 
-    def __init__(self, tokens: dict[str, list[str]], common: Iterable[str], keywords: Iterable[str]) -> None:
-        """``tokens``: brand token -> brand ids; ``common``: tokens that are ordinary words or
-        short; ``keywords``: words that are never a brand's name on their own (web3 ...)."""
-        common_set, keyword_set = set(common), set(keywords)
-        self.strong: list[tuple[str, str]] = []  # (skeleton, token), longest first
-        self.short: list[tuple[str, str]] = []
-        self.fuzzy: list[tuple[str, int, tuple[str, str]]] = []  # (token, max edits, halves)
-        for token in sorted(tokens, key=lambda t: (-len(t), t)):
-            if token in keyword_set:
-                continue
-            if token in common_set or len(token) < MIN_STRONG:
-                if len(token) >= MIN_CONTEXT_TOKEN and token not in keyword_set:
-                    self.short.append((skeleton(token), token))
-                continue
-            self.strong.append((skeleton(token), token))
-        strong = [token for _, token in self.strong]
-        for token in strong:
-            # Misspellings of the shortest forms only: "binanceweb3wallet" holds "binance".
-            if len(token) > MIN_STRONG and not any(t != token and t in token for t in strong):
-                edits = 2 if len(token) >= TWO_EDITS_FROM else 1
-                half = len(token) // 2
-                self.fuzzy.append((token, edits, (token[:half], token[half:])))
-        # The gate: a host none of whose labels holds one of these (as skeletons) has no brand
-        # name inside; most hosts stop here. The C version tests the same strings.
-        seeds = {s for s, _ in self.strong} | {s for s, _ in self.short}
-        seeds |= {skeleton(half) for _, _, halves in self.fuzzy for half in halves}
-        self.seeds = sorted(s for s in seeds if len(s) >= MIN_CONTEXT_TOKEN)
-        self.seed_heads: dict[str, tuple[str, ...]] = {}
-        for seed in sorted(self.seeds, key=lambda s: (-len(s), s)):
-            self.seed_heads[seed[:MIN_CONTEXT_TOKEN]] = (
-                *self.seed_heads.get(seed[:MIN_CONTEXT_TOKEN], ()),
-                seed,
-            )
-        self.gate = re.compile("|".join(re.escape(s) for s in self.seeds)) if self.seeds else None
-        self.context = sorted(crypto_context(), key=len, reverse=True)
+    def __init__(
+        self,
+        tokens: Iterable[str],
+        common: Iterable[str],
+        keywords: Iterable[str],
+        rules: Rules | None = None,
+    ) -> None:
+        """``tokens``: brand tokens; ``common``: those that are ordinary words or short;
+        ``keywords``: words that are never a brand's name on their own (web3 ...)."""
         from rapidfuzz.distance import OSA  # noqa: PLC0415
 
         self._distance = OSA.distance
+        self.rules = rules if rules is not None else Rules()
+        common_set, keyword_set = set(common), set(keywords)
+        self.strong: list[tuple[str, str]] = []  # (skeleton, token), longest first
+        self.short: list[tuple[str, str]] = []
+        for token in sorted(set(tokens), key=lambda t: (-len(t), t)):
+            if token in keyword_set or len(token) < MIN_SEED:
+                continue
+            if token in common_set or len(token) < MIN_STRONG:
+                self.short.append((skeleton(token), token))
+            else:
+                self.strong.append((skeleton(token), token))
+        strong = [token for _, token in self.strong]
+        candidates = [t for t in strong if len(t) > MIN_STRONG]
+        if self.rules.misspelt_common:
+            candidates += [t for _, t in self.short if len(t) >= MIN_STRONG]
+        # (token, edits, parts): misspellings of the shortest forms only ("binanceweb3wallet"
+        # holds "binance"); with n edits one of n + 1 parts of the name is intact.
+        self.fuzzy: list[tuple[str, int, list[str]]] = []
+        for token in candidates:
+            if any(t != token and t in token for t in strong):
+                continue
+            edits = 2 if len(token) >= TWO_EDITS_FROM else 1
+            self.fuzzy.append((token, edits, _parts(token, edits + 1)))
+        self.ordinary = word_list("ordinary_words")
+        self.other_settings = word_list("other_settings")
+        # The gate: a host none of whose labels holds one of these (as skeletons, separators
+        # kept) has no brand name inside; most hosts stop here. The C version tests the same.
+        seeds = {s for s, _ in self.strong} | {s for s, _ in self.short}
+        seeds |= {skeleton(part) for _, _, parts in self.fuzzy for part in parts}
+        self.seeds = sorted(s for s in seeds if len(s) >= MIN_SEED)
+        self.seed_heads: dict[str, tuple[str, ...]] = {}
+        for seed in sorted(self.seeds, key=lambda s: (-len(s), s)):
+            head = seed[:MIN_SEED]
+            self.seed_heads[head] = (*self.seed_heads.get(head, ()), seed)
+        self.gate = re.compile("|".join(re.escape(s) for s in self.seeds)) if self.seeds else None
+        self.context = sorted(self.rules.context, key=len, reverse=True)
         self.platforms = hosting_platforms()
 
     def on_platform(self, suffix: str, registrable: str) -> bool:
         return suffix in self.platforms or registrable in self.platforms
 
-    def has_context(self, labels: list[str], skip: tuple[int, int, int] | None) -> bool:
+    def _has_context(self, labels: list[_Label], skip: tuple[int, int, int]) -> bool:
         """Whether crypto context words occur in the host's labels outside ``skip``
-        (label index, start, end of the brand name found)."""
+        (label index, start, end in the label as shown)."""
         for i, label in enumerate(labels):
-            text = label
-            if skip is not None and skip[0] == i:
-                text = label[: skip[1]] + "." + label[skip[2] :]
+            text = label.shown
+            if skip[0] == i:
+                text = text[: skip[1]] + "." + text[skip[2] :]
             if any(word in text for word in self.context):
                 return True
         return False
 
-    def find(self, labels: list[str], shown: list[str], platform: bool) -> Hit | None:
-        """The first brand name in ``labels`` (ASCII, lowercase; subdomains first, the
-        registrable label last), ``shown`` being the same labels as displayed (Unicode)."""
+    def find(self, shown: list[str], platform: bool) -> Hit | None:
+        """The first brand name in ``shown``, the host's labels as displayed (subdomains first,
+        the registrable label last, without the public suffix)."""
         gate = self.gate
         if gate is None or not any(gate.search(skeleton(label)) for label in shown):
             return None
-        flats = [_flat(label) for label in shown]
-        order = [len(labels) - 1, *range(len(labels) - 1)]  # the registrable label first
+        labels = [_Label.of(s.casefold()) for s in shown]
+        last = len(labels) - 1
+        order = [last, *range(last)]  # the registrable label first
         for i in order:
-            flat, _ = flats[i]
-            skel = skeleton(flat)
+            label = labels[i]
             for token_skel, token in self.strong:
-                at = skel.find(token_skel)
+                at = label.skeleton.find(token_skel)
                 if at >= 0:
-                    return Hit(
-                        token, self._written(shown[i], flats[i], skel, at, len(token_skel)), i, False, False
-                    )
+                    return Hit(token, self._written(label, at, len(token_skel)), i, False)
+        rules = self.rules
+        # a word putting a dictionary-word brand name in another trade ("ledger-accounting.org")
+        elsewhere = any(word in label.shown for label in labels for word in self.other_settings)
         for i in order:
-            flat, _ = flats[i]
-            skel = skeleton(flat)
+            label = labels[i]
             for token_skel, token in self.short:
-                at = skel.find(token_skel)
-                if at < 0:
-                    continue
-                written = self._written(shown[i], flats[i], skel, at, len(token_skel))
-                span = self._span(shown[i], flats[i], skel, at, len(token_skel))
-                if span is not None and self.has_context([s.casefold() for s in shown], (i, *span)):
-                    return Hit(token, written, i, False, True)
+                at = label.skeleton.find(token_skel)
+                while at >= 0:
+                    span = self._flat_span(label, at, len(token_skel))
+                    if span is not None:
+                        start, end = span
+                        bare = i == last and len(labels) == 1 and (start, end) == (0, len(label.flat))
+                        written = label.shown[slice(*label.span(start, end))]
+                        if not bare and (
+                            (token in rules.standalone and label.whole_piece(start, end) and not elsewhere)
+                            or (token in rules.edge and label.at_start(start))
+                            or self._has_context(labels, (i, *label.span(start, end)))
+                        ):
+                            return Hit(token, written, i, False)
+                    at = label.skeleton.find(token_skel, at + 1)
         for i in order:
-            flat, _ = flats[i]
-            found = self._misspelt(flat.casefold())
+            label = labels[i]
+            found = self._misspelt(label.flat)
             if found is None:
                 continue
             token, start, end = found
-            whole = start == 0 and end == len(flat)
-            if whole and i == len(labels) - 1 and not platform:
+            if i == last and (start, end) == (0, len(label.flat)) and not platform:
                 continue  # a bare misspelt name: the typo finder's to judge
-            positions = flats[i][1]
-            span = (positions[start], positions[end - 1] + 1)
-            if platform or self.has_context([s.casefold() for s in shown], (i, *span)):
-                return Hit(token, shown[i][span[0] : span[1]], i, True, False)
+            if label.flat[start:end] in self.ordinary:
+                continue
+            span = label.span(start, end)
+            distinctive = token not in {t for _, t in self.short}
+            if (
+                platform
+                or (rules.misspelt_piece and distinctive and label.whole_piece(start, end))
+                or self._has_context(labels, (i, *span))
+            ):
+                return Hit(token, label.shown[span[0] : span[1]], i, True)
         return None
 
     def _misspelt(self, flat: str) -> tuple[str, int, int] | None:
-        """A window of ``flat`` within the allowed edits of a distinctive brand name:
-        (token, start, end). Only windows where half of the name is intact are tried (with one
-        edit one half is; with two, a longer name's halves are checked the same way)."""
+        """A window of ``flat`` within the allowed edits of a brand name: (token, start, end).
+        Only windows around an intact part of the name are tried."""
         n = len(flat)
-        for token, edits, (head, tail) in self.fuzzy:
+        for token, edits, parts in self.fuzzy:
             m = len(token)
             if n < m - edits:
                 continue
             starts: set[int] = set()
-            at = flat.find(head)
-            while at >= 0:
-                starts.update(range(max(0, at - edits), at + 1))
-                at = flat.find(head, at + 1)
-            at = flat.find(tail)
-            while at >= 0:
-                end = at + len(tail)
-                starts.update(range(max(0, end - m - edits), max(0, end - m + edits) + 1))
-                at = flat.find(tail, at + 1)
+            offset = 0
+            for part in parts:
+                at = flat.find(part)
+                while at >= 0:
+                    origin = at - offset
+                    starts.update(range(max(0, origin - edits), max(0, origin + edits) + 1))
+                    at = flat.find(part, at + 1)
+                offset += len(part)
             best: tuple[int, int, int] | None = None
             for start in sorted(starts):
                 for length in range(m - edits, m + edits + 1):
@@ -209,19 +261,18 @@ class EmbeddedIndex:
         return None
 
     @staticmethod
-    def _span(
-        label: str, flat: tuple[str, list[int]], skel: str, at: int, length: int
-    ) -> tuple[int, int] | None:
-        """Where in ``label`` (as shown) the skeleton match ``skel[at:at+length]`` was written."""
+    def _flat_span(label: _Label, at: int, length: int) -> tuple[int, int] | None:
+        """The characters of ``label.flat`` whose skeleton is ``label.skeleton[at:at+length]``."""
         from verifier.lookalike.domains import _written_span  # noqa: PLC0415
 
-        text, positions = flat
-        span = _written_span(text, at, at + length)
+        span = _written_span(label.flat, at, at + length)
         if span is None or span[1] <= span[0]:
             return None
-        return positions[span[0]], positions[span[1] - 1] + 1
+        return span
 
     @classmethod
-    def _written(cls, label: str, flat: tuple[str, list[int]], skel: str, at: int, length: int) -> str:
-        span = cls._span(label, flat, skel, at, length)
-        return label[span[0] : span[1]] if span is not None else flat[0]
+    def _written(cls, label: _Label, at: int, length: int) -> str:
+        span = cls._flat_span(label, at, length)
+        if span is None:
+            return label.flat
+        return label.shown[slice(*label.span(*span))]

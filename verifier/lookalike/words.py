@@ -41,3 +41,15 @@ def _segments(word: str) -> bool:
 def crypto_context() -> frozenset[str]:
     """Words that put a short or dictionary-word brand name in a wallet setting (words.toml)."""
     return _words()["crypto_context"]
+
+
+def wallet_words(rest: str) -> bool:
+    """Whether ``rest`` (what is left of a name around a brand token) is just keywords, digits
+    and separators, among them a crypto-context word: ``-support``, ``kefu``, ``walletsync``;
+    not ``hub``, ``get``, ``1911`` or ``en``, which ordinary names put beside a dictionary word."""
+    return only_keywords(rest) and any(word in rest for word in crypto_context())
+
+
+def word_list(name: str) -> frozenset[str]:
+    """One list of words.toml by its key."""
+    return _words()[name]
