@@ -24,6 +24,7 @@ def check(
     platform: str | None = None,
     region: str | None = None,
     lang: str = "en",
+    use_denylist: bool = True,
     allowlist: Allowlist | None = None,
 ) -> CheckResult:
     """Check whether ``value`` is an official support channel, and if not, what it is.
@@ -32,6 +33,8 @@ def check(
     is compared with every brand. ``kind`` forces url/email/phone/handle, ``platform``
     names a handle's platform, ``region`` parses numbers written without ``+`` (else
     the brand's default region). Messages are in ``lang`` (``en`` or ``zh``).
+    ``use_denylist=False`` leaves the list of reported fakes out, so a reported host is
+    judged by resemblance alone (to measure detection apart from known lists).
     Unparseable input gives the ``invalid`` verdict. Raises UnknownBrand for a brand
     that is not in the allowlist.
     """
@@ -42,7 +45,7 @@ def check(
         if channel is not None:
             return (
                 _judge_host(allowlist, channel, lang_code)
-                or _Judge(allowlist, channel, None, lang_code).result()
+                or _Judge(allowlist, channel, None, lang_code, use_denylist).result()
             )
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
     try:
@@ -54,7 +57,7 @@ def check(
         return CheckResult(
             str(value)[:200], None, None, Verdict.INVALID, None, None, None, (detail,), allowlist.state
         )
-    return _Judge(allowlist, channel, target, lang_code).result()
+    return _Judge(allowlist, channel, target, lang_code, use_denylist).result()
 
 
 def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResult | None:
@@ -128,8 +131,16 @@ def _note_reason(note: str, channel: Channel, lang: Lang) -> Reason:
 class _Judge:
     """One decision: holds the inputs so each step reads as a short method."""
 
-    def __init__(self, allowlist: Allowlist, channel: Channel, target: Brand | None, lang: Lang) -> None:
+    def __init__(
+        self,
+        allowlist: Allowlist,
+        channel: Channel,
+        target: Brand | None,
+        lang: Lang,
+        use_denylist: bool = True,
+    ) -> None:
         self.allowlist = allowlist
+        self.use_denylist = use_denylist
         self.channel = channel
         self.target = target
         self.lang = lang
@@ -165,7 +176,7 @@ class _Judge:
         return _brand_name(self.allowlist, brand_id)
 
     def _decide(self) -> tuple[Verdict, str | None, str | None, list[Reason]]:
-        denied = self.allowlist.find_denied(self.channel)
+        denied = self.allowlist.find_denied(self.channel) if self.use_denylist else None
         if denied is not None:
             return self._known_scam(denied)
         matches = self.allowlist.find(self.channel)

@@ -193,3 +193,20 @@ def test_reason_message_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not calls
     assert reason.message == verifier.messages.text("unknown.no_brand", "zh", value="x.com") == reason.message
     assert calls == [("unknown.no_brand", "zh", {"value": "x.com"})]
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "verdict"),
+    [
+        ("acme-wallet-help.com", {}, "lookalike"),
+        ("acme-wallet-help.com", {"brand": "zeta"}, "lookalike"),
+        ("+1 562 473 3934", {}, "unknown"),
+    ],
+)
+def test_use_denylist_false_judges_reported_fakes_by_resemblance_alone(
+    allowlist: Allowlist, value: str, kwargs: dict[str, str], verdict: str
+) -> None:
+    assert check(value, allowlist=allowlist, **kwargs).verdict.value == "known_scam"
+    result = check(value, allowlist=allowlist, use_denylist=False, **kwargs)
+    assert result.verdict.value == verdict
+    assert all(not r.code.startswith("known_scam") for r in result.reasons)
