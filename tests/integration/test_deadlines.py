@@ -28,10 +28,13 @@ from dataclasses import dataclass, field
 
 import httpcore
 import pytest
+from typer.testing import CliRunner
 
 from verifier.allowlist.update import UpdateError
 from verifier.allowlist.update import fetch as fetch_update
+from verifier.cli import app
 from verifier.enrich import FetchError, fetch_page
+from verifier.enrich.page import TIMEOUT_SECONDS
 
 PUBLIC = "93.184.216.34"
 BUDGET = 1.5
@@ -183,15 +186,16 @@ def public(host: str, port: int) -> Sequence[str]:
 
 
 @contextmanager
-def within_budget(budget: float = BUDGET) -> Iterator[list[float]]:
-    """Times the block; it must take at least ``budget`` minus a hair and at most budget + SLACK."""
+def within_budget(budget: float = BUDGET, slack: float = SLACK) -> Iterator[list[float]]:
+    """Times the block; it must take at least ``budget`` minus a hair and at most budget + slack."""
     elapsed: list[float] = []
     start = time.monotonic()
     try:
         yield elapsed
     finally:
         elapsed.append(time.monotonic() - start)
-    assert budget - 0.05 <= elapsed[0] <= budget + SLACK, f"took {elapsed[0]:.2f} s for a {budget} s budget"
+        print(f"[deadline] {elapsed[0]:.3f} s for a {budget} s budget")  # shown with pytest -s
+    assert budget - 0.05 <= elapsed[0] <= budget + slack, f"took {elapsed[0]:.2f} s for a {budget} s budget"
 
 
 def _page_too_slow(url: str, budget: float = BUDGET) -> None:
@@ -373,3 +377,21 @@ def test_unknown_or_broken_encodings_are_refused(
     with serving(_compressed(body, encoding)) as server, pytest.raises(FetchError) as raised:
         fetch_page(f"http://scam.test:{server.port}/", resolve=public, timeout=5)
     assert raised.value.code == "fetch.failed"
+
+
+# The commands as a user runs them, with their own 10 s limit (the slack covers the command's
+# own start: imports and argument handling before the fetch starts its clock).
+
+
+def test_cli_scan_online_ends_at_its_time_limit(routed: list[tuple[str, int]]) -> None:
+    with serving(drip_headers) as server, within_budget(TIMEOUT_SECONDS, slack=1.5):
+        result = CliRunner().invoke(app, ["scan", f"http://{PUBLIC}:{server.port}/kefu", "--online"])
+    assert result.exit_code == 2
+    assert "took longer than the time limit" in result.stderr
+
+
+def test_cli_update_ends_at_its_time_limit() -> None:
+    with serving(drip_headers) as server, within_budget(TIMEOUT_SECONDS, slack=1.5):
+        result = CliRunner().invoke(app, ["update", "--url", f"http://127.0.0.1:{server.port}/v6.json"])
+    assert result.exit_code == 1
+    assert "took longer than the time limit" in result.stderr
