@@ -350,11 +350,13 @@ def test_an_unverified_bundle_with_a_version_past_64_bits_still_serves_degraded(
         health = client.get("/healthz")
         assert health.status_code == 200
         assert health.json()["status"] == "degraded"
-        assert health.json()["allowlist"]["version"] == 2**70
+        # The strict reader refuses integers past 64 bits (issue 12): nothing of it is indexed.
+        assert health.json()["allowlist"]["version"] is None
+        assert "an integer is beyond" in health.json()["problem"]
         checked = post(client, "/v1/check", {"value": "acmewallet.com"})
         assert checked.status_code == 200
         assert checked.json()["verdict"] != "official"
-        assert client.get("/v1/allowlist").json()["version"] == 2**70
+        assert client.get("/v1/allowlist").json()["version"] is None
 
 
 def _exchange(base: str, request: bytes, *, half_close: bool = False) -> bytes:

@@ -87,7 +87,7 @@ def highest_seen(directory: Path) -> int:
     path = directory / STATE_NAME
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no state directory (yet): nothing was accepted
         return 0
     except OSError as exc:
         raise StateError("state.unreadable", path=str(path), reason=os_reason(exc)) from exc
