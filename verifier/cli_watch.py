@@ -1,0 +1,127 @@
+"""``verifier watch``: follow CT logs and print an alert per lookalike name (see docs/watch.md).
+
+Registered on the main app by ``register(app)``. Alerts go to stdout (JSON Lines with
+``--json``), one progress line per log to stderr. Exit 0 when every followed log was read to
+its end, 1 when one could not be, 2 for a log list, webhook or state that cannot be used.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from verifier.watch import Alert, LogReport
+
+
+class StartAt(StrEnum):
+    beginning = "beginning"
+    latest = "latest"
+
+
+def watch(
+    log_list: Annotated[
+        str | None,
+        typer.Option("--log-list", help="Chrome v3 log_list.json: file or https URL (default: Chrome's)."),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Read each log to its size, then exit.")] = False,
+    start: Annotated[
+        StartAt, typer.Option(help="Where to begin in a log seen for the first time.")
+    ] = StartAt.latest,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per alert.")] = False,
+    webhook: Annotated[
+        str | None, typer.Option(help="POST each alert as JSON here (https, or http to localhost).")
+    ] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between polls without --once.", min=1.0)] = 30.0,
+    rate: Annotated[float, typer.Option(help="Requests per second to each log at most.", min=0.1)] = 4.0,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No per-log progress lines on stderr.")] = False,
+) -> None:
+    """Follow Certificate Transparency logs and report certificates for lookalike domains."""
+    from verifier.watch import (  # noqa: PLC0415 (httpx and the log code only when watching)
+        DEFAULT_LOG_LIST,
+        Matcher,
+        Politeness,
+        Start,
+        Watcher,
+        WatchError,
+        WatchState,
+        Webhook,
+        load_log_list,
+        new_client,
+    )
+
+    source = log_list or DEFAULT_LOG_LIST
+    try:
+        listed = load_log_list(source)
+    except WatchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    followed = [log for log in listed.logs if log.followed]
+    if not quiet:
+        for problem in listed.skipped:
+            typer.echo(f"log list: skipped {problem}", err=True)
+        left_out = [f"{log.name} ({log.state or 'no state'})" for log in listed.logs if not log.followed]
+        if left_out:
+            typer.echo(f"log list: not followed (state): {', '.join(left_out)}", err=True)
+    client = new_client()
+    hooks: list[Webhook] = []
+    try:
+        if webhook:
+            hooks.append(Webhook(webhook, client))
+    except WatchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+    def emit(alert: Alert) -> None:
+        sys.stdout.write((alert.json_line() if json_output else alert.text_line()) + "\n")
+        sys.stdout.flush()
+        for hook in hooks:
+            hook(alert)
+
+    def progress(report: LogReport) -> None:
+        if not quiet:
+            typer.echo(report.line(), err=True)
+
+    stop = threading.Event()
+    try:
+        state = WatchState.load()
+        with state.locked():
+            watcher = Watcher(
+                followed,
+                state,
+                Matcher(),
+                emit,
+                client,
+                start=Start(start.value),
+                politeness=Politeness(rate=rate),
+                stop=stop,
+                progress=progress,
+            )
+            if once:
+                reports = watcher.run_once()
+                raise typer.Exit(0 if all(r.complete for r in reports) else 1)
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                watcher.run_forever(
+                    interval,
+                    refresh=(lambda: [s for s in load_log_list(source).logs if s.followed]),
+                )
+            except KeyboardInterrupt:
+                stop.set()
+    except WatchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        client.close()
+        if hooks and hooks[0].failed:
+            typer.echo(f"webhook: {hooks[0].failed} alerts could not be delivered", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``watch`` to the ``verifier`` app."""
+    app.command()(watch)

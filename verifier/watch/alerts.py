@@ -1,0 +1,105 @@
+"""What the watcher reports: one Alert per name and certificate, as a JSON line or a line of
+text, and optionally POSTed to a webhook."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+import httpx
+
+from verifier.watch.errors import WatchError
+from verifier.watch.fetch import USER_AGENT
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    name: str
+    verdict: str
+    brand: str | None
+    matched: str | None
+    technique: str | None
+    log: str
+    index: int
+    cert_sha256: str
+    not_before: str
+    issuer: str
+    precert: bool
+
+    def to_dict(self) -> dict[str, str | int | bool | None]:
+        return {
+            "name": self.name,
+            "verdict": self.verdict,
+            "brand": self.brand,
+            "matched": self.matched,
+            "technique": self.technique,
+            "log": self.log,
+            "index": self.index,
+            "cert_sha256": self.cert_sha256,
+            "not_before": self.not_before,
+            "issuer": self.issuer,
+            "precert": self.precert,
+        }
+
+    def json_line(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    def text_line(self) -> str:
+        """One line for people; the name is ASCII (A-labels), nothing in it can forge a line."""
+        how = self.technique or self.verdict
+        target = f"{self.brand} ({self.matched})" if self.brand else "-"
+        return (
+            f"{self.verdict.upper()} {self.name} imitates {target} [{how}] "
+            f"cert {self.cert_sha256[:16]} from {self.not_before} by {self.issuer!r} "
+            f"({self.log} #{self.index})"
+        )
+
+
+def check_webhook_url(url: str) -> str:
+    """A webhook must be https, or http to the local machine (a relay the user runs)."""
+    parts = urllib.parse.urlsplit(url)
+    loopback = parts.hostname in {"127.0.0.1", "::1", "localhost"}
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and loopback:
+        return url
+    raise WatchError("the webhook must be an https URL (or http to 127.0.0.1 / localhost)")
+
+
+class Webhook:
+    """POSTs each alert as JSON; retried with jittered backoff on errors, 429 and 5xx. An alert
+    that fails every try is counted in ``failed`` and the watcher goes on."""
+
+    def __init__(
+        self, url: str, client: httpx.Client, *, retries: int = 4, backoff: float = 1.0, timeout: float = 10.0
+    ) -> None:
+        self.url = check_webhook_url(url)
+        self.client = client
+        self.retries = retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.sent = 0
+        self.failed = 0
+
+    def __call__(self, alert: Alert) -> None:
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.client.post(
+                    self.url,
+                    content=alert.json_line().encode(),
+                    headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
+                    timeout=httpx.Timeout(self.timeout),
+                )
+                if response.status_code < 300:
+                    self.sent += 1
+                    return
+                if response.status_code != 429 and response.status_code < 500:
+                    break  # the receiver refuses this alert; trying again changes nothing
+            except httpx.HTTPError:
+                pass
+            if attempt < self.retries:
+                time.sleep(self.backoff * 2.0**attempt * random.uniform(0.5, 1.0))
+        self.failed += 1

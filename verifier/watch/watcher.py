@@ -1,0 +1,245 @@
+"""Follow every log of a list from its saved position to its current size, every name of
+every entry through the matcher, one alert per name and certificate."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import httpx
+
+from verifier.watch import rfc6962, tiled
+from verifier.watch.alerts import Alert
+from verifier.watch.entries import LogEntry
+from verifier.watch.errors import LogFormatError, LogUnavailable, TreeShrank, WatchError
+from verifier.watch.fetch import LogFetcher, Politeness
+from verifier.watch.loglist import LogKind, LogSpec
+from verifier.watch.matcher import Matcher
+from verifier.watch.names import LoggedCertificate
+from verifier.watch.rfc6962 import TreeHead
+from verifier.watch.state import LogPosition, WatchState
+
+# A log that answers no entries for a range its tree head covers is given this many tries.
+_EMPTY_ANSWERS = 4
+# Rounds of "fetch the head again, read what was added" in one poll of a growing log.
+_GROWTH_ROUNDS = 3
+_SAVE_EVERY = 2.0
+
+
+class Start(StrEnum):
+    BEGINNING = "beginning"
+    LATEST = "latest"
+
+
+@dataclass
+class LogReport:
+    """How one poll of one log went. ``backlog``: entries the verified head has that are not
+    read yet; ``error``: why the log stopped early (None when read to its end)."""
+
+    log: str
+    url: str
+    first: int = 0
+    next_index: int = 0
+    tree_size: int = 0
+    entries: int = 0
+    names: int = 0
+    alerts: int = 0
+    unreadable: int = 0
+    error: str | None = None
+
+    @property
+    def backlog(self) -> int:
+        return max(0, self.tree_size - self.next_index)
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None and self.backlog == 0
+
+    def line(self) -> str:
+        status = "ok" if self.complete else f"incomplete: {self.error or 'backlog'}"
+        return (
+            f"log {self.log}: read {self.first}..{self.next_index} of {self.tree_size}, "
+            f"backlog {self.backlog}, {self.entries} entries, {self.names} names, {self.alerts} alerts, "
+            f"{self.unreadable} unreadable; {status}"
+        )
+
+
+@dataclass
+class Watcher:
+    """``poll(log)`` reads one log to its end; ``run_once()`` all of them (in threads: the
+    network waits overlap, matching and state updates are serialized)."""
+
+    logs: Sequence[LogSpec]
+    state: WatchState
+    matcher: Matcher
+    emit: Callable[[Alert], None]
+    client: httpx.Client
+    start: Start = Start.LATEST
+    politeness: Politeness = field(default_factory=Politeness)
+    batch: int = rfc6962.MAX_BATCH
+    workers: int = 8
+    stop: threading.Event = field(default_factory=threading.Event)
+    progress: Callable[[LogReport], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _fetchers: dict[bytes, LogFetcher] = field(default_factory=dict)
+    _saved_at: float = 0.0
+
+    def fetcher(self, log: LogSpec) -> LogFetcher:
+        found = self._fetchers.get(log.log_id)
+        if found is None:
+            found = LogFetcher(log.name, self.client, self.politeness, self.stop)
+            self._fetchers[log.log_id] = found
+        return found
+
+    def tree_head(self, log: LogSpec) -> TreeHead:
+        """The log's current tree head, signature verified. Raises WatchError."""
+        fetcher = self.fetcher(log)
+        if log.kind is LogKind.RFC6962:
+            body = fetcher.get(rfc6962.sth_url(log))
+            assert body is not None
+            return rfc6962.parse_sth(body, log)
+        body = fetcher.get(log.url + "checkpoint")
+        assert body is not None
+        return tiled.parse_checkpoint(body, log)
+
+    def _read(self, log: LogSpec, start: int, size: int) -> list[LogEntry]:
+        """Some entries from ``start`` (at least one, at most to ``size``): what the log gives."""
+        fetcher = self.fetcher(log)
+        if log.kind is LogKind.RFC6962:
+            end = min(size, start + self.batch) - 1
+            for _ in range(_EMPTY_ANSWERS):
+                body = fetcher.get(rfc6962.entries_url(log, start, end))
+                assert body is not None
+                entries = rfc6962.parse_entries(body, start, end - start + 1)
+                if entries:
+                    return entries
+                fetcher._wait(fetcher._backoff(1, None))
+            raise LogUnavailable(f"{log.name}: no entries from {start} though the tree has {size}")
+        tile = start // tiled.TILE_WIDTH
+        width = min(tiled.TILE_WIDTH, size - tile * tiled.TILE_WIDTH)
+        body = fetcher.get(tiled.data_tile_url(log, tile, width), missing_ok=width < tiled.TILE_WIDTH)
+        if body is None:  # the partial tile is gone once the full one exists
+            body = fetcher.get(tiled.data_tile_url(log, tile))
+            assert body is not None
+            width = tiled.TILE_WIDTH
+        entries = tiled.parse_data_tile(body, tile, width)
+        return [e for e in entries if start <= e.index < size]
+
+    def _handle(self, log: LogSpec, entries: list[LogEntry], report: LogReport) -> None:
+        for entry in entries:
+            try:
+                cert = LoggedCertificate.parse(entry)
+                names = cert.names
+            except LogFormatError:
+                report.unreadable += 1
+                continue
+            report.entries += 1
+            report.names += len(names)
+            for name in names:
+                found = self.matcher.match(name)
+                if found is None or not self.state.first_alert(f"{name}|{cert.key}"):
+                    continue
+                report.alerts += 1
+                self.emit(
+                    Alert(
+                        name,
+                        found.verdict.value,
+                        found.brand,
+                        found.matched,
+                        found.technique,
+                        log.name,
+                        entry.index,
+                        cert.sha256,
+                        cert.not_before,
+                        cert.issuer,
+                        entry.precert,
+                    )
+                )
+
+    def _save(self, force: bool) -> None:
+        now = time.monotonic()
+        if force or now - self._saved_at >= _SAVE_EVERY:
+            self.state.save()
+            self._saved_at = now
+
+    def poll(self, log: LogSpec) -> LogReport:
+        """Read ``log`` from its saved position (or ``start`` for a new log) to its size,
+        following growth during the poll. Errors end the poll and are in the report."""
+        report = LogReport(log.name, log.url)
+        key = log.log_id_b64
+        try:
+            head = self.tree_head(log)
+            with self._lock:
+                position = self.state.positions.get(key)
+                if position is None:
+                    first = 0 if self.start is Start.BEGINNING else head.tree_size
+                    position = LogPosition(first, head.tree_size)
+                    self.state.positions[key] = position
+                    self._save(True)
+                if head.tree_size < position.tree_size:
+                    raise TreeShrank(
+                        f"{log.name}: tree size {head.tree_size} below {position.tree_size} seen before"
+                    )
+                position.tree_size = head.tree_size
+            report.first = report.next_index = position.next_index
+            size = head.tree_size if log.final_size is None else min(head.tree_size, log.final_size)
+            report.tree_size = size
+            for round_ in range(_GROWTH_ROUNDS):
+                while position.next_index < size:
+                    if self.stop.is_set():
+                        raise LogUnavailable(f"{log.name}: stopped")
+                    entries = self._read(log, position.next_index, size)
+                    if entries[0].index != position.next_index:
+                        raise LogFormatError(
+                            f"{log.name}: asked for {position.next_index}, got {entries[0].index}"
+                        )
+                    with self._lock:
+                        before = report.alerts
+                        self._handle(log, entries, report)
+                        position.next_index = entries[-1].index + 1
+                        report.next_index = position.next_index
+                        self._save(report.alerts > before)
+                if round_ == _GROWTH_ROUNDS - 1 or log.final_size is not None:
+                    break
+                head = self.tree_head(log)  # did it grow while we read?
+                if head.tree_size <= size:
+                    break
+                with self._lock:
+                    position.tree_size = head.tree_size
+                size = report.tree_size = head.tree_size
+        except WatchError as exc:
+            report.error = str(exc)
+        with self._lock:
+            self._save(True)
+        if self.progress is not None:
+            self.progress(report)
+        return report
+
+    def run_once(self) -> list[LogReport]:
+        """Poll every log once, concurrently; reports in the order of ``logs``."""
+        if not self.logs:
+            return []
+        with ThreadPoolExecutor(max_workers=max(1, min(self.workers, len(self.logs)))) as pool:
+            return list(pool.map(self.poll, self.logs))
+
+    def run_forever(
+        self,
+        interval: float,
+        refresh: Callable[[], Sequence[LogSpec]] | None = None,
+        refresh_every: float = 4 * 3600,
+    ) -> None:
+        """Poll all logs, wait ``interval`` seconds, again, until ``stop`` is set; the log list
+        is taken again from ``refresh`` every ``refresh_every`` seconds."""
+        refreshed = time.monotonic()
+        while not self.stop.is_set():
+            self.run_once()
+            if refresh is not None and time.monotonic() - refreshed >= refresh_every:
+                with contextlib.suppress(WatchError):  # keep following the logs we have
+                    self.logs = refresh()
+                refreshed = time.monotonic()
+            self.stop.wait(interval)
