@@ -55,7 +55,7 @@ BIN = Path(sys.executable).parent / "verifier"
 runner = CliRunner()
 
 # Values the test allowlist (acme) and the shipped one (tokenpocket) list as official.
-OFFICIAL = [
+OFFICIAL: list[tuple[str, dict[str, Any]]] = [
     ("acmewallet.com", {}),
     ("help@acmewallet.com", {"brand": "acme"}),
     ("@AcmeWallet_Official", {"platform": "telegram"}),

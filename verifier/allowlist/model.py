@@ -98,10 +98,8 @@ class Allowlist:
     _listed_hosts: set[str] = field(default_factory=set, repr=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
-    # When ``expires`` comes, on the wall clock and on the monotonic clock (which a clock set
-    # back does not move, and which does not count a suspend: either one passing is expiry).
-    _wall_deadline: float = field(default=math.inf, repr=False, compare=False)
-    _mono_deadline: float = field(default=math.inf, repr=False, compare=False)
+    # When ``expires`` comes, as a Unix time (shifted when verified "as of" another time).
+    _deadline: float = field(default=math.inf, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.problems and self.problem is None:
@@ -110,30 +108,34 @@ class Allowlist:
 
     @property
     def verified(self) -> bool:
-        """Whether results may be official: the bundle verified and ``expires`` has not come."""
+        """Whether results may be official: the bundle verified and ``expires`` has not come.
+
+        Read at every answer (one clock read): a process holding the allowlist stops getting
+        ``official`` at the instant of ``expires``. The wall clock, as verification uses: a
+        machine that slept past ``expires`` wakes up expired.
+        """
         if self._verified:
-            if time.time() < self._wall_deadline and time.monotonic() < self._mono_deadline:
+            if time.time() < self._deadline:
                 return True
             self._expire()
         return False
 
     def expire_at(self, now: dt.datetime | None) -> None:
         """Make ``verified`` turn False when ``expires`` comes, as seen from ``now`` (default:
-        the real time; a given ``now`` shifts both clocks by the same amount, for tests and
-        for lists verified "as of" a time). An ``expires`` that does not parse is already past;
-        an allowlist without one (built by hand, never by verification) does not expire."""
+        the real time; a given ``now`` shifts the deadline by its distance from the real time,
+        for tests and lists verified "as of" a time). An ``expires`` that does not parse is
+        already past; an allowlist without one (built by hand, never by verification) does
+        not expire."""
         if self.expires is None:
-            self._wall_deadline = self._mono_deadline = math.inf
+            self._deadline = math.inf
             return
         try:
             deadline = dt.datetime.strptime(self.expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
         except (TypeError, ValueError):
-            self._wall_deadline = self._mono_deadline = -math.inf
+            self._deadline = -math.inf
             return
-        wall = time.time()
-        left = (deadline - (now or dt.datetime.fromtimestamp(wall, dt.UTC))).total_seconds()
-        self._wall_deadline = wall + left
-        self._mono_deadline = time.monotonic() + left
+        shift = 0.0 if now is None else time.time() - now.timestamp()
+        self._deadline = deadline.timestamp() + shift
 
     def _expire(self) -> None:
         """Turn into an unverified allowlist saying ``bundle.expired``, once; whoever sees
