@@ -127,9 +127,16 @@ class TlsServer:
 
 class _PageHandler(http.server.BaseHTTPRequestHandler):
     server: _RecordingServer
+    protocol_version = "HTTP/1.1"  # keeps connections open, so a client could reuse one
 
     def do_GET(self) -> None:
         self.server.record.host_headers.append(self.headers.get("Host"))
+        if self.path.startswith("/go-to/"):  # /go-to/<host:port/path> redirects to https://<...>
+            self.send_response(302)
+            self.send_header("Location", "https://" + self.path.removeprefix("/go-to/"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(PAGE)))
@@ -329,3 +336,39 @@ def test_update_fetch_refuses_a_certificate_for_another_name(
         fetch_update(f"https://scam.test:{server.port}/v6.json", client=client, resolve=CountingResolver())
     assert connects == [(PUBLIC, server.port)]
     assert server.host_headers == []
+
+
+@pytest.fixture
+def machine_trusts_test_ca(pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clients fetch_page and update.fetch build trust the test CA (instead of certifi's)."""
+    monkeypatch.setattr(
+        httpx, "create_ssl_context", lambda **_: ssl.create_default_context(cafile=str(pki.ca))
+    )
+
+
+def test_a_redirect_to_another_name_on_the_same_address_is_verified_for_that_name(
+    serve_as: ServeAs, machine_trusts_test_ca: None, connects: list[tuple[str, int]]
+) -> None:
+    """fetch_page's own client, trusting the test CA as a machine trusts its CAs: a redirect to
+    other.test, which resolves to the same address, must not ride on the connection verified
+    for scam.test (connection pools are keyed by address; the client keeps none alive); it
+    gets its own handshake, with other.test in SNI, and the scam.test certificate is refused."""
+    server = serve_as("scam.test")
+    url = f"https://scam.test:{server.port}/go-to/other.test:{server.port}/kefu"
+    with pytest.raises(FetchError) as raised:
+        fetch_page(url, resolve=lambda host, port: [PUBLIC], timeout=5)
+    assert raised.value.code == "fetch.failed"
+    assert "Hostname mismatch" in str(raised.value)
+    assert server.sni_names == ["scam.test", "other.test"]
+    assert server.host_headers == [f"scam.test:{server.port}"], "the request for other.test was sent"
+    assert connects == [(PUBLIC, server.port), (PUBLIC, server.port)]
+
+
+def test_fetch_page_own_client_verifies_the_name(
+    serve_as: ServeAs, machine_trusts_test_ca: None, connects: list[tuple[str, int]]
+) -> None:
+    server = serve_as("scam.test")
+    page = fetch_page(f"https://scam.test:{server.port}/kefu", resolve=lambda host, port: [PUBLIC], timeout=5)
+    assert page.text == PAGE.decode()
+    assert server.sni_names == ["scam.test"]
+    assert server.host_headers == [f"scam.test:{server.port}"]
