@@ -15,11 +15,15 @@ import contextlib
 import datetime as dt
 import http.server
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -653,3 +657,74 @@ def test_mutated_bundles_never_crash_and_never_make_official(
     verifier.scan("TP钱包客服 tokenpocket.pro acmewallet.com help@acmewallet.com", allowlist=allowlist)
     with contextlib.suppress(BundleFormatError):  # the diff of anything: said, never a crash
         diff_bundles(load_bundle_file(SHIPPED), load_bundle_file(path))
+
+
+def test_allowlist_verify_with_a_hostile_root_exits_3(hostile: tuple[str, Path], tmp_path: Path) -> None:
+    name, _ = hostile
+    root = tmp_path / "root.json"
+    root.write_bytes(_hostile_root(name).replace(b'"version":2', b'"version":1'))
+    result = runner.invoke(app, ["allowlist", "verify", str(SHIPPED), "--root", str(root)])
+    _no_traceback(result)
+    assert result.exit_code == 3, result.output
+
+
+def test_a_file_name_that_is_not_utf8_is_said_not_crashed_on(tmp_path: Path) -> None:
+    name = tmp_path / os.fsdecode(b"bundle-\xff.json")  # held by Python as a lone surrogate
+    name.write_bytes(b'{"signed": NaN}')
+    allowlist = load_allowlist(name)
+    assert allowlist.problem is not None and "\\udcff" in allowlist.problem
+    assert allowlist.problem.encode("utf-8")
+    result = runner.invoke(app, ["check", "tokenpocket.pro", "--allowlist", str(name), "--json"])
+    _no_traceback(result)
+    assert result.exit_code == 3
+
+
+def test_lint_refuses_a_release_version_no_reader_accepts(tmp_path: Path) -> None:
+    sources = tmp_path / "allowlists"
+    shutil.copytree(TEST_SOURCES, sources)
+    (sources / "release.toml").write_text("version = 9223372036854775808\nexpires = 2027-06-01T00:00:00Z\n")
+    result = runner.invoke(app, ["allowlist", "lint", "--sources", str(sources)])
+    assert result.exit_code == 1
+    assert "version must be a positive integer below 2^63" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["surrogate-in-value", "nesting-200k", "signed-twice"])
+def test_verifier_serve_starts_degraded_on_a_hostile_bundle(
+    name: str, sign_bundle: SignFn, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_bytes(HOSTILE[name](sign_bundle))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--allowlist", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        assert health.status_code == 200
+        assert health.json()["status"] == "degraded"
+        assert _english(CODES[name]) in health.json()["problem"]
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/v1/check", json={"value": "tokenpocket.pro"}, timeout=10
+        )
+        assert answer.status_code == 200 and answer.json()["verdict"] != "official"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    output = process.stdout.read() if process.stdout else ""
+    assert "Traceback" not in output, output

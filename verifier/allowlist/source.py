@@ -262,8 +262,8 @@ def _release(path: Path, problems: Problems) -> tuple[int, str]:
     data, text = loaded
     version = data.get("version")
     expires = data.get("expires")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.add(path, text, "version", "version must be a positive integer")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 2**63:
+        problems.add(path, text, "version", "version must be a positive integer below 2^63")
         version = 0
     if not isinstance(expires, dt.datetime) or expires.tzinfo is None:
         problems.add(path, text, "expires", "expires must be a UTC date-time such as 2027-05-22T00:00:00Z")

@@ -46,6 +46,12 @@ def state_dir() -> Path:
     return Path(base) / "verifier"
 
 
+def shown_path(path: Path | str) -> str:
+    """A file name as messages say it: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) escaped, so the message can be printed and sent as JSON."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def shipped_bundle_bytes() -> bytes:
     return resources.files("verifier.data").joinpath(BUNDLE_NAME).read_bytes()
 
@@ -90,14 +96,14 @@ def highest_seen(directory: Path) -> int:
     except (FileNotFoundError, NotADirectoryError):  # no state directory (yet): nothing was accepted
         return 0
     except OSError as exc:
-        raise StateError("state.unreadable", path=str(path), reason=os_reason(exc)) from exc
+        raise StateError("state.unreadable", path=shown_path(path), reason=os_reason(exc)) from exc
     try:
         state = strictjson.loads(data)
     except AllowlistError as exc:
-        raise StateError("state.unreadable", path=str(path), reason=exc.problem) from exc
+        raise StateError("state.unreadable", path=shown_path(path), reason=exc.problem) from exc
     value = state.get("highest_version") if isinstance(state, dict) and len(state) == 1 else None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise StateError("state.unreadable", path=str(path), reason=Message("state.shape"))
+        raise StateError("state.unreadable", path=shown_path(path), reason=Message("state.shape"))
     return value
 
 
@@ -221,14 +227,14 @@ def load_allowlist(
     candidates: list[tuple[bytes, str | None]] = []  # a bundle's bytes and its file (None: shipped)
     if path is not None:
         try:
-            candidates.append((Path(path).read_bytes(), str(path)))
+            candidates.append((Path(path).read_bytes(), shown_path(path)))
         except OSError as exc:
-            unreadable = Message("bundle.unreadable", {"path": str(path), "reason": os_reason(exc)})
+            unreadable = Message("bundle.unreadable", {"path": shown_path(path), "reason": os_reason(exc)})
             return Allowlist.empty(problems=(unreadable,))
     else:
         installed = directory / BUNDLE_NAME
         with contextlib.suppress(OSError):
-            candidates.append((installed.read_bytes(), str(installed)))
+            candidates.append((installed.read_bytes(), shown_path(installed)))
         candidates.append((shipped_bundle_bytes(), None))
     try:
         highest_seen(directory)
