@@ -16,6 +16,7 @@ import datetime as dt
 import http.server
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,16 @@ class _PageHandler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.record.host_headers.append(self.headers.get("Host"))
+        if self.path == "/drip":  # the status line, then headers one byte every 0.2 s
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+                for _ in range(150):
+                    time.sleep(0.2)
+                    self.wfile.write(b"a")
+            except OSError:
+                pass  # the client gave up: its deadline
+            self.close_connection = True
+            return
         if self.path.startswith("/go-to/"):  # /go-to/<host:port/path> redirects to https://<...>
             self.send_response(302)
             self.send_header("Location", "https://" + self.path.removeprefix("/go-to/"))
@@ -372,3 +383,23 @@ def test_fetch_page_own_client_verifies_the_name(
     assert page.text == PAGE.decode()
     assert server.sni_names == ["scam.test"]
     assert server.host_headers == [f"scam.test:{server.port}"]
+
+
+@pytest.mark.parametrize("which", ["page", "update"])
+def test_headers_dripped_over_tls_end_at_the_deadline(
+    serve_as: ServeAs, machine_trusts_test_ca: None, connects: list[tuple[str, int]], which: str
+) -> None:
+    """The deadline also holds on the TLS stream (tests/integration/test_deadlines.py has the
+    plain-TCP cases): the handshake succeeds, then the headers come one byte every 0.2 s."""
+    server = serve_as("scam.test")
+    url = f"https://scam.test:{server.port}/drip"
+    start = time.monotonic()
+    with pytest.raises((FetchError, UpdateError)) as raised:
+        if which == "page":
+            fetch_page(url, resolve=lambda host, port: [PUBLIC], timeout=1.5)
+        else:
+            fetch_update(url, resolve=lambda host, port: [PUBLIC], timeout=1.5)
+    elapsed = time.monotonic() - start
+    assert raised.value.code == "fetch.too_slow"
+    assert 1.45 <= elapsed <= 2.0, elapsed
+    assert server.sni_names == ["scam.test"]
