@@ -14,13 +14,16 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import real_eval
 import tldextract
 from anchor import VERSION, Anchor, AnchorRun, AnchorUnavailable
+from catcher import BRAND_WEIGHT, THRESHOLD, Catcher, CatcherUnavailable
 from evaldata import (
     DEV_DIR,
     FLAGGED,
@@ -206,7 +209,10 @@ class Evaluation:
         return row
 
 
-def evaluate(dev_dir: Path, negatives_path: Path, anchor_version: str | None) -> Evaluation:
+def evaluate(
+    dev_dir: Path, negatives_path: Path, anchor_version: str | None, then: Callable[[Any], None] | None = None
+) -> Evaluation:
+    """The dnstwist part; ``then(anchor_runner_or_None)`` runs while the anchor is installed."""
     allowlist = shipped_allowlist()
     perms = load_perms(dev_dir)
     negatives = load_negatives(negatives_path)
@@ -221,6 +227,9 @@ def evaluate(dev_dir: Path, negatives_path: Path, anchor_version: str | None) ->
             with Anchor(anchor_version) as runner:
                 anchor = runner.run(hosts)
                 fake_anchor = runner.run([hostname(f["value"]) for f in fakes])
+                if then is not None:
+                    then(runner)
+                    then = None
             covered = sorted({p.target for p in perms} & set(anchor.fuzzylist))
             note = (
                 f"{anchor.package} on node {anchor.node}: its own fuzzylist ({len(anchor.fuzzylist)} domains,"
@@ -229,6 +238,8 @@ def evaluate(dev_dir: Path, negatives_path: Path, anchor_version: str | None) ->
             )
         except AnchorUnavailable as exc:
             note = f"UNAVAILABLE ({exc}); only our detector is reported"
+    if then is not None:
+        then(None)
     return Evaluation(
         allowlist, perms, negatives, fakes, ours, our_seconds, fake_ours, anchor, fake_anchor, note
     )
@@ -376,9 +387,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--negatives", type=Path, default=NEGATIVES)
     parser.add_argument("--anchor-version", default=VERSION, help=f"eth-phishing-detect version ({VERSION})")
     parser.add_argument("--no-anchor", action="store_true", help="skip eth-phishing-detect (no npm)")
+    parser.add_argument("--catcher-dir", type=Path, help="a phishing_catcher checkout (else cloned)")
+    parser.add_argument("--no-catcher", action="store_true", help="skip phishing_catcher")
+    parser.add_argument("--no-real", action="store_true", help="skip the real phishing hosts")
+    parser.add_argument("--no-cross", action="store_true", help="skip cross-validation on real hosts")
     args = parser.parse_args(argv)
 
-    ev = evaluate(args.dev_dir, args.negatives, None if args.no_anchor else args.anchor_version)
+    real: list[real_eval.RealRun] = []
+
+    def run_real(runner: Any) -> None:
+        if args.no_real:
+            return
+        allowlist = shipped_allowlist()
+        notes = [] if runner is not None else ["eth-phishing-detect unavailable: not reported"]
+        score: Callable[[Sequence[str]], Any] | None = None
+        catcher_note = "phishing_catcher skipped (--no-catcher)"
+        if not args.no_catcher:
+            try:
+                catcher = Catcher(real_eval.catcher_keywords(allowlist), args.catcher_dir).__enter__()
+                score = catcher.run
+                keywords = ", ".join(catcher.brand_keywords)
+                catcher_note = (
+                    f"phishing_catcher: score_domain of {catcher.source}; brand names added as keywords"
+                    f" weighing {BRAND_WEIGHT} ({keywords}); flagged at score >= {THRESHOLD}, its"
+                    " 'Suspicious' level (host names only: no +10 for a Let's Encrypt certificate)"
+                )
+            except CatcherUnavailable as exc:
+                catcher_note = f"phishing_catcher UNAVAILABLE ({exc})"
+        notes.append(catcher_note)
+        real.append(real_eval.evaluate(allowlist, args.dev_dir, runner, score, notes))
+
+    ev = evaluate(args.dev_dir, args.negatives, None if args.no_anchor else args.anchor_version, run_real)
     print(run_header("Lookalike domains: verifier vs eth-phishing-detect"))
     print(
         f"allowlist version {ev.allowlist.version} ({len(ev.allowlist.brands)} brands);"
@@ -400,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     report_fakes(ev)
     ratio = report_speed(ev)
     report_targets(ev, parts, fp_rate, ratio)
+    for run in real:
+        real_eval.report(run, shipped_allowlist(), args.dev_dir, cross=not args.no_cross)
     return 0
 
 

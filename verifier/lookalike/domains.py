@@ -221,7 +221,7 @@ class DomainIndex:
         self.brand_names = {
             brand.id: self._brand_tokens(brand.id, brand.name, (), "") for brand in allowlist.brands.values()
         }
-        self.embedded = EmbeddedIndex(self.tokens, self.common_tokens, keywords(), rules)
+        self.embedded = EmbeddedIndex(self.tokens, self.common_tokens, keywords(), self.by_label, rules)
         self.skeleton_head_pattern = _first_of(self.skeleton_token_heads)
         self._native = self._native_matcher()
         # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.

@@ -116,10 +116,13 @@ class EmbeddedIndex:
         tokens: Iterable[str],
         common: Iterable[str],
         keywords: Iterable[str],
+        labels: Iterable[str] = (),
         rules: Rules | None = None,
     ) -> None:
         """``tokens``: brand tokens; ``common``: those that are ordinary words or short;
-        ``keywords``: words that are never a brand's name on their own (web3 ...)."""
+        ``keywords``: words that are never a brand's name on their own (web3 ...); ``labels``:
+        the official domains' labels (a bare misspelling of one is the typo finder's)."""
+        self.labels = frozenset(labels)
         from rapidfuzz.distance import OSA  # noqa: PLC0415
 
         self._distance = OSA.distance
@@ -135,17 +138,29 @@ class EmbeddedIndex:
             else:
                 self.strong.append((skeleton(token), token))
         strong = [token for _, token in self.strong]
-        candidates = [t for t in strong if len(t) > MIN_STRONG]
+        candidates = [t for t in strong if len(t) >= MIN_STRONG]
         if self.rules.misspelt_common:
             candidates += [t for _, t in self.short if len(t) >= MIN_STRONG]
-        # (token, edits, parts): misspellings of the shortest forms only ("binanceweb3wallet"
-        # holds "binance"); with n edits one of n + 1 parts of the name is intact.
+        names = strong + candidates
+        # (token, edits, halves): misspellings of the shortest forms only ("binanceweb3wallet"
+        # holds "binance", "ledgerlive" holds "ledger"), with half of the name intact (with one
+        # edit one half always is; two edits are allowed in names of TWO_EDITS_FROM letters).
         self.fuzzy: list[tuple[str, int, list[str]]] = []
         for token in candidates:
-            if any(t != token and t in token for t in strong):
+            if any(t != token and t in token for t in names):
                 continue
             edits = 2 if len(token) >= TWO_EDITS_FROM else 1
-            self.fuzzy.append((token, edits, _parts(token, edits + 1)))
+            self.fuzzy.append((token, edits, _parts(token, 2)))
+        # Where each half may start a window: half -> [(fuzzy number, its offset in the name)].
+        self.halves: dict[str, list[tuple[int, int]]] = {}
+        for number, (_, _, halves) in enumerate(self.fuzzy):
+            offset = 0
+            for half in halves:
+                self.halves.setdefault(half, []).append((number, offset))
+                offset += len(half)
+        self.half_heads: dict[str, list[str]] = {}
+        for half in self.halves:
+            self.half_heads.setdefault(half[:MIN_SEED], []).append(half)
         self.ordinary = word_list("ordinary_words")
         self.other_settings = word_list("other_settings")
         # The gate: a host none of whose labels holds one of these (as skeletons, separators
@@ -158,7 +173,10 @@ class EmbeddedIndex:
             head = seed[:MIN_SEED]
             self.seed_heads[head] = (*self.seed_heads.get(head, ()), seed)
         self.gate = re.compile("|".join(re.escape(s) for s in self.seeds)) if self.seeds else None
-        self.context = sorted(self.rules.context, key=len, reverse=True)
+        self.context = re.compile(
+            "|".join(re.escape(w) for w in sorted(self.rules.context, key=len, reverse=True))
+        )
+        self.other_pattern = re.compile("|".join(re.escape(w) for w in sorted(self.other_settings)))
         self.platforms = hosting_platforms()
 
     def on_platform(self, suffix: str, registrable: str) -> bool:
@@ -171,7 +189,7 @@ class EmbeddedIndex:
             text = label.shown
             if skip[0] == i:
                 text = text[: skip[1]] + "." + text[skip[2] :]
-            if any(word in text for word in self.context):
+            if self.context.search(text):
                 return True
         return False
 
@@ -192,7 +210,7 @@ class EmbeddedIndex:
                     return Hit(token, self._written(label, at, len(token_skel)), i, False)
         rules = self.rules
         # a word putting a dictionary-word brand name in another trade ("ledger-accounting.org")
-        elsewhere = any(word in label.shown for label in labels for word in self.other_settings)
+        elsewhere = any(self.other_pattern.search(label.shown) for label in labels)
         for i in order:
             label = labels[i]
             for token_skel, token in self.short:
@@ -216,14 +234,16 @@ class EmbeddedIndex:
             if found is None:
                 continue
             token, start, end = found
-            if i == last and (start, end) == (0, len(label.flat)) and not platform:
-                continue  # a bare misspelt name: the typo finder's to judge
+            bare = i == last and len(labels) == 1 and (start, end) == (0, len(label.flat))
+            if bare and token in self.labels:
+                continue  # a bare misspelling of an official domain's name: the typo finder's
             if label.flat[start:end] in self.ordinary:
                 continue
             span = label.span(start, end)
             distinctive = token not in {t for _, t in self.short}
             if (
                 platform
+                or bare
                 or (rules.misspelt_piece and distinctive and label.whole_piece(start, end))
                 or self._has_context(labels, (i, *span))
             ):
@@ -232,22 +252,20 @@ class EmbeddedIndex:
 
     def _misspelt(self, flat: str) -> tuple[str, int, int] | None:
         """A window of ``flat`` within the allowed edits of a brand name: (token, start, end).
-        Only windows around an intact part of the name are tried."""
+        Only windows around an intact half of the name are tried."""
         n = len(flat)
-        for token, edits, parts in self.fuzzy:
+        origins: dict[int, set[int]] = {}
+        heads = self.half_heads
+        for at in range(n - MIN_SEED + 1):
+            for half in heads.get(flat[at : at + MIN_SEED], ()):
+                if flat.startswith(half, at):
+                    for number, offset in self.halves[half]:
+                        origins.setdefault(number, set()).add(at - offset)
+        for number in sorted(origins):
+            token, edits, _ = self.fuzzy[number]
             m = len(token)
-            if n < m - edits:
-                continue
-            starts: set[int] = set()
-            offset = 0
-            for part in parts:
-                at = flat.find(part)
-                while at >= 0:
-                    origin = at - offset
-                    starts.update(range(max(0, origin - edits), max(0, origin + edits) + 1))
-                    at = flat.find(part, at + 1)
-                offset += len(part)
             best: tuple[int, int, int] | None = None
+            starts = {s for o in origins[number] for s in range(o - edits, o + edits + 1) if s >= 0}
             for start in sorted(starts):
                 for length in range(m - edits, m + edits + 1):
                     end = start + length
