@@ -728,3 +728,20 @@ def test_verifier_serve_starts_degraded_on_a_hostile_bundle(
             process.wait()
     output = process.stdout.read() if process.stdout else ""
     assert "Traceback" not in output, output
+
+
+def test_build_refuses_sources_whose_bundle_clients_would_refuse(tmp_path: Path) -> None:
+    sources = tmp_path / "allowlists"
+    shutil.copytree(TEST_SOURCES, sources)
+    brand = sources / "brands" / "acme.toml"
+    long = "https://acmewallet.com/" + "a" * 3000
+    brand.write_text(
+        brand.read_text("utf-8").replace('"https://acmewallet.com/official"', f'"{long}"', 1), "utf-8"
+    )
+    result = runner.invoke(
+        app, ["allowlist", "build", "--sources", str(sources), "--out", str(tmp_path / "b.json")]
+    )
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert "the compiled bundle would be refused by clients" in result.stderr
+    assert runner.invoke(app, ["allowlist", "lint", "--sources", str(sources)]).exit_code == 1

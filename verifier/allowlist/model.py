@@ -165,7 +165,7 @@ class Allowlist:
         default the real time: see ``expire_at``).
         """
         try:
-            _check_content(signed)
+            check_content(signed)
             brands = {bid: _brand(bid, spec) for bid, spec in sorted(signed["brands"].items())}
             denylist = tuple(
                 _entry(str(d.get("claimed_brand", "")), _kind(d["kind"]), d)
@@ -296,7 +296,7 @@ _BRAND_TEXT = ("name", "default_region", "custody")
 _BRAND_LISTS = ("aliases", "unrelated")
 
 
-def _check_content(signed: Any) -> None:
+def check_content(signed: Any) -> None:
     """Check the type of every field the indexes and results read; raise ValueError naming the
     first that is wrong. A bundle that did not verify is still indexed (for lookalike checks), so
     its content is hostile until shown otherwise: strings are strings, lists are lists of

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verifier.allowlist.model import check_content
 from verifier.channels import parse_email, parse_handle, parse_phone, parse_url, platform_id
 from verifier.errors import InvalidChannel, SourceError
 
@@ -295,6 +296,11 @@ def read_sources(root: Path) -> Sources:
                 problems.add(path, text, "id =", f"brand id {data['id']!r} is used twice")
             brands[data["id"]] = brand
     denylist = _denylist(root / "denylist.toml", problems, set(brands))
+    if not problems.items:
+        try:  # what every client checks before it indexes a bundle (types, text lengths)
+            check_content({"brands": brands, "denylist": denylist})
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.items.append(f"{root}:1: the compiled bundle would be refused by clients: {exc}")
     if problems.items:
         raise SourceError(problems.items)
     return Sources(version, expires, brands, denylist)
