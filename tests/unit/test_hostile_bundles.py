@@ -44,7 +44,7 @@ from verifier.allowlist.bundle import canonical_bytes
 from verifier.allowlist.diff import diff_bundles, load_bundle_file
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist, shipped_root, trusted_root
-from verifier.allowlist.trust import Root, root_document, sign_document, verify_bundle
+from verifier.allowlist.trust import Root, root_document, sign_document, verify_bundle, verify_root_update
 from verifier.allowlist.update import update
 from verifier.cli import app
 from verifier.errors import AllowlistError, BundleFormatError, ExpiredBundleError
@@ -745,3 +745,23 @@ def test_build_refuses_sources_whose_bundle_clients_would_refuse(tmp_path: Path)
     assert result.exit_code == 1
     assert "the compiled bundle would be refused by clients" in result.stderr
     assert runner.invoke(app, ["allowlist", "lint", "--sources", str(sources)]).exit_code == 1
+
+
+SHIPPED_ROOT = PACKAGE / "data" / "root.json"
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(data=st.data())
+def test_mutated_roots_never_crash_and_never_rotate(data: st.DataObject) -> None:
+    base = SHIPPED_ROOT.read_bytes()
+    blob = data.draw(st.one_of(mutated(base), structural(base)))
+    try:
+        root = Root.from_json(blob)
+    except AllowlistError:
+        root = None
+    if root is not None:  # only the same signed content parses to the same keys
+        assert canonical_bytes(root.document["signed"]) == canonical_bytes(json.loads(base)["signed"]) or (
+            root.keys.keys() <= shipped_root().keys.keys()
+        )
+    with pytest.raises(AllowlistError):
+        verify_root_update(shipped_root(), blob)  # the next root must be version 2, signed by both
