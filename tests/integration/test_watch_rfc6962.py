@@ -243,9 +243,9 @@ def test_start_latest_skips_what_is_there(tmp_path: Path, matcher: Matcher) -> N
 
 
 def test_one_watcher_per_state_directory(tmp_path: Path) -> None:
-    with WatchState.load(tmp_path).locked(), pytest.raises(StateLocked):
-        with WatchState.load(tmp_path).locked():
-            pass
+    held = WatchState.load(tmp_path)
+    with held.locked(), pytest.raises(StateLocked), WatchState.load(tmp_path).locked():
+        pass
 
 
 def test_damaged_state_is_refused(tmp_path: Path) -> None:
