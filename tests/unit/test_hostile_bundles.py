@@ -765,3 +765,12 @@ def test_mutated_roots_never_crash_and_never_rotate(data: st.DataObject) -> None
         )
     with pytest.raises(AllowlistError):
         verify_root_update(shipped_root(), blob)  # the next root must be version 2, signed by both
+
+
+def test_diff_refuses_a_file_larger_than_any_bundle(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    big.write_bytes(SHIPPED.read_bytes().rstrip() + b" " * (9 * 1024 * 1024))
+    result = runner.invoke(app, ["allowlist", "diff", str(SHIPPED), str(big)])
+    _no_traceback(result)
+    assert result.exit_code == 3
+    assert f"{big}: file is larger than 8388608 bytes" in result.stderr

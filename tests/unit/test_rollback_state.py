@@ -236,3 +236,9 @@ class _serving:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def test_a_huge_state_file_is_not_read_whole(isolated_state: Path) -> None:
+    (isolated_state / "state.json").write_bytes(b'{"highest_version": 5}' + b" " * 10_000_000)
+    with pytest.raises(StateError, match="file is larger than 4096 bytes"):
+        highest_seen(isolated_state)

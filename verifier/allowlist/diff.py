@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from verifier.allowlist import strictjson
+from verifier.allowlist.trust import MAX_BUNDLE_BYTES
 from verifier.errors import BundleFormatError
-from verifier.messages import os_reason
+from verifier.messages import Message, os_reason
 
 _KINDS = {"domains": "domain", "emails": "email", "phones": "phone", "handles": "handle"}
 _IDENTITY = frozenset({"kind", "value", "platform"})
@@ -105,7 +106,11 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
     deep nesting, huge integers) or has no ``signed`` object.
     """
     try:
-        document = strictjson.parse(path.read_bytes().decode("utf-8"))
+        raw = path.read_bytes()
+        if len(raw) > MAX_BUNDLE_BYTES:
+            too_large = Message("document.too_large", {"limit": MAX_BUNDLE_BYTES})
+            raise BundleFormatError("bundle.in_file", file=str(path), problem=too_large)
+        document = strictjson.parse(raw.decode("utf-8"))
     except OSError as exc:
         raise BundleFormatError("diff.unreadable", path=str(path), reason=os_reason(exc)) from exc
     except UnicodeDecodeError as exc:
@@ -114,7 +119,9 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
         raise BundleFormatError("diff.not_json", path=str(path), line=exc.lineno, reason=exc.msg) from exc
     except ValueError as exc:  # a number too long to convert (over 4,300 digits)
         raise BundleFormatError("diff.not_json", path=str(path), line=1, reason=str(exc)) from exc
-    except BundleFormatError as exc:  # refused by the strict reader
+    except BundleFormatError as exc:  # refused by the strict reader, or too large
+        if exc.code == "bundle.in_file":
+            raise
         raise BundleFormatError("bundle.in_file", file=str(path), problem=exc.problem) from exc
     if not isinstance(document, dict) or not isinstance(document.get("signed"), dict):
         raise BundleFormatError("diff.not_bundle", path=str(path))

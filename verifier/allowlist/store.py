@@ -34,6 +34,7 @@ STATE_ENV = "VERIFIER_STATE_DIR"
 BUNDLE_NAME = "allowlist.json"
 STATE_NAME = "state.json"
 LOCK_NAME = "state.lock"
+MAX_STATE_BYTES = 4096  # {"highest_version": N} is about 30
 
 
 def state_dir() -> Path:
@@ -92,11 +93,15 @@ def highest_seen(directory: Path) -> int:
     """
     path = directory / STATE_NAME
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(MAX_STATE_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):  # no state directory (yet): nothing was accepted
         return 0
     except OSError as exc:
         raise StateError("state.unreadable", path=shown_path(path), reason=os_reason(exc)) from exc
+    if len(data) > MAX_STATE_BYTES:
+        too_large = Message("document.too_large", {"limit": MAX_STATE_BYTES})
+        raise StateError("state.unreadable", path=shown_path(path), reason=too_large)
     try:
         state = strictjson.loads(data)
     except AllowlistError as exc:
