@@ -262,6 +262,7 @@ def reset_state(
             help="The highest bundle version this machine accepted before (see the installed "
             "bundle's version or your deployment records).",
             min=0,
+            max=2**63 - 1,
         ),
     ],
     state_dir: Annotated[
