@@ -1,0 +1,92 @@
+"""``verifier watch`` against stub static-ct-api (tiled) logs on 127.0.0.1, and one certificate
+seen in a tiled and an RFC 6962 log."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.integration.test_watch_rfc6962 import FAST, ISSUER, lookalike_entries, run
+from tests.watchlog import Fault, StubLog, log_list, make_pair, precert_entry, serve, x509_entry
+from verifier.watch import Matcher, Start, WatchState
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher()
+
+
+def test_full_and_partial_tiles(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("sunlight")
+    log.add(*lookalike_entries(600))
+    with serve(log):
+        alerts, reports = run(log_list(tiled=[log]), tmp_path, matcher)
+    assert reports[0].complete and reports[0].entries == 600
+    assert [a.index for a in alerts] == list(range(600))
+    tiles = [p for p in log.requests if p.startswith("tile/")]
+    assert tiles == ["tile/data/000", "tile/data/001", "tile/data/002.p/88"]
+
+
+def test_resume_inside_a_tile_and_partial_tile_gone(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("static")
+    log.add(*lookalike_entries(512))
+    log.published = 300
+    with serve(log):
+        first, _ = run(log_list(tiled=[log]), tmp_path, matcher)
+        log.published = 400
+        log.drop_partial_tiles = True  # the full tile 001 exists now; the partial ones are gone
+        second, reports = run(log_list(tiled=[log]), tmp_path, matcher)
+    assert [a.index for a in first + second] == list(range(400))
+    assert reports[0].first == 300 and reports[0].complete
+    assert log.requests[-3:] == ["tile/data/001.p/144", "tile/data/001", "checkpoint"]
+
+
+def test_forged_checkpoint_is_refused(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("forged-tiles", signing_key=ec.generate_private_key(ec.SECP256R1()))
+    log.add(*lookalike_entries(3))
+    with serve(log):
+        alerts, reports = run(log_list(tiled=[log]), tmp_path, matcher)
+    assert not alerts and "signature" in (reports[0].error or "")
+    assert not any(p.startswith("tile/") for p in log.requests)
+
+
+def test_tile_faults_are_retried(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("busy-tiles")
+    log.add(*lookalike_entries(260))
+    log.faults = [
+        Fault("checkpoint", 503),
+        Fault("tile/data/000", 429, retry_after="1"),
+        Fault("tile/data/001", 500),
+    ]
+    began = time.monotonic()
+    with serve(log):
+        alerts, reports = run(log_list(tiled=[log]), tmp_path, matcher)
+    assert time.monotonic() - began >= 1.0
+    assert reports[0].complete and len(alerts) == 260 and not log.faults
+
+
+def test_one_alert_for_a_certificate_in_two_logs(tmp_path: Path, matcher: Matcher) -> None:
+    pair = make_pair(ISSUER, ["tokenpocket-support.com", "metamask-wallet-restore.com"], 4242)
+    classic, tiled = StubLog("classic"), StubLog("tiles")
+    classic.add(precert_entry(pair, ISSUER), x509_entry(pair.final, ISSUER))
+    tiled.add(x509_entry(pair.final, ISSUER), precert_entry(pair, ISSUER))
+    with serve(classic, tiled):
+        alerts, reports = run(log_list([classic], [tiled]), tmp_path, matcher)
+        again, _ = run(log_list([classic], [tiled]), tmp_path, matcher, start=Start.BEGINNING)
+    assert all(r.complete for r in reports) and sum(r.names for r in reports) == 8
+    assert sorted(a.name for a in alerts) == ["metamask-wallet-restore.com", "tokenpocket-support.com"]
+    assert not again
+    assert len(WatchState.load(tmp_path).alerted) == 2
+
+
+def test_rate_limit_spaces_requests(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("slow-please")
+    log.add(*lookalike_entries(3 * 256))
+    began = time.monotonic()
+    with serve(log):
+        _, reports = run(log_list(tiled=[log]), tmp_path, matcher, politeness=FAST.__class__(rate=4.0))
+    # checkpoint, three tiles, checkpoint again: 5 requests at 4 a second take at least one second
+    assert reports[0].complete and time.monotonic() - began >= 1.0
