@@ -6,7 +6,7 @@ from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
 from verifier.errors import InvalidChannel
-from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder
+from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder, index_for
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 from verifier.speedups import maker
@@ -184,6 +184,10 @@ class _Judge:
             matches_mine = [m for m in matches if m.brand == self.target.id]
             if matches_mine:
                 return self._matched(matches_mine[0])
+        if not matches and self.channel.kind is ChannelKind.HANDLE:
+            same = index_for(self.allowlist).handles.same_name(self.channel)
+            if same is not None and (self.target is None or self.target.id == same.id):
+                return self._same_name(same)
         if not matches:
             look = find_lookalike(self.allowlist, self.channel)
             if look is not None:
@@ -222,6 +226,25 @@ class _Judge:
             look.entry.brand,
             look.entry.label,
             [_lookalike_reason(self.allowlist, look, self.value, self.lang, look.entry.label)],
+        )
+
+    def _same_name(self, brand: Brand) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        """The brand's own name on a platform where it lists no account: not official."""
+        official = [e.label for e in brand.entries_of(ChannelKind.HANDLE)][:_MAX_LISTED]
+        return (
+            Verdict.NOT_OFFICIAL,
+            brand.id,
+            None,
+            [
+                reason(
+                    "not_official.same_name",
+                    self.lang,
+                    value=self.value,
+                    brand=brand.name,
+                    platform=self.channel.platform or "",
+                    official=", ".join(official) or text("not_official.same_name.none", self.lang),
+                )
+            ],
         )
 
     def _known_scam(self, denied: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:

@@ -227,3 +227,132 @@ def test_the_deletion_index_finds_what_the_scan_finds(value: str, monkeypatch: p
         result = check(value, allowlist=allowlist)
         answers.append((result.verdict, result.matched, result.technique))
     assert answers[0] == answers[1]
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 13: what real phishing writes, and the legitimate names beside it.
+
+
+@pytest.mark.parametrize(
+    ("value", "brand", "technique"),
+    [
+        # the brand in a subdomain of a platform where anyone can make one
+        ("metamask-extn.gitbook.io", "metamask", "hosting"),
+        ("phantm-wallit.godaddysites.com", "phantom", "hosting"),
+        ("phantom-rpc.pages.dev", "phantom", "hosting"),
+        ("meta-mask-reward.web.app", "metamask", "hosting"),
+        ("metamskiwallat.gitbook.io", "metamask", "hosting"),
+        # the brand inside a subdomain of an unrelated site
+        ("coinbase-com.tintcrete.com", "coinbasewallet", "embedded"),
+        ("ledger.updater-firmware.com", "ledger", "embedded"),
+        # short or dictionary-word brands with crypto context, as a whole piece, at a piece start
+        ("ledger-application.com", "ledger", "combosquat"),
+        ("okxlabs.co", "okxwallet", "combosquat"),
+        ("phantomsol.com", "phantom", "combosquat"),
+        ("onchain-phantom-restore.com", "phantom", "combosquat"),
+        ("nl-ledger.com", "ledger", "combosquat"),
+        ("promo-okx.com", "okxwallet", "combosquat"),
+        # misspelt brand plus words
+        ("community-metamesk.com", "metamask", "combosquat"),
+        ("air-binanze.sbs", "binance", "combosquat"),
+        ("colnbase-supports.com", "coinbasewallet", "combosquat"),
+        ("imtokem.bond", "imtoken", "combosquat"),
+        # glued after letters, split by hyphens
+        ("web3ledgerconnectvault.com", "ledger", "combosquat"),
+        ("meta-mask-official.com", "metamask", "combosquat"),
+        ("token-pocket-support.com", "tokenpocket", "combosquat"),
+        ("im-token.com", "imtoken", "combosquat"),
+    ],
+)
+def test_real_phishing_shapes(value: str, brand: str, technique: str) -> None:
+    result = check(value, use_denylist=False)
+    assert (result.verdict, result.brand, result.technique) == (Verdict.LOOKALIKE, brand, technique)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1911trust.com",
+        "gettrust.com",
+        "trusthub.com",
+        "enledger.com",
+        "ledgerx.com",
+        "metacask.io",
+        "metatask.io",
+        "metamusk.io",
+        "bitnet.io",
+        "token.ro",
+        "bookx.com",
+        "cryptofinance.ai",
+        "gravityledger.com",
+        "blackphantom.de",
+        "ledger-accounting.org",
+        "tresor.io",
+    ],
+)
+def test_names_real_phishing_resembles_but_are_not_lookalikes(value: str) -> None:
+    assert check(value, use_denylist=False).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("value", "technique", "en", "zh"),
+    [
+        (
+            "metamask-extn.gitbook.io",
+            "hosting",
+            "free hosting platform where anyone can make a subdomain",
+            "托管平台",
+        ),
+        ("coinbase-com.tintcrete.com", "embedded", "name inside another site's address", "另一个网站的地址"),
+    ],
+)
+def test_reasons_name_the_technique_plainly_in_both_languages(
+    value: str, technique: str, en: str, zh: str
+) -> None:
+    english, chinese = check(value), check(value, lang="zh")
+    assert english.technique == chinese.technique == technique
+    assert en in english.reasons[0].message
+    assert zh in chinese.reasons[0].message
+    assert english.reasons[0].code == chinese.reasons[0].code == f"lookalike.{technique}"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("metamask-helpdesk-kefu.com", "metamask"),
+        ("rnetamask-support.com", "rnetamask"),
+        ("x.metamasksupport.help", "metamask"),
+        ("t.me/MetaMask_Support", "MetaMask"),
+        ("metamsk-wallet.gitbook.io", "metamsk"),
+    ],
+)
+def test_reasons_show_the_letters_as_written_never_a_skeleton(value: str, written: str) -> None:
+    for lang in ("en", "zh"):
+        message = check(value, lang=lang).reasons[0].message
+        assert "rnetarnask" not in message and "rnetamask-support" not in message.replace(value, "")
+    assert f"'{written}'" in check(value).reasons[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "brand"), [("x.com/TrustWallet", "trustwallet"), ("t.me/metamask", "metamask")]
+)
+def test_the_brands_own_name_where_it_lists_no_account_is_not_official(value: str, brand: str) -> None:
+    for lang in ("en", "zh"):
+        result = check(value, lang=lang)
+        assert (result.verdict, result.brand, result.matched, result.technique) == (
+            Verdict.NOT_OFFICIAL,
+            brand,
+            None,
+            None,
+        )
+        assert result.reasons[0].code == "not_official.same_name"
+    assert "same name as the brand, not in its verified list" in check(value).reasons[0].message
+
+
+def test_a_handle_without_a_platform_is_not_compared_with_one_platforms_account() -> None:
+    result = check("@TokenPocket_Support")
+    assert result.verdict is Verdict.LOOKALIKE
+    assert result.matched is not None and ":" not in result.matched  # the brand's domain, no account
+    assert "facebook" not in result.reasons[0].message
+    on_telegram = check("@TokenPocket_Support", platform="telegram")
+    assert on_telegram.matched is not None and on_telegram.matched.startswith("telegram:")

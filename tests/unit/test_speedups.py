@@ -19,6 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import weakref
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -275,6 +276,47 @@ def test_check_answers_the_same_in_c_and_python_on_the_evaluation_data() -> None
     assert flagged > 0.3 * len(hosts)
 
 
+@cache
+def _real_hosts() -> tuple[str, ...] | None:
+    """The real phishing and legitimate hosts of benchmarks/real_eval.py; None without the data."""
+    evaldata = _evaluation_data()
+    paths = [evaldata.DEV_DIR / f"real_{kind}_domains.jsonl" for kind in ("phish", "benign")]
+    if not all(path.is_file() for path in paths):
+        return None
+    return tuple(
+        json.loads(line)["domain"] for path in paths for line in path.read_text("utf-8").splitlines()
+    )
+
+
+@needs_native
+def test_check_answers_the_same_in_c_and_python_on_real_phishing_hosts() -> None:
+    """The real hosts reach every technique of the embedded finder (a brand glued, split,
+    misspelt, on a hosting platform, short names with context), through the C gate and back."""
+    hosts = _real_hosts()
+    if hosts is None:
+        pytest.skip("no real evaluation data (../shared/eval/dev/real_*_domains.jsonl)")
+    allowlist = _allowlist("shipped")
+    native = [_outcome(host, allowlist) for host in hosts]
+    with _pure_python(allowlist):
+        pure = [_outcome(host, allowlist) for host in hosts]
+    differ = [(host, n, p) for host, n, p in zip(hosts, native, pure, strict=True) if n != p]
+    assert not differ, f"{len(differ)} of {len(hosts)} differ, first: {differ[:3]}"
+    techniques = Counter(answer[1]["technique"] for answer in native)
+    assert techniques["hosting"] > 100 and techniques["embedded"] > 50
+    # Registrable-only hosts the embedded finder named: judged in C up to its gate, then Python.
+    hook = _host_hook()
+    assert callable(hook)
+    embedded_in_c = [
+        host
+        for host, answer in zip(hosts, native, strict=True)
+        if answer[1]["technique"] in ("hosting", "combosquat")
+        and (channel := hook(host)) is not None
+        and channel.host == channel.registrable_domain
+        and "inside" in answer[1]["reasons"][0]["message"]
+    ]
+    assert len(embedded_in_c) > 300
+
+
 @needs_native
 @pytest.mark.parametrize("name", ["unrelated", "crowded"])
 def test_domain_index_finds_the_same_in_c_and_python_on_the_evaluation_data(name: str) -> None:
@@ -487,7 +529,49 @@ LONG_EDGE_CASES = {
     "host-254-dot": _host_of_length(254) + ".",
     "host-253-idn": _host_of_length(253, ".xn--p1ai"),
 }
+# Issue 13: real phishing shapes (brand glued, split, misspelt, on hosting platforms, in other
+# sites' subdomains, short brand names with crypto context) and the legitimate names beside them.
+ISSUE_13_HOSTS = [
+    "metamask-extn.gitbook.io",
+    "phantm-wallit.godaddysites.com",
+    "phantom-rpc.pages.dev",
+    "meta-mask-reward.web.app",
+    "metamask-support.ddnss.eu",
+    "coinbase-com.tintcrete.com",
+    "binance-airdrop.hol.es",
+    "ledger-application.com",
+    "okxlabs.co",
+    "phantomsol.com",
+    "onchain-phantom-restore.com",
+    "community-metamesk.com",
+    "air-binanze.sbs",
+    "colnbase-supports.com",
+    "web3ledgerconnectvault.com",
+    "meta-mask-official.com",
+    "token-pocket-support.com",
+    "im-token.com",
+    "imtokem.bond",
+    "nl-ledger.com",
+    "news-okxcn.com",
+    "leddger-coin.com",
+    "metamskiwallat.gitbook.io",
+    "1911trust.com",
+    "gettrust.com",
+    "trusthub.com",
+    "enledger.com",
+    "ledgerx.com",
+    "metacask.io",
+    "metatask.io",
+    "bitnet.io",
+    "token.ro",
+    "bookx.com",
+    "ledger-accounting.org",
+    "cryptofinance.ai",
+    "gravityledger.com",
+]
+
 EDGE_CASES = [
+    *ISSUE_13_HOSTS,
     "",
     " ",
     ".",
@@ -1077,6 +1161,8 @@ def test_a_matcher_whose_first_init_failed_can_be_initialised(monkeypatch: pytes
         {"skeleton_token_heads": {"rne": ("rnetarnaskzz",)}},  # a skeleton that names no tokens
         {"token_heads": {"zzz": ("zzzzz",)}},  # a token with no officials
         {"token_heads": {"abc": ("metamask",)}},  # a head its token does not begin with
+        {"seed_heads": {"abc": ("metamask",)}},  # a seed its head does not begin
+        {"seed_heads": {"ab": ("ab",)}},  # a head that is not three letters
     ],
 )
 def test_inconsistent_tables_are_refused(monkeypatch: pytest.MonkeyPatch, change: dict[str, Any]) -> None:

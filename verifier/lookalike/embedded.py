@@ -67,16 +67,21 @@ class Hit:
     misspelt: bool
 
 
+_CUT = re.compile(r"[-_0-9]")
+
+
 @dataclass(frozen=True, slots=True)
 class _Label:
     shown: str  # as displayed, lowercase
     flat: str  # without separators
-    positions: list[int]  # for each character of flat, its index in shown
+    positions: list[int] | None  # for each character of flat, its index in shown (None: the same)
     cuts: frozenset[int]  # piece boundaries in flat (0, the end, where separators or digits were)
     skeleton: str  # skeleton(flat)
 
     @classmethod
     def of(cls, shown: str) -> _Label:
+        if _CUT.search(shown) is None:  # most labels: no separator, no digit
+            return cls(shown, shown, None, frozenset((0, len(shown))), skeleton(shown))
         kept = [(i, ch) for i, ch in enumerate(shown) if ch not in "-_"]
         flat = "".join(ch for _, ch in kept)
         cuts = {0, len(flat)}
@@ -88,6 +93,8 @@ class _Label:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Where flat[start:end] is in shown."""
+        if self.positions is None:
+            return start, end
         return self.positions[start], self.positions[end - 1] + 1
 
     def whole_piece(self, start: int, end: int) -> bool:
@@ -162,6 +169,15 @@ class EmbeddedIndex:
         for half in self.halves:
             self.half_heads.setdefault(half[:MIN_SEED], []).append(half)
         self.ordinary = word_list("ordinary_words")
+        self.strong_of: dict[str, str] = {}
+        for token_skel, token in self.strong:
+            self.strong_of.setdefault(token_skel, token)
+        self.strong_pattern = (
+            re.compile("|".join(re.escape(k) for k in sorted(self.strong_of, key=lambda k: (-len(k), k))))
+            if self.strong_of
+            else None
+        )
+        self.short_names = frozenset(t for _, t in self.short)
         self.other_settings = word_list("other_settings")
         # The gate: a host none of whose labels holds one of these (as skeletons, separators
         # kept) has no brand name inside; most hosts stop here. The C version tests the same.
@@ -182,14 +198,12 @@ class EmbeddedIndex:
     def on_platform(self, suffix: str, registrable: str) -> bool:
         return suffix in self.platforms or registrable in self.platforms
 
-    def _has_context(self, labels: list[_Label], skip: tuple[int, int, int]) -> bool:
+    def _has_context(self, texts: list[str], skip: tuple[int, int, int]) -> bool:
         """Whether crypto context words occur in the host's labels outside ``skip``
         (label index, start, end in the label as shown)."""
-        for i, label in enumerate(labels):
-            text = label.shown
-            if skip[0] == i:
-                text = text[: skip[1]] + "." + text[skip[2] :]
-            if self.context.search(text):
+        for i, text in enumerate(texts):
+            rest = text[: skip[1]] + "." + text[skip[2] :] if skip[0] == i else text
+            if self.context.search(rest):
                 return True
         return False
 
@@ -197,20 +211,25 @@ class EmbeddedIndex:
         """The first brand name in ``shown``, the host's labels as displayed (subdomains first,
         the registrable label last, without the public suffix)."""
         gate = self.gate
-        if gate is None or not any(gate.search(skeleton(label)) for label in shown):
+        if gate is None:
             return None
-        labels = [_Label.of(s.casefold()) for s in shown]
-        last = len(labels) - 1
-        order = [last, *range(last)]  # the registrable label first
+        # Only labels holding a seed are read; the others only give context.
+        labels = {i: _Label.of(s.casefold()) for i, s in enumerate(shown) if gate.search(skeleton(s))}
+        if not labels:
+            return None
+        texts = [s.casefold() for s in shown]
+        last = len(shown) - 1
+        order = [i for i in (last, *range(last)) if i in labels]  # the registrable label first
+        strong = self.strong_pattern
         for i in order:
             label = labels[i]
-            for token_skel, token in self.strong:
-                at = label.skeleton.find(token_skel)
-                if at >= 0:
-                    return Hit(token, self._written(label, at, len(token_skel)), i, False)
+            match = strong.search(label.skeleton) if strong is not None else None
+            if match is not None:  # the leftmost, the longest there
+                token = self.strong_of[match.group()]
+                return Hit(token, self._written(label, match.start(), len(match.group())), i, False)
         rules = self.rules
         # a word putting a dictionary-word brand name in another trade ("ledger-accounting.org")
-        elsewhere = any(self.other_pattern.search(label.shown) for label in labels)
+        elsewhere = any(self.other_pattern.search(text) for text in texts)
         for i in order:
             label = labels[i]
             for token_skel, token in self.short:
@@ -219,12 +238,12 @@ class EmbeddedIndex:
                     span = self._flat_span(label, at, len(token_skel))
                     if span is not None:
                         start, end = span
-                        bare = i == last and len(labels) == 1 and (start, end) == (0, len(label.flat))
+                        bare = len(shown) == 1 and (start, end) == (0, len(label.flat))
                         written = label.shown[slice(*label.span(start, end))]
                         if not bare and (
                             (token in rules.standalone and label.whole_piece(start, end) and not elsewhere)
                             or (token in rules.edge and label.at_start(start))
-                            or self._has_context(labels, (i, *label.span(start, end)))
+                            or self._has_context(texts, (i, *label.span(start, end)))
                         ):
                             return Hit(token, written, i, False)
                     at = label.skeleton.find(token_skel, at + 1)
@@ -234,18 +253,18 @@ class EmbeddedIndex:
             if found is None:
                 continue
             token, start, end = found
-            bare = i == last and len(labels) == 1 and (start, end) == (0, len(label.flat))
+            bare = len(shown) == 1 and (start, end) == (0, len(label.flat))
             if bare and token in self.labels:
                 continue  # a bare misspelling of an official domain's name: the typo finder's
             if label.flat[start:end] in self.ordinary:
                 continue
             span = label.span(start, end)
-            distinctive = token not in {t for _, t in self.short}
+            distinctive = token not in self.short_names
             if (
                 platform
                 or bare
                 or (rules.misspelt_piece and distinctive and label.whole_piece(start, end))
-                or self._has_context(labels, (i, *span))
+                or self._has_context(texts, (i, *span))
             ):
                 return Hit(token, label.shown[span[0] : span[1]], i, True)
         return None
@@ -272,7 +291,8 @@ class EmbeddedIndex:
                     if end > n:
                         break
                     d = self._distance(flat[start:end], token, score_cutoff=edits + 1)
-                    if 0 < d <= edits and (best is None or d < best[0]):
+                    # the nearest window, the longest of those (a whole misspelt word)
+                    if 0 < d <= edits and (best is None or (d, start - end) < (best[0], best[1] - best[2])):
                         best = (d, start, end)
             if best is not None:
                 return token, best[1], best[2]
