@@ -356,3 +356,17 @@ def test_a_handle_without_a_platform_is_not_compared_with_one_platforms_account(
     assert "facebook" not in result.reasons[0].message
     on_telegram = check("@TokenPocket_Support", platform="telegram")
     assert on_telegram.matched is not None and on_telegram.matched.startswith("telegram:")
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("app-token.im", Verdict.LOOKALIKE),  # the brand's own short name on its own ending
+        ("token0.im", Verdict.LOOKALIKE),  # a digit added makes no other word
+        ("ledger1.com", Verdict.LOOKALIKE),
+        ("enledger.com", Verdict.UNKNOWN),  # two letters are not keywords enough
+        ("tokens.im", Verdict.UNKNOWN),  # a letter added to a dictionary word: another word
+    ],
+)
+def test_dictionary_word_domains_of_a_brand(value: str, verdict: Verdict) -> None:
+    assert check(value, use_denylist=False).verdict is verdict

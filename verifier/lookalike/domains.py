@@ -221,7 +221,14 @@ class DomainIndex:
         self.brand_names = {
             brand.id: self._brand_tokens(brand.id, brand.name, (), "") for brand in allowlist.brands.values()
         }
-        self.embedded = EmbeddedIndex(self.tokens, self.common_tokens, keywords(), self.by_label, rules)
+        homes = {
+            label: frozenset(o.suffix for o in officials)
+            for label, officials in self.by_label.items()
+            if label in self.common_tokens
+        }
+        self.embedded = EmbeddedIndex(
+            self.tokens, self.common_tokens, keywords(), self.by_label, rules, homes
+        )
         self.skeleton_head_pattern = _first_of(self.skeleton_token_heads)
         self._native = self._native_matcher()
         # DomainMatcher.find: ``find`` in C for a host whose registrable and Unicode forms are known.
@@ -293,10 +300,17 @@ class DomainIndex:
             return official.common and name not in self.brand_names[official.entry.brand]
         if label in self.ordinary_words:
             return True
-        if official.common and (
-            label.startswith(name) or label.endswith(name) or name.startswith(label) or name.endswith(label)
-        ):
-            return True
+        if official.common:
+            long, short = (label, name) if len(label) > len(name) else (name, label)
+            extra = (
+                long[len(short) :]
+                if long.startswith(short)
+                else long[: -len(short)]
+                if long.endswith(short)
+                else ""
+            )
+            if extra.isalpha():
+                return True  # a letter added or dropped at an end makes another word; a digit does not
         words = self.compound_words
         for k in range(2, len(name) - 1):
             left, right = name[:k], name[k:]
@@ -514,7 +528,7 @@ class DomainIndex:
             return None  # a brand's own registrable domain (a shared one): not an imitation
         shown = [_unicode(s) for s in n.subs] + [n.shown]
         platform = self.embedded.on_platform(n.suffix, n.registrable)
-        hit = self.embedded.find(shown, platform)
+        hit = self.embedded.find(shown, platform, n.suffix)
         if hit is None:
             return None
         official = self.tokens[hit.token][0]

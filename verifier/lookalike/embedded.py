@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 
 from verifier.lookalike.skeleton import skeleton
-from verifier.lookalike.words import crypto_context, word_list
+from verifier.lookalike.words import crypto_context, only_keywords, word_list
 
 MIN_STRONG = 6  # letters a brand name needs to count anywhere on its own
 TWO_EDITS_FROM = 10  # a misspelling this long may be two edits away
@@ -104,6 +104,12 @@ class _Label:
         return start in self.cuts
 
 
+def _home_rest(rest: str) -> bool:
+    """What may stand beside a brand's own short name on its own domain ending: keywords of at
+    least three letters ("app-token.im", not "en" + "ledger.com")."""
+    return sum(ch.isalpha() for ch in rest) >= MIN_SEED and only_keywords(rest)
+
+
 def _parts(token: str, count: int) -> list[str]:
     """``token`` cut into ``count`` nearly equal parts."""
     size, extra = divmod(len(token), count)
@@ -125,20 +131,25 @@ class EmbeddedIndex:
         keywords: Iterable[str],
         labels: Iterable[str] = (),
         rules: Rules | None = None,
+        homes: dict[str, frozenset[str]] | None = None,
     ) -> None:
         """``tokens``: brand tokens; ``common``: those that are ordinary words or short;
         ``keywords``: words that are never a brand's name on their own (web3 ...); ``labels``:
         the official domains' labels (a bare misspelling of one is the typo finder's)."""
         self.labels = frozenset(labels)
+        # A short brand name that is an official domain's own name, and that domain's ending:
+        # on the same ending, ordinary keywords beside it are enough ("app-token.im").
+        self.homes: dict[str, frozenset[str]] = dict(homes or {})
         from rapidfuzz.distance import OSA  # noqa: PLC0415
 
         self._distance = OSA.distance
         self.rules = rules if rules is not None else Rules()
         common_set, keyword_set = set(common), set(keywords)
+        self.keywords = frozenset(keyword_set)
         self.strong: list[tuple[str, str]] = []  # (skeleton, token), longest first
         self.short: list[tuple[str, str]] = []
         for token in sorted(set(tokens), key=lambda t: (-len(t), t)):
-            if token in keyword_set or len(token) < MIN_SEED:
+            if len(token) < MIN_SEED or (token in keyword_set and token not in self.homes):
                 continue
             if token in common_set or len(token) < MIN_STRONG:
                 self.short.append((skeleton(token), token))
@@ -207,9 +218,9 @@ class EmbeddedIndex:
                 return True
         return False
 
-    def find(self, shown: list[str], platform: bool) -> Hit | None:
+    def find(self, shown: list[str], platform: bool, suffix: str = "") -> Hit | None:
         """The first brand name in ``shown``, the host's labels as displayed (subdomains first,
-        the registrable label last, without the public suffix)."""
+        the registrable label last, without the public suffix ``suffix``)."""
         gate = self.gate
         if gate is None:
             return None
@@ -239,11 +250,16 @@ class EmbeddedIndex:
                     if span is not None:
                         start, end = span
                         bare = len(shown) == 1 and (start, end) == (0, len(label.flat))
-                        written = label.shown[slice(*label.span(start, end))]
+                        a, b = label.span(start, end)
+                        written = label.shown[a:b]
                         if not bare and (
                             (token in rules.standalone and label.whole_piece(start, end) and not elsewhere)
+                            or (
+                                suffix in self.homes.get(token, ())
+                                and _home_rest(label.shown[:a] + "-" + label.shown[b:])
+                            )
                             or (token in rules.edge and label.at_start(start))
-                            or self._has_context(texts, (i, *label.span(start, end)))
+                            or (token not in self.keywords and self._has_context(texts, (i, a, b)))
                         ):
                             return Hit(token, written, i, False)
                     at = label.skeleton.find(token_skel, at + 1)
