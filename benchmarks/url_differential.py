@@ -66,6 +66,7 @@ def main() -> int:
                 "url hosts",
                 "accounts",
                 "official",
+                "node final-dot bug",
                 "differences",
                 "s",
             ],
