@@ -7,6 +7,7 @@ certificate builder and tree heads signed by a throwaway log key.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -240,6 +241,55 @@ def test_start_latest_skips_what_is_there(tmp_path: Path, matcher: Matcher) -> N
         log.add(*lookalike_entries(2, first_serial=7000))
         more, _ = run(log_list([log]), tmp_path, matcher, start=Start.LATEST)
     assert not alerts and reports[0].first == 5 and [a.index for a in more] == [5, 6]
+
+
+def test_read_only_log_stops_at_its_final_size(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("frozen", max_batch=4)
+    log.add(*lookalike_entries(10))
+    with serve(log):
+        document = json.loads(log_list([log], frozen="readonly"))
+        document["operators"][0]["logs"][0]["state"]["readonly"]["final_tree_head"] = {"tree_size": 6}
+        alerts, reports = run(json.dumps(document).encode(), tmp_path, matcher)
+    assert reports[0].complete and [a.index for a in alerts] == list(range(6))
+
+
+def test_shrinking_log_is_refused(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("shrinking")
+    log.add(*lookalike_entries(8))
+    with serve(log):
+        run(log_list([log]), tmp_path, matcher)
+        log.published = 5
+        alerts, reports = run(log_list([log]), tmp_path, matcher)
+    assert not alerts and "below" in (reports[0].error or "")
+    assert (
+        WatchState.load(tmp_path).positions[parse_log_list(log_list([log])).logs[0].log_id_b64].next_index
+        == 8
+    )
+
+
+def test_follows_until_stopped(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("live")
+    log.add(*lookalike_entries(2))
+    alerts: list[Alert] = []
+    state = WatchState.load(tmp_path)
+    with serve(log), new_client() as client:
+        watcher = Watcher(
+            parse_log_list(log_list([log])).logs, state, matcher, alerts.append, client, politeness=FAST
+        )
+        thread = threading.Thread(target=watcher.run_forever, args=(0.05,))
+        thread.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not state.positions and time.monotonic() < deadline:
+                time.sleep(0.02)
+            log.add(*lookalike_entries(3, first_serial=8000))  # issued while it watches
+            while len(alerts) < 3 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            watcher.stop.set()
+            thread.join(10)
+    assert not thread.is_alive()
+    assert [a.index for a in alerts] == [2, 3, 4]  # --start latest: only what came after
 
 
 def test_one_watcher_per_state_directory(tmp_path: Path) -> None:

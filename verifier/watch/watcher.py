@@ -207,7 +207,9 @@ class Watcher:
                 if round_ == _GROWTH_ROUNDS - 1 or log.final_size is not None:
                     break
                 head = self.tree_head(log)  # did it grow while we read?
-                if head.tree_size <= size:
+                if head.tree_size < size:
+                    raise TreeShrank(f"{log.name}: size {head.tree_size} below {size} seen before")
+                if head.tree_size == size:
                     break
                 with self._lock:
                     position.tree_size = head.tree_size
