@@ -17,6 +17,7 @@ import typer
 from typer.testing import CliRunner
 
 from tests.watchlog import (
+    Entry,
     Fault,
     Issuer,
     StubLog,
@@ -241,6 +242,17 @@ def test_start_latest_skips_what_is_there(tmp_path: Path, matcher: Matcher) -> N
         log.add(*lookalike_entries(2, first_serial=7000))
         more, _ = run(log_list([log]), tmp_path, matcher, start=Start.LATEST)
     assert not alerts and reports[0].first == 5 and [a.index for a in more] == [5, 6]
+
+
+def test_unreadable_entries_are_counted_and_passed_over(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("garbage")
+    log.add(*lookalike_entries(2))
+    log.add(Entry(b"\x00\x01\x02", b"", None, []))
+    log.add(*lookalike_entries(2, first_serial=6000))
+    with serve(log):
+        alerts, reports = run(log_list([log]), tmp_path, matcher)
+    assert reports[0].complete and reports[0].unreadable == 1
+    assert [a.index for a in alerts] == [0, 1, 3, 4]
 
 
 def test_read_only_log_stops_at_its_final_size(tmp_path: Path, matcher: Matcher) -> None:

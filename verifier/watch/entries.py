@@ -26,13 +26,15 @@ PRECERT_ENTRY = 1
 class LogEntry:
     """``certificate`` is the DER certificate of an x509 entry, or the DER TBSCertificate the
     log signed for a pre-certificate (its issuer already the final issuer, poison removed);
-    ``pre_certificate`` the pre-certificate as submitted, when the log serves it."""
+    ``pre_certificate`` the pre-certificate as submitted, when the log serves it; ``problem``
+    why an entry that a log served could not be read (its certificate is then empty)."""
 
     index: int
     timestamp: int
     precert: bool
     certificate: bytes
     pre_certificate: bytes | None = None
+    problem: str | None = None
 
 
 def read_timestamped_entry(reader: Reader, index: int) -> LogEntry:

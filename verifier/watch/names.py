@@ -88,6 +88,8 @@ class LoggedCertificate:
     @classmethod
     def parse(cls, entry: LogEntry) -> LoggedCertificate:
         """Raises LogFormatError when the entry's certificate cannot be read."""
+        if entry.problem is not None:
+            raise LogFormatError(entry.problem)
         der = certificate_of_tbs(entry.certificate) if entry.precert else entry.certificate
         try:
             return cls(entry, x509.load_der_x509_certificate(der))
@@ -116,7 +118,10 @@ class LoggedCertificate:
         cert = self.certificate
         serial = cert.serial_number
         serial_bytes = serial.to_bytes((serial.bit_length() + 8) // 8, "big", signed=True)
-        material = cert.issuer.public_bytes() + b"\x00" + serial_bytes
+        try:
+            material = cert.issuer.public_bytes() + b"\x00" + serial_bytes
+        except ValueError:  # an issuer name cryptography will not encode: this entry alone
+            material = b"entry\x00" + self.entry.certificate
         return hashlib.sha256(material).hexdigest()
 
     @property
@@ -128,7 +133,10 @@ class LoggedCertificate:
 
     @property
     def not_before(self) -> str:
-        return self.certificate.not_valid_before_utc.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return self.certificate.not_valid_before_utc.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return ""
 
     @property
     def issuer(self) -> str:

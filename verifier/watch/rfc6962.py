@@ -92,17 +92,23 @@ def parse_leaf(leaf_input: bytes, extra_data: bytes, index: int) -> LogEntry:
 
 def parse_entries(body: bytes, start: int, asked: int) -> list[LogEntry]:
     """The entries of a ``get-entries`` response that began at ``start``; at most ``asked`` (a
-    log may answer fewer, never more than we use). Raises LogFormatError."""
+    log may answer fewer, never more than we use). An entry that cannot be read is there with
+    its ``problem``; LogFormatError for a response that is no entry list."""
     items = _json_object(body, "get-entries").get("entries")
     if not isinstance(items, list):
         raise LogFormatError("get-entries: no 'entries' array")
     out = []
     for offset, item in enumerate(items[:asked]):
-        if not isinstance(item, dict):
-            raise LogFormatError(f"get-entries: entry {start + offset} is not an object")
-        leaf = _b64(item.get("leaf_input"), f"entry {start + offset} leaf_input")
-        extra = _b64(item.get("extra_data", ""), f"entry {start + offset} extra_data")
-        out.append(parse_leaf(leaf, extra, start + offset))
+        index = start + offset
+        # One bad entry is counted and passed over: stopping there would stop the log for good.
+        try:
+            if not isinstance(item, dict):
+                raise LogFormatError(f"entry {index} is not an object")
+            leaf = _b64(item.get("leaf_input"), f"entry {index} leaf_input")
+            extra = _b64(item.get("extra_data", ""), f"entry {index} extra_data")
+            out.append(parse_leaf(leaf, extra, index))
+        except LogFormatError as exc:
+            out.append(LogEntry(index, 0, False, b"", problem=str(exc)))
     return out
 
 

@@ -135,7 +135,7 @@ class Watcher:
             try:
                 cert = LoggedCertificate.parse(entry)
                 names = cert.names
-            except LogFormatError:
+            except (LogFormatError, ValueError):
                 report.unreadable += 1
                 continue
             report.entries += 1
