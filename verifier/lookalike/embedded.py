@@ -37,6 +37,7 @@ from verifier.lookalike.words import crypto_context, only_keywords, word_list
 MIN_STRONG = 6  # letters a brand name needs to count anywhere on its own
 TWO_EDITS_FROM = 10  # a misspelling this long may be two edits away
 MIN_SEED = 3
+MIN_HALF = 4
 
 
 @cache
@@ -110,15 +111,12 @@ def _home_rest(rest: str) -> bool:
     return sum(ch.isalpha() for ch in rest) >= MIN_SEED and only_keywords(rest)
 
 
-def _parts(token: str, count: int) -> list[str]:
-    """``token`` cut into ``count`` nearly equal parts."""
-    size, extra = divmod(len(token), count)
-    out, at = [], 0
-    for k in range(count):
-        step = size + (1 if k < extra else 0)
-        out.append(token[at : at + step])
-        at += step
-    return out
+def _halves(token: str) -> list[str]:
+    """The head and tail of ``token`` a misspelling is found from: halves, at least
+    ``MIN_HALF`` letters each (overlapping in short names: a three-letter piece such as "nce" or
+    "ger" is in too many ordinary names to look further at each)."""
+    size = max(MIN_HALF, (len(token) + 1) // 2)
+    return [token[:size], token[-max(MIN_HALF, len(token) - size) :]]
 
 
 class EmbeddedIndex:
@@ -168,14 +166,12 @@ class EmbeddedIndex:
             if any(t != token and t in token for t in names):
                 continue
             edits = 2 if len(token) >= TWO_EDITS_FROM else 1
-            self.fuzzy.append((token, edits, _parts(token, 2)))
+            self.fuzzy.append((token, edits, _halves(token)))
         # Where each half may start a window: half -> [(fuzzy number, its offset in the name)].
         self.halves: dict[str, list[tuple[int, int]]] = {}
-        for number, (_, _, halves) in enumerate(self.fuzzy):
-            offset = 0
-            for half in halves:
+        for number, (token, _, halves) in enumerate(self.fuzzy):
+            for half, offset in zip(halves, (0, len(token) - len(halves[-1])), strict=True):
                 self.halves.setdefault(half, []).append((number, offset))
-                offset += len(half)
         self.half_heads: dict[str, list[str]] = {}
         for half in self.halves:
             self.half_heads.setdefault(half[:MIN_SEED], []).append(half)
