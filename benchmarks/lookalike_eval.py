@@ -6,7 +6,12 @@ build_negatives.py). Both detectors see the same hosts; the anchor runs with its
 and allowlist and an empty blocklist, so neither judges from a list of known fakes. A domain
 counts as flagged by us when ``verifier.check`` says ``lookalike`` or ``known_scam``.
 
+Then, on real phishing and legitimate hosts (real_eval.py): ours with ``use_denylist=False``
+beside eth-phishing-detect and phishing_catcher's score_domain (catcher.py), plain and
+cross-validated by registrable domain.
+
     .venv/bin/python benchmarks/lookalike_eval.py [--no-anchor] [--anchor-version V]
+        [--catcher-dir DIR] [--no-catcher] [--no-real] [--no-cross]
 """
 
 from __future__ import annotations
