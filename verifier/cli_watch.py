@@ -91,10 +91,17 @@ def watch(
     try:
         state = WatchState.load()
         with state.locked():
+            matcher = Matcher()
+            if not matcher.allowlist.verified and not quiet:
+                typer.echo(
+                    f"allowlist not verified ({matcher.allowlist.problem_text('en')}): "
+                    "nothing is official, lookalike detection still runs",
+                    err=True,
+                )
             watcher = Watcher(
                 followed,
                 state,
-                Matcher(),
+                matcher,
                 emit,
                 client,
                 start=Start(start.value),

@@ -1,0 +1,61 @@
+"""The script contract in a real process: ``verifier watch --log-list FILE --once --start
+beginning --json`` with VERIFIER_STATE_DIR set prints one JSON object per alert on stdout and
+nothing else, and exits 0 when every log was read to its end.
+
+Until verifier/cli.py registers the command, the process builds the app the same way
+(``cli_watch.register``) and runs it with the same arguments."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.integration.test_watch_rfc6962 import LOOKALIKES, mixed_entries
+from tests.watchlog import StubLog, log_list, serve
+
+PROGRAM = """
+import sys, typer
+from verifier.cli_watch import register
+app = typer.Typer()
+@app.callback()
+def main() -> None:
+    pass
+register(app)
+app(sys.argv[1:], prog_name="verifier")
+"""
+
+
+def _watch(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "VERIFIER_STATE_DIR": str(state)}
+    return subprocess.run(
+        [sys.executable, "-c", PROGRAM, "watch", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_contract_in_a_process(tmp_path: Path) -> None:
+    tiled = StubLog("tiled-cli")
+    classic = StubLog("classic-cli")
+    classic.add(*mixed_entries())
+    tiled.add(*mixed_entries())
+    list_file = tmp_path / "log_list.json"
+    state = tmp_path / "state"
+    with serve(classic, tiled):
+        list_file.write_bytes(log_list([classic], [tiled]))
+        args = ("--log-list", str(list_file), "--once", "--start", "beginning", "--json")
+        first = _watch(state, *args)
+        second = _watch(state, *args)
+    assert first.returncode == 0, first.stderr
+    alerts = [json.loads(line) for line in first.stdout.splitlines()]
+    assert {a["name"] for a in alerts} == LOOKALIKES and len(alerts) == len(LOOKALIKES)
+    assert all(a["cert_sha256"] and a["not_before"] and a["issuer"] for a in alerts)
+    assert "log classic-cli" in first.stderr and "log tiled-cli" in first.stderr
+    assert second.returncode == 0 and second.stdout == ""
+    assert (state / "watch" / "positions.json").exists()
