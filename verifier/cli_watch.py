@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import warnings
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,6 +56,9 @@ def watch(
         new_client,
     )
 
+    # Logged certificates are often odd (negative serials, short country codes): cryptography
+    # warns about each, which would bury the progress lines.
+    warnings.filterwarnings("ignore", module=r"verifier\.watch\.")
     source = log_list or DEFAULT_LOG_LIST
     try:
         listed = load_log_list(source)

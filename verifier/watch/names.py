@@ -93,7 +93,7 @@ class LoggedCertificate:
         der = certificate_of_tbs(entry.certificate) if entry.precert else entry.certificate
         try:
             return cls(entry, x509.load_der_x509_certificate(der))
-        except ValueError as exc:
+        except (ValueError, TypeError, x509.InvalidVersion) as exc:
             raise LogFormatError(f"entry {entry.index}: certificate unreadable: {exc}") from None
 
     @cached_property
@@ -103,9 +103,15 @@ class LoggedCertificate:
         try:
             san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
             raw = san.get_values_for_type(x509.DNSName)
-        except (x509.ExtensionNotFound, ValueError):
-            raw = []
-        with contextlib.suppress(ValueError):
+        except (
+            x509.ExtensionNotFound,
+            x509.DuplicateExtension,
+            x509.UnsupportedGeneralNameType,
+            ValueError,
+            TypeError,
+        ):
+            raw = []  # no readable subjectAltName: the commonName may still name the host
+        with contextlib.suppress(ValueError, TypeError):
             raw += [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
         for value in raw:
             name = clean_name(value)
@@ -120,7 +126,7 @@ class LoggedCertificate:
         serial_bytes = serial.to_bytes((serial.bit_length() + 8) // 8, "big", signed=True)
         try:
             material = cert.issuer.public_bytes() + b"\x00" + serial_bytes
-        except ValueError:  # an issuer name cryptography will not encode: this entry alone
+        except (ValueError, TypeError):  # an issuer name cryptography will not read: this entry alone
             material = b"entry\x00" + self.entry.certificate
         return hashlib.sha256(material).hexdigest()
 
@@ -135,12 +141,12 @@ class LoggedCertificate:
     def not_before(self) -> str:
         try:
             return self.certificate.not_valid_before_utc.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
+        except (ValueError, TypeError):
             return ""
 
     @property
     def issuer(self) -> str:
         try:
             return self.certificate.issuer.rfc4514_string()
-        except ValueError:
+        except (ValueError, TypeError):
             return ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from verifier.watch.errors import StateLocked, WatchError
 
 STATE_FILE = "positions.json"
 FORMAT = 1
-MAX_REMEMBERED_ALERTS = 200_000
+MAX_REMEMBERED_ALERTS = 100_000
 
 
 @dataclass
@@ -88,7 +89,8 @@ class WatchState:
         atomic_write(self.path, json.dumps(document, separators=(",", ":")).encode() + b"\n")
 
     def first_alert(self, key: str) -> bool:
-        """True the first time ``key`` is seen (and remembers it)."""
+        """True the first time ``key`` is seen (and remembers it, as 16 bytes of its SHA-256)."""
+        key = hashlib.sha256(key.encode()).hexdigest()[:32]
         if key in self.alerted:
             return False
         self.alerted[key] = None

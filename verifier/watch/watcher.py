@@ -216,6 +216,8 @@ class Watcher:
                 size = report.tree_size = head.tree_size
         except WatchError as exc:
             report.error = str(exc)
+        except Exception as exc:  # a watcher of many logs outlives a bug met in one of them
+            report.error = f"internal error: {type(exc).__name__}: {exc}"
         with self._lock:
             self._save(True)
         if self.progress is not None:
