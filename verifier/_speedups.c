@@ -1685,6 +1685,10 @@ find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel,
 static int
 find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
 {
+    if (!PyUnicode_IS_ASCII(shown)) {
+        /* look-alike letters: judged in Python, whose reasons show them as written (rare) */
+        return found_from_python(self, PyObject_CallMethod(self->index, "_combosquat_shown", "OO", shown, skel), f);
+    }
     PyObject *name = PyUnicode_IS_ASCII(shown) ? shown : skel;
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
     Py_ssize_t first = first_head(&self->heads, name);

@@ -324,6 +324,9 @@ def test_reasons_name_the_technique_plainly_in_both_languages(
         ("x.metamasksupport.help", "metamask"),
         ("t.me/MetaMask_Support", "MetaMask"),
         ("metamsk-wallet.gitbook.io", "metamsk"),
+        ("m\u00e9tamask-support.com", "m\u00e9tamask"),  # look-alike letters: shown, not 'rnetarnask'
+        ("tokenpoc\u043aet-kefu.com", "tokenpoc\u043aet"),
+        ("m\u0435tamsk-support.com", "m\u0435tamsk"),
     ],
 )
 def test_reasons_show_the_letters_as_written_never_a_skeleton(value: str, written: str) -> None:

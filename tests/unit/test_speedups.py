@@ -568,6 +568,9 @@ ISSUE_13_HOSTS = [
     "ledger-accounting.org",
     "cryptofinance.ai",
     "gravityledger.com",
+    "m\u00e9tamask-support.com",
+    "tokenpoc\u043aet-kefu.com",
+    "m\u0435tamsk-support.com",
 ]
 
 EDGE_CASES = [

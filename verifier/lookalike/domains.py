@@ -398,9 +398,27 @@ class DomainIndex:
 
     def _combosquat(self, n: _Name) -> _Found | None:
         name = n.skeleton if not n.shown.isascii() else n.shown
-        return self._tokens_in(name) or self._lookalike_tokens_in(name, n) or self._combo_typo(name)
+        return (
+            self._tokens_in(name, n)
+            or self._lookalike_tokens_in(name, n)
+            or self._combo_typo(name, None if name is n.shown else n.shown)
+        )
 
-    def _tokens_in(self, name: str) -> _Found | None:
+    def _combosquat_shown(self, shown: str, name_skeleton: str) -> _Found | None:
+        """``_combosquat`` for a label with look-alike letters (the C version asks it)."""
+        return self._combosquat(_Name("", shown, "", [], "", name_skeleton))
+
+    @staticmethod
+    def _as_shown(n: _Name, name: str, start: int, end: int) -> tuple[str, str]:
+        """``name[start:end]`` and the rest around it as the host shows them: ``name`` may be
+        the skeleton of a label with look-alike letters, which no reason should show."""
+        span = (start, end) if name is n.shown else _written_span(n.shown, start, end)
+        if span is None:
+            return name[start:end], (name[:start] + "-" + name[end:]).strip("-")
+        a, b = span
+        return n.shown[a:b], (n.shown[:a] + "-" + n.shown[b:]).strip("-")
+
+    def _tokens_in(self, name: str, n: _Name) -> _Found | None:
         """A brand token as written inside the name, with keywords or a suffix around it."""
         first = self.head_pattern.search(name) if self.head_pattern is not None else None
         if first is None:
@@ -417,7 +435,8 @@ class DomainIndex:
                         continue
                     if rest.strip("-") == official.suffix.replace(".", ""):
                         return official, "combosquat", f"{official.registrable} written as one name"
-                    return official, "combosquat", f"brand name {name[start:end]!r} with {rest.strip('-')!r}"
+                    shown, around = self._as_shown(n, name, start, end)
+                    return official, "combosquat", f"brand name {shown!r} with {around!r}"
         return None
 
     def _lookalike_tokens_in(self, name: str, n: _Name) -> _Found | None:
@@ -442,24 +461,30 @@ class DomainIndex:
                     for official in self.tokens[token]:
                         if token in self.common_tokens and (rest == "-" or not wallet_words(rest)):
                             continue
-                        detail = f"{written!r} looks like brand name {token!r}, with {rest.strip('-')!r}"
+                        shown, around = self._as_shown(n, name, *span)
+                        detail = f"{shown!r} looks like brand name {token!r}, with {around!r}"
                         return official, "combosquat", detail
         return None
 
-    def _combo_typo(self, name: str) -> _Found | None:
-        # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu".
+    def _combo_typo(self, name: str, shown: str | None = None) -> _Found | None:
+        # A misspelt brand plus keywords: "metamsk-support", "tokenpockct-kefu". ``name`` may be
+        # the skeleton of ``shown`` (look-alike letters); reasons show the pieces of ``shown``.
         if "-" not in name and "_" not in name:
             return None  # one piece: nothing to be keywords
         pieces = [p for p in name.replace("_", "-").split("-") if p]
         if len(pieces) < 2:
             return None
-        for piece in pieces:
+        written = [p for p in (shown or name).replace("_", "-").split("-") if p]
+        if len(written) != len(pieces):
+            written = pieces
+        for index, piece in enumerate(pieces):
             rest = "-".join(p for p in pieces if p is not piece)
             if len(piece) < 5 or not wallet_words(rest):
                 continue
             for official, _ in self._near(piece):
                 if not official.common:
-                    return official, "combosquat", f"misspelt brand {piece!r} with {rest!r}"
+                    others = "-".join(p for k, p in enumerate(written) if k != index)
+                    return official, "combosquat", f"misspelt brand {written[index]!r} with {others!r}"
         return None
 
     def _near(self, text: str, text_skeleton: str | None = None) -> Iterator[tuple[_Official, int]]:
