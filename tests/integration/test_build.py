@@ -47,7 +47,7 @@ def build_wheel(out: Path, env: dict[str, str]) -> Path:
     if done.returncode != 0 and "No matching distribution" in done.stderr:
         pytest.skip(f"the build backend could not be installed: {done.stderr.strip()[-200:]}")
     assert done.returncode == 0, done.stderr
-    (wheel,) = out.glob("verifier-*.whl")
+    (wheel,) = out.glob("wallet_support_verifier-*.whl")  # the distribution name (pyproject.toml)
     return wheel
 
 
