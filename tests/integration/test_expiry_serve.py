@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,6 +98,36 @@ def test_a_running_service_stops_answering_official_when_its_bundle_expires(
         scan = client.post("/v1/scan", json={"text": "Support: acmewallet.com"}).json()
         assert all(c["verdict"] != "official" for c in scan["channels"])
         assert_degraded_by_expiry(client, 5)
+
+
+def test_under_load_no_answer_begun_after_the_instant_is_official(
+    sign_bundle: SignFn, test_root: Root, isolated_state: Path, tmp_path: Path
+) -> None:
+    """Four clients ask without pause across the expiry: every request sent after the instant
+    of ``expires`` is answered not official (those sent before may be either)."""
+    path = tmp_path / "allowlist.json"
+    data, at = expiring(sign_bundle, 2, version=5)
+    path.write_bytes(data)
+    live = LiveAllowlist(path, loader=lambda p: load_allowlist(p, root=test_root, directory=isolated_state))
+    answers: list[tuple[float, str]] = []
+
+    def ask(base: str) -> None:
+        with httpx.Client(base_url=base) as client:
+            while time.time() < at + 1:
+                sent = time.time()
+                answers.append((sent, verdict(client)))
+
+    with serving(create_service(ServiceSettings(allowlist_file=path), live)) as base:
+        threads = [threading.Thread(target=ask, args=(base,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    after = [v for sent, v in answers if sent >= at]
+    before = [v for sent, v in answers if sent < at - 0.5]
+    assert after and before
+    assert set(after) == {"unknown"}
+    assert set(before) == {"official"}
 
 
 # `verifier serve` as a process.

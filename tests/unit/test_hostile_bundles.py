@@ -478,6 +478,8 @@ def test_a_hostile_rotated_root_in_the_state_stops_the_chain_without_a_traceback
     result = runner.invoke(app, ["check", "tokenpocket.pro", "--allowlist", str(SHIPPED)])
     _no_traceback(result)
     assert result.exit_code == 0  # the shipped root still verifies the shipped bundle
+    with serving(create_service(ServiceSettings())) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/healthz").json()["status"] == "ok"  # the service starts as usual
 
 
 # ... and the service: start and live reload, through a real server on 127.0.0.1.
