@@ -176,6 +176,33 @@ def test_a_failed_poll_resumes_where_it_stopped(tmp_path: Path, matcher: Matcher
     assert [a.index for a in first + second] == list(range(50))
 
 
+def test_backlog_in_metrics(tmp_path: Path, matcher: Matcher) -> None:
+    log = StubLog("metered", max_batch=10)
+    log.add(*lookalike_entries(30))
+
+    def stop_after_two(stub: StubLog, path: str) -> None:
+        if path == "ct/v1/get-entries" and stub.requests.count(path) == 2:
+            stub.faults.extend(Fault("ct/v1/get-entries", 500) for _ in range(FAST.retries + 1))
+
+    log.on_request = stop_after_two
+    state = WatchState.load(tmp_path)
+    with serve(log), new_client() as client:
+        document = json.loads(log_list([log]))
+        document["operators"][0]["logs"][0]["description"] = 'odd "name"\n'  # escaped in metrics
+        logs = parse_log_list(json.dumps(document).encode()).logs
+        watcher = Watcher(
+            logs, state, matcher, lambda _: None, client, start=Start.BEGINNING, politeness=FAST
+        )
+        watcher.run_once()
+    text = watcher.metrics()
+    label = 'log="odd \\"name\\"\\n"'
+    assert f"verifier_watch_backlog_entries{{{label}}} 20" in text
+    assert f"verifier_watch_tree_size{{{label}}} 30" in text
+    assert f"verifier_watch_log_up{{{label}}} 0" in text
+    assert f"verifier_watch_alerts_total{{{label}}} 10" in text
+    assert f"verifier_watch_failed_polls_total{{{label}}} 1" in text
+
+
 def test_rate_limits_errors_and_short_reads(tmp_path: Path, matcher: Matcher) -> None:
     log = StubLog("faulty", max_batch=3)
     log.add(*lookalike_entries(20))

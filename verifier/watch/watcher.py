@@ -87,6 +87,9 @@ class Watcher:
     progress: Callable[[LogReport], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _fetchers: dict[bytes, LogFetcher] = field(default_factory=dict)
+    # The last report of each log and counts since start, by log name (for /metrics).
+    reports: dict[str, LogReport] = field(default_factory=dict)
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)
     _saved_at: float = 0.0
 
     def fetcher(self, log: LogSpec) -> LogFetcher:
@@ -220,9 +223,25 @@ class Watcher:
             report.error = f"internal error: {type(exc).__name__}: {exc}"
         with self._lock:
             self._save(True)
+            self.reports[log.name] = report
+            counts = self.totals.setdefault(log.name, {})
+            for counter, value in (
+                ("entries", report.entries),
+                ("names", report.names),
+                ("alerts", report.alerts),
+                ("failed_polls", int(report.error is not None)),
+            ):
+                counts[counter] = counts.get(counter, 0) + value
         if self.progress is not None:
             self.progress(report)
         return report
+
+    def metrics(self) -> str:
+        """Backlog and counts of every log, in the Prometheus text format."""
+        from verifier.watch.metrics import prometheus_text  # noqa: PLC0415 (imports this module)
+
+        with self._lock:
+            return prometheus_text(list(self.reports.values()), {k: dict(v) for k, v in self.totals.items()})
 
     def run_once(self) -> list[LogReport]:
         """Poll every log once, concurrently; reports in the order of ``logs``."""
