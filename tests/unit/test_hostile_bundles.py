@@ -776,3 +776,31 @@ def test_diff_refuses_a_file_larger_than_any_bundle(tmp_path: Path) -> None:
     _no_traceback(result)
     assert result.exit_code == 3
     assert f"{big}: file is larger than 8388608 bytes" in result.stderr
+
+
+def test_a_loader_that_breaks_never_takes_the_service_down(
+    sign_bundle: SignFn, test_root: Root, isolated_state: Path, tmp_path: Path
+) -> None:
+    """Defence in depth: whatever escapes loading (here a loader that raises) is logged; at
+    start the service serves degraded (bundle.unusable), on reload it keeps what it has."""
+    watched = tmp_path / "watched.json"
+    watched.write_bytes(b"{}")
+    calls: list[int] = []
+
+    def loader(path: Path | None) -> Allowlist:
+        calls.append(1)
+        if len(calls) != 2:
+            raise RecursionError("maximum recursion depth exceeded")
+        return load_allowlist(path, root=test_root, directory=isolated_state)
+
+    live = LiveAllowlist(watched, interval=3600, loader=loader)
+    assert not live.current().verified
+    assert [p.code for p in live.current().problems] == ["bundle.unusable"]
+    assert (
+        live.current().problem_text("zh") == "无法载入名单：RecursionError: maximum recursion depth exceeded"
+    )
+    watched.write_bytes(sign_bundle(0, 1, version=6))
+    assert live.refresh() and live.current().verified
+    watched.write_bytes(sign_bundle(0, 1, version=7))
+    assert not live.refresh()  # the third load raises: version 6 stays
+    assert (live.current().version, live.current().verified) == (6, True)
