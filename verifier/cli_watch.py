@@ -128,6 +128,8 @@ def watch(
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:
+        for hook in hooks:
+            hook.close(timeout=120.0)
         client.close()
         if hooks and hooks[0].failed:
             typer.echo(f"webhook: {hooks[0].failed} alerts could not be delivered", err=True)

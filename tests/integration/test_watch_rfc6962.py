@@ -350,7 +350,12 @@ def test_webhook_retries(matcher: Matcher) -> None:
         hook = Webhook(f"http://127.0.0.1:{port}/hook", client, backoff=0.01)
         alert = Alert("a.example", "lookalike", "b", "c", "d", "log", 1, "00", "t", "CN=x", False)
         hook(alert)
-    assert server.posted == [alert.to_dict()] and hook.sent == 1 and hook.failed == 0
+        hook(alert)
+        hook.close(timeout=10)
+        server.webhook_statuses = [400]
+        refused = hook.deliver(alert)
+    assert server.posted == [alert.to_dict()] * 2 and hook.sent == 2
+    assert not refused and hook.failed == 1  # a 4xx is not retried
 
 
 @pytest.mark.parametrize("url", ["http://example.com/hook", "ftp://127.0.0.1/", "hook"])

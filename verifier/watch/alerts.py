@@ -4,7 +4,9 @@ text, and optionally POSTed to a webhook."""
 from __future__ import annotations
 
 import json
+import queue
 import random
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
@@ -70,8 +72,9 @@ def check_webhook_url(url: str) -> str:
 
 
 class Webhook:
-    """POSTs each alert as JSON; retried with jittered backoff on errors, 429 and 5xx. An alert
-    that fails every try is counted in ``failed`` and the watcher goes on."""
+    """POSTs each alert as JSON from a thread of its own (a slow receiver never holds up the
+    logs), in order; retried with jittered backoff on errors, 429 and 5xx. An alert that fails
+    every try is counted in ``failed`` and the rest go on. ``close()`` delivers what is queued."""
 
     def __init__(
         self, url: str, client: httpx.Client, *, retries: int = 4, backoff: float = 1.0, timeout: float = 10.0
@@ -83,8 +86,24 @@ class Webhook:
         self.timeout = timeout
         self.sent = 0
         self.failed = 0
+        self._queue: queue.Queue[Alert | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="verifier-watch-webhook", daemon=True)
+        self._thread.start()
 
     def __call__(self, alert: Alert) -> None:
+        self._queue.put(alert)
+
+    def close(self, timeout: float | None = None) -> None:
+        """Deliver the queued alerts (waiting at most ``timeout`` seconds), then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while (alert := self._queue.get()) is not None:
+            self.deliver(alert)
+
+    def deliver(self, alert: Alert) -> bool:
+        """POST one alert now, with the retries; whether it was accepted."""
         for attempt in range(self.retries + 1):
             try:
                 response = self.client.post(
@@ -95,7 +114,7 @@ class Webhook:
                 )
                 if response.status_code < 300:
                     self.sent += 1
-                    return
+                    return True
                 if response.status_code != 429 and response.status_code < 500:
                     break  # the receiver refuses this alert; trying again changes nothing
             except httpx.HTTPError:
@@ -103,3 +122,4 @@ class Webhook:
             if attempt < self.retries:
                 time.sleep(self.backoff * 2.0**attempt * random.uniform(0.5, 1.0))
         self.failed += 1
+        return False
