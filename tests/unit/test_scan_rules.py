@@ -54,6 +54,11 @@ POSITIVE = [
         "secret.wallet_validation",
     ),
     ("需要用助记词验证钱包", "secret.wallet_validation"),
+    (
+        "Never share your seed phrase with anyone except our agent: send it to him now.",
+        "secret.exception_handover",
+    ),
+    ("助记词不要告诉任何人，除了我们的客服。", "secret.exception_handover"),
     # remote_access
     ("download AnyDesk and give me the code", "remote.access_request"),
     ("Please install RustDesk so I can help you.", "remote.access_request"),

@@ -18,6 +18,7 @@ from operator import itemgetter
 
 from verifier.scan.lexicon import Hit
 from verifier.scan.matcher import Matcher, Viable
+from verifier.scan.normalize import Normalized
 from verifier.scan.placement import between, excerpt, merge, place, strongest, within
 from verifier.scan.ruleset import (
     EXEMPT,
@@ -47,8 +48,11 @@ class PatternMatch:
 class RuleScan:
     """One text being matched: its sentences, its rule terms, and the cues read so far."""
 
-    def __init__(self, text: str, matcher: Matcher) -> None:
+    def __init__(self, text: str, matcher: Matcher, origin: Normalized | None = None) -> None:
+        # ``text`` is what the rules read; with ``origin`` (its normalization), spans and
+        # excerpts are given in the original text.
         self.text = text
+        self.origin = origin
         self.matcher = matcher
         lowered = text.lower()
         if len(lowered) != len(text):  # "İ" lowers to two characters: keep offsets aligned
@@ -121,7 +125,14 @@ class RuleScan:
                 if span is not None:
                     found.append((spec.rule, span))
                     break
-        return [PatternMatch(rule, span, excerpt(self.text, bounds, span)) for rule, span in strongest(found)]
+        return [self._match(rule, span, bounds) for rule, span in strongest(found)]
+
+    def _match(self, rule: Rule, span: tuple[int, int], bounds: tuple[int, int]) -> PatternMatch:
+        origin = self.origin
+        if origin is None or not origin.changed:
+            return PatternMatch(rule, span, excerpt(self.text, bounds, span))
+        span, bounds = origin.span(*span), origin.span(*bounds)
+        return PatternMatch(rule, span, excerpt(origin.original, bounds, span))
 
     def read_cues(self, sentences: list[int]) -> None:
         """Read the cues of the sentences (sorted), one search for each run of neighbours.

@@ -9,25 +9,27 @@ from functools import cache
 
 from verifier.channels import MAX_INPUT_CHARS
 from verifier.model import ChannelKind
-from verifier.scan.candidates import DOT, EMAIL_RANK, LABEL, Candidate, hits, trim_trailing
+from verifier.scan.candidates import DOT, EMAIL_RANK, LABEL, Candidate, trim_trailing
 
+_LOCAL = "[a-z0-9._%+-]"
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_DOMAIN = rf"{LABEL}++(?:(?:{DOT}|[ \t]+(?:dot|\[dot\]|\(dot\))[ \t]+){LABEL}++)++"
 
 
 class _Patterns:
     """The compiled patterns, built on first use (none at import)."""
 
     def __init__(self) -> None:
-        self.at_hits = (
-            ("@", re.compile(rf"@(?<=[A-Za-z0-9._%+-]@)(?={LABEL})")),
-            ("[@]", re.compile(r"\[@\]")),
-            ("at", re.compile(r"at(?<=[\[(]at)(?=[\])])")),  # "[at]", "(at)"
-        )
-        self.email = re.compile(
-            rf"[a-z0-9._%+-]++(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:(?P<word>at)|\[at\]|\(at\))[ \t]+)"
-            rf"{LABEL}++(?:(?:{DOT}|[ \t]+(?:dot|\[dot\]|\(dot\))[ \t]+){LABEL}++)++",
+        # A whole address, found in one pass of the engine from the start of its local part
+        # (at most 64 characters, not inside a longer run of them): no Python work per "@",
+        # so a megabyte of "a.b@" costs what one search costs.
+        self.address = re.compile(
+            rf"(?<!{_LOCAL}){_LOCAL}{{1,64}}+"
+            rf"(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:\[at\]|\(at\))[ \t]+)(?={LABEL}){_DOMAIN}",
             re.IGNORECASE,
         )
+        # "name at domain dot com", read from its " at " (found back from the rarer " dot ").
+        self.spelled = re.compile(rf"{_LOCAL}++[ \t]+(?P<word>at)[ \t]+{_DOMAIN}", re.IGNORECASE)
 
 
 @cache
@@ -36,36 +38,54 @@ def _patterns() -> _Patterns:
 
 
 def email_candidates(text: str, shadow: str) -> Iterator[Candidate]:
-    """Addresses read from each "@" (or "[at]", or a spelled-out " at " before " dot ")."""
+    """Addresses with "@" (or "[@]", "[at]", "(at)"), and spelled-out ones with " at " before
+    " dot ". An address written again is yielded once (its first place): spam repeats one."""
     patterns = _patterns()
-    ats = hits(shadow, patterns.at_hits)
-    # "name at domain dot com": anchored on the rarer " dot ", then back to its " at ".
+    spelled = _spelled(shadow)
+    marked = "@" in shadow or "at]" in shadow or "at)" in shadow or "AT]" in shadow or "AT)" in shadow
+    if spelled:  # rare: merge both kinds in order, the earliest of overlapping ones kept
+        found = [m.span() for m in patterns.address.finditer(shadow)] if marked else []
+        spans: Iterator[tuple[int, int]] = iter(_earliest(sorted(found + spelled)))
+    elif marked:
+        spans = (m.span() for m in patterns.address.finditer(shadow))
+    else:
+        return
+    seen: set[str] = set()
+    for start, stop in spans:
+        written = shadow[start:stop]
+        if written in seen:
+            continue
+        seen.add(written)
+        end = trim_trailing(shadow, start, stop)
+        if end - start <= MAX_INPUT_CHARS:
+            yield Candidate(start, end, EMAIL_RANK, ChannelKind.EMAIL, text[start:end])
+
+
+def _earliest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Of sorted spans, those that do not overlap one kept before them."""
+    kept, pos = [], 0
+    for start, stop in spans:
+        if start >= pos:
+            kept.append((start, stop))
+            pos = stop
+    return kept
+
+
+def _spelled(shadow: str) -> list[tuple[int, int]]:
+    """Spelled-out addresses, "name at domain dot com": anchored on " dot ", then back to its " at "."""
+    spans = []
+    pattern = _patterns().spelled
     dot = shadow.find(" dot ")
     while dot >= 0:
         at = shadow.rfind(" at ", max(0, dot - 100), dot)
         if at >= 0:
-            ats.append(at)
+            start = at
+            floor = max(0, start - 64)  # the longest local part
+            while start > floor and shadow[start - 1] in _LOCAL_CHARS:
+                start -= 1
+            if not (start > 0 and shadow[start - 1] in _LOCAL_CHARS):
+                match = pattern.match(shadow, start)
+                if match is not None and "dot" in match.group().lower():
+                    spans.append(match.span())
         dot = shadow.find(" dot ", dot + 5)
-    pos = 0
-    for at in sorted(ats):
-        if at < pos:
-            continue
-        start = at
-        if shadow[at] != "@":
-            start -= 1  # the bracket of "[at]"
-        while start > 0 and shadow[start - 1] in " \t" and shadow[at] != "@":
-            start -= 1
-        floor = max(0, start - 64)  # the longest local part
-        while start > floor and shadow[start - 1] in _LOCAL_CHARS:
-            start -= 1
-        if start > 0 and shadow[start - 1] in _LOCAL_CHARS:
-            continue
-        match = patterns.email.match(shadow, start)
-        if match is None:
-            continue
-        pos = match.end()
-        if match.group("word") and "dot" not in match.group().lower():
-            continue  # "we are at metamask.io" is a link; "name at domain dot com" an address
-        end = trim_trailing(shadow, start, match.end())
-        if end - start <= MAX_INPUT_CHARS:
-            yield Candidate(start, end, EMAIL_RANK, ChannelKind.EMAIL, text[start:end])
+    return spans

@@ -49,8 +49,8 @@ def phone_candidates(text: str, shadow: str) -> Iterator[Candidate]:
         before = shadow[start - 1] if start else " "
         if before in "_+" or (before.isascii() and before.isalnum()):
             continue  # part of a longer token: "LIT12046", "v1.2"
-        if end < len(shadow) and shadow[end].isascii() and shadow[end].isalnum():
-            continue  # "3934abc"
+        if end < len(shadow) and ((shadow[end].isascii() and shadow[end].isalnum()) or shadow[end] == "@"):
+            continue  # "3934abc"; "+8613812345678@qq.com" is an address
         if not patterns.opening.match(shadow, start):
             continue  # "(+" must come before the first digit, and only once
         if shadow[start] in "([{" or shadow[end - 1] in ")]}":

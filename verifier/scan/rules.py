@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from verifier.scan.clauses import PatternMatch, RuleScan
 from verifier.scan.matcher import compiled_rules
+from verifier.scan.normalize import Normalized, normalize
 from verifier.scan.placement import EXCERPT_CHARS
 from verifier.scan.ruleset import CATEGORIES, MAX_CLAUSE_CHARS, SEVERITIES, Rule, RuleDataError
 
@@ -23,6 +24,7 @@ __all__ = [
     "PatternMatch",
     "Rule",
     "RuleDataError",
+    "match_normalized",
     "match_patterns",
     "rules",
 ]
@@ -35,5 +37,12 @@ def rules() -> tuple[Rule, ...]:
 
 def match_patterns(text: str) -> list[PatternMatch]:
     """All rule matches in text that are not negated / warnings, sorted by span start; at most
-    one match per (rule, sentence)."""
-    return RuleScan(text, compiled_rules()).matches()
+    one match per (rule, sentence). The rules read the text normalized
+    (``verifier.scan.normalize``: invisible characters, look-alike letters, spaced letters and
+    leet undone); spans and excerpts are those of ``text``."""
+    return match_normalized(normalize(text))
+
+
+def match_normalized(normalized: Normalized) -> list[PatternMatch]:
+    """``match_patterns`` of a text already normalized."""
+    return RuleScan(normalized.text, compiled_rules(), normalized).matches()

@@ -16,7 +16,8 @@ from verifier.model import ChannelKind, CheckResult, Verdict
 from verifier.scan.extract import extract_channels
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
-from verifier.scan.rules import PatternMatch, match_patterns
+from verifier.scan.normalize import normalize
+from verifier.scan.rules import PatternMatch, match_normalized
 
 MAX_SCAN_CHARS = 2_000_000
 _RISK_ORDER = ("none", "low", "medium", "high")
@@ -153,7 +154,8 @@ def scan(
         raise ScanTooLarge(text("scan.too_large", "en", size=size, limit=limit), size=size, limit=limit)
     allowlist = allowlist if allowlist is not None else default_allowlist()
     plain = html_to_text(body) if html else body
-    mentioned = brand_mentions(allowlist).find(plain)
+    normalized = normalize(plain)  # what the rules and brand names are read in
+    mentioned = brand_mentions(allowlist).find(normalized.text)
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
     if target is None and mentioned:
         target = allowlist.brands[mentioned.most_common(1)[0][0]]
@@ -169,7 +171,7 @@ def scan(
         for found in extract_channels(plain)
     ]
     channels = [c for c in channels if c.verdict is not Verdict.INVALID]
-    patterns = [_finding(m, code) for m in match_patterns(plain)]
+    patterns = [_finding(m, code) for m in match_normalized(normalized)]
     risk = _max_risk([_channel_risk(c) for c in channels] + [p.severity for p in patterns])
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
     return ScanResult(

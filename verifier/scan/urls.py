@@ -12,7 +12,8 @@ from verifier.channels.suffixes import suffix_rules
 from verifier.model import ChannelKind
 from verifier.scan.candidates import DOT, INV, LABEL, URL_RANK, Candidate, hits, trim_trailing
 
-_PATH = r"(?:[^\s<>\"'`\[\]{}|\\^\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]++|\[(?:\.|dot|:|/)\])*+"
+# A backslash stays in: browsers read it as "/" in a web link ("t.me/brand\\..\\evil" opens "evil").
+_PATH = r"(?:[^\s<>\"'`\[\]{}|^\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]++|\[(?:\.|dot|:|/)\])*+"
 # File names look like host names under a real TLD (.zip, .py, .md): not links without a scheme.
 _FILE_EXTENSIONS = frozenset(
     "txt png jpg jpeg gif svg pdf exe zip rar js ts py json html htm css md sh csv log xml yml yaml "  # noqa: SIM905
@@ -27,7 +28,8 @@ class _Patterns:
         self.scheme = re.compile(r"(?:h[tx]{2}ps?|f[tx]p)\Z", re.IGNORECASE)
         self.url_rest = re.compile(_PATH)
         self.dot_hits = (
-            (".", re.compile(rf"\.(?={LABEL}|[\])}}])")),
+            # Not the dot of "a.b@": a host that runs into "@" is the local part of an address.
+            (".", re.compile(rf"\.(?={LABEL}|[\])}}])(?!{LABEL}{{1,63}}+@)")),
             ("dot", re.compile(r"dot(?<=[\[(]dot)(?=[\])])")),
         )
         self.label_run = re.compile(rf"{LABEL}{{0,253}}+", re.IGNORECASE)  # read backwards from a dot
@@ -71,6 +73,8 @@ def url_candidates(text: str, shadow: str) -> Iterator[Candidate]:
         pos = match.end()
         if start > 0 and patterns.not_before_host.match(shadow, start - 1):
             continue  # inside a path, an email address or a longer word
+        if shadow.startswith("@", match.end("host")):
+            continue  # "help.io@gmail.com" is an address, not a link
         host = match.group("host")
         if host.lower().startswith("www.") or _plausible_bare_host(host):
             yield from _url(text, shadow, start, match.end())

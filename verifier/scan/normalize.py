@@ -1,0 +1,372 @@
+"""The text the scam rules read: the message with its disguises taken off.
+
+Writers of scam messages hide the words filters look for: zero-width spaces and soft hyphens
+inside words, fullwidth or mathematical letters, Cyrillic and Greek look-alike letters,
+spaced-out letters ("s e e d  p h r a s e") and leet ("s33d phr4se"). ``normalize`` undoes them:
+
+1. characters folded one by one: NFKC where it yields letters or digits (fullwidth,
+   mathematical, circled letters, ligatures, CJK compatibility ideographs), invisible format
+   characters and combining marks removed, and confusable letters of other scripts folded to
+   the ASCII letter they imitate (the project's Unicode confusables data,
+   ``verifier/lookalike/confusables.txt``; Chinese characters and ASCII are left alone);
+2. runs of three or more single letters with one separator between them joined ("s e e d",
+   "p.r.i.v.a.t.e", "助 记 词");
+3. leet inside words read as the letters it stands for (``verifier/data/leet.toml``).
+
+``Normalized.span`` maps a span of the normalized text back to the original, so what the
+rules find is reported where it is written. Text that needs none of this (most ASCII text)
+costs two searches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_INVISIBLE_EXTRA = (0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E)
+_MARK_RANGES = ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100), (0xFE20, 0xFE30))
+# Where compatibility letters and digits live outside the BMP: mathematical alphanumerics,
+# enclosed alphanumerics, CJK compatibility ideographs.
+_ASTRAL_RANGES = ((0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
+# Three or more single letters (or Chinese characters) with one separator between them.
+_SPACED = (
+    r"(?:[a-z0-9](?:[ .*_·-][a-z0-9](?![a-z0-9])){2,}"
+    r"|[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,})"
+)
+_TOKEN_MAX = 24  # longer runs of letters and digits are identifiers, not leet words
+# ASCII, general punctuation, CJK punctuation, Chinese characters, fullwidth forms: most text.
+_COMMON_RANGES = ((0x00, 0x80), (0x2000, 0x2070), (0x3000, 0x3040), (0x4E00, 0xA000), (0xFF00, 0xFF70))
+
+
+@dataclass(frozen=True, slots=True)
+class _Edits:
+    """Where one step replaced pieces of its source: for each piece (in order) where its
+    replacement starts in the result, and the piece's start, end and replacement length."""
+
+    at: list[int]  # replacement start in the result
+    start: list[int]  # piece start in the source
+    end: list[int]  # piece end in the source
+    size: list[int]  # replacement length
+
+    def start_of(self, pos: int) -> int:
+        """The source offset of result position ``pos`` (as a span start)."""
+        i = bisect.bisect_right(self.at, pos) - 1
+        while i >= 0 and self.size[i] == 0 and self.at[i] == pos:
+            i -= 1  # a deletion right here: the start is after it
+        if i < 0:
+            return pos
+        if pos < self.at[i] + self.size[i]:
+            return self.start[i]
+        return self.end[i] + pos - self.at[i] - self.size[i]
+
+    def end_of(self, pos: int) -> int:
+        """The source offset of result position ``pos`` (as a span end, exclusive)."""
+        if pos <= 0:
+            return 0
+        last = pos - 1
+        i = bisect.bisect_right(self.at, last) - 1
+        while i >= 0 and self.size[i] == 0 and self.at[i] > last:
+            i -= 1
+        if i < 0:
+            return pos
+        if last < self.at[i] + self.size[i]:
+            return self.end[i]
+        return self.end[i] + pos - self.at[i] - self.size[i]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalized text and how to find its spans in the original."""
+
+    text: str
+    original: str
+    _steps: tuple[_Edits, ...]  # in the order applied
+
+    @property
+    def changed(self) -> bool:
+        """Whether ``text`` differs from the original."""
+        return self.text is not self.original and self.text != self.original
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original that ``text[start:end]`` comes from."""
+        for step in reversed(self._steps):
+            start, end = step.start_of(start), step.end_of(end)
+        return start, max(start, end)
+
+
+def normalize(text: str) -> Normalized:
+    """``text`` with invisible characters removed, compatibility and look-alike letters folded,
+    spaced letters joined and leet read as letters; offsets kept (``Normalized.span``)."""
+    steps: list[_Edits] = []
+    current = text
+    if not text.isascii():
+        tables = _tables()
+        current, edits = _fold(current, tables)
+        if edits is not None:
+            steps.append(edits)
+    current, edits = _rewrite_words(current)
+    if edits is not None:
+        steps.append(edits)
+    return Normalized(current, text, tuple(steps))
+
+
+def _apply(source: str, pieces: list[tuple[int, int, str]]) -> tuple[str, _Edits]:
+    """``source`` with each (start, end, replacement) piece (sorted, apart) replaced; only
+    pieces that change length are recorded (a piece of n characters replaced by n keeps the
+    offsets of each)."""
+    out: list[str] = []
+    at: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sizes: list[int] = []
+    pos = length = 0
+    for start, end, replacement in pieces:
+        out.append(source[pos:start])
+        length += start - pos
+        if len(replacement) != end - start:  # one character for one keeps the offsets
+            at.append(length)
+            starts.append(start)
+            ends.append(end)
+            sizes.append(len(replacement))
+        out.append(replacement)
+        length += len(replacement)
+        pos = end
+    out.append(source[pos:])
+    return "".join(out), _Edits(at, starts, ends, sizes)
+
+
+def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
+    """Step 1: runs of foldable characters replaced (each character by its fold)."""
+    pieces = [
+        (m.start(), m.end(), folded)
+        for m in tables.unusual.finditer(text)
+        if (folded := m.group().translate(tables.table)) != m.group()
+    ]
+    if not pieces:
+        return text, None
+    folded, edits = _apply(text, pieces)
+    return folded, edits if edits.at else None
+
+
+def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
+    """Steps 2 and 3: spaced letters joined, leet inside words read as letters."""
+    words = _word_patterns()
+    runs: list[tuple[int, int]] = []
+    for separator, pattern in words.spaced_hits:
+        if separator not in text:
+            continue
+        done = 0
+        for hit in pattern.finditer(text):
+            start = hit.start() - 1  # the letter before the first separator found, if any
+            if start < 0 or not _single(text, start):
+                start += 2  # the run starts after the separator
+            if start < done:
+                continue
+            while start - 2 >= done and text[start - 1] == separator and _single(text, start - 2):
+                start -= 2
+            run = words.spaced.match(text, max(start, 0))
+            if run is None:
+                continue
+            done = run.end()  # never read again: every hit is read at most once
+            if run.group().isascii() and not any(c.isalpha() for c in run.group()):
+                continue  # "1 2 3", "1.2.3": numbers, not letters
+            runs.append(run.span())
+    pieces: list[tuple[int, int, str]] = []
+    covered = 0
+    for start, end in sorted(runs):
+        if start >= covered:  # a run with mixed separators is found once per separator
+            pieces.extend((i, i + 1, "") for i in range(start + 1, end, 2))
+            covered = end
+    edits = None
+    if pieces:
+        text, edits = _apply(text, pieces)
+    leet = _leet_pieces(text)
+    if leet:
+        # Leet replaces one character by one: offsets stay, no step to record.
+        text = _apply(text, [(position, position + 1, letter) for position, letter in sorted(leet)])[0]
+    return text, edits
+
+
+def _single(text: str, i: int) -> bool:
+    """Whether text[i] is a letter, digit or Chinese character standing alone before i + 1."""
+    char = text[i]
+    if not (char.isascii() and char.isalnum()) and not "\u4e00" <= char <= "\u9fff":
+        return False
+    return i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
+
+
+def _leet_pieces(text: str) -> list[tuple[int, str]]:
+    """(position, letter) for each leet character of the words that hold one."""
+    words = _word_patterns()
+    table = _leet()
+    chars = words.token_chars
+    found: list[tuple[int, str]] = []
+    done = -1  # the end of the last token read
+    sites = sorted(
+        m.start() for char, pattern in words.leet_hits if char in text for m in pattern.finditer(text)
+    )
+    for site in sites:
+        if site < done:
+            continue
+        start = site
+        while start > 0 and start > site - _TOKEN_MAX and text[start - 1] in chars:
+            start -= 1
+        end = words.token_end.match(text, site)
+        stop = end.end() if end else site + 1
+        done = stop
+        token = text[start:stop].lower()
+        if (
+            len(token) > _TOKEN_MAX
+            or (start > 0 and text[start - 1] in chars)
+            or token.startswith("0x")
+            or (len(token) >= 8 and all(c in "0123456789abcdef" for c in token))
+        ):
+            continue  # numbers, hex strings, addresses and long identifiers stay as written
+        for piece in words.leet_inner.finditer(token):
+            run = piece.group()
+            if len(run) > 1 and set(run) == {"1"}:
+                letters = "l" * len(run)
+            else:
+                letters = "".join(table.letters[c] for c in run)
+            found.extend((start + piece.start() + i, letter) for i, letter in enumerate(letters))
+        if words.leet_lead.match(token):
+            found.append((start, table.letters[token[0]]))
+        if words.leet_trail.search(token):
+            found.append((stop - 1, table.letters[token[-1]]))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Leet:
+    letters: dict[str, str]
+    leading: str
+    trailing: str
+
+
+@cache
+def _leet() -> _Leet:
+    data = tomllib.loads(resources.files("verifier.data").joinpath("leet.toml").read_text("utf-8"))
+    letters = {str(k): str(v) for k, v in data["letters"].items()}
+    leading = "".join(c for c in data["leading"]["chars"] if c in letters)
+    trailing = "".join(c for c in data["trailing"]["chars"] if c in letters)
+    return _Leet(letters, leading, trailing)
+
+
+@dataclass(frozen=True, slots=True)
+class _WordPatterns:
+    spaced_hits: tuple[tuple[str, re.Pattern[str]], ...]  # per separator: two spaced letters
+    spaced: re.Pattern[str]  # a whole run of spaced letters, from its first
+    leet_hits: tuple[tuple[str, re.Pattern[str]], ...]  # per leet character: next to a letter
+    token_chars: frozenset[str]
+    token_end: re.Pattern[str]
+    leet_inner: re.Pattern[str]
+    leet_lead: re.Pattern[str]
+    leet_trail: re.Pattern[str]
+
+
+@cache
+def _word_patterns() -> _WordPatterns:
+    # Every search here starts with one literal character, which the engine skips to fast:
+    # a character class at the start would be tested at every position.
+    leet = _leet()
+    symbols = "".join(sorted(leet.letters))
+    cls = "[" + re.escape(symbols) + "]"
+    lead = "[" + re.escape(leet.leading) + "]"
+    trail = "[" + re.escape(leet.trailing) + "]"
+    single = r"[a-z0-9\u4e00-\u9fff]"
+    spaced_hits = tuple(
+        (sep, re.compile(rf"{re.escape(sep)}{single}{re.escape(sep)}{single}(?![a-z0-9])", re.IGNORECASE))
+        for sep in " .-*_·"
+    )
+    leet_hits = tuple(
+        (char, re.compile(rf"{re.escape(char)}(?:(?<=[a-z].)|(?=[a-z]))", re.IGNORECASE)) for char in symbols
+    )
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return _WordPatterns(
+        spaced_hits,
+        re.compile(rf"(?<![a-z0-9]){_SPACED}(?![a-z0-9])", re.IGNORECASE),
+        leet_hits,
+        frozenset(letters + symbols),
+        re.compile(rf"(?:[a-z0-9]|{cls}){{1,{_TOKEN_MAX + 1}}}", re.IGNORECASE),
+        re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
+        re.compile(rf"{lead}(?=[a-z]{{2}})"),
+        re.compile(rf"(?<=[a-z]{{4}}){trail}\Z"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    table: dict[int, str]  # str.translate table
+    # Runs of characters outside the common ranges step 1 never changes (ASCII, Chinese
+    # characters, CJK and general punctuation): a small class the engine tests fast, where a
+    # class of every foldable character (thousands of ranges) would be slow.
+    unusual: re.Pattern[str]
+
+
+@cache
+def _tables() -> _Tables:
+    confusable = _confusables()
+    mapping: dict[int, str] = {}
+    code_points = [*range(0x80, 0x10000)] + [cp for lo, hi in _ASTRAL_RANGES for cp in range(lo, hi)]
+    for cp in code_points:
+        char = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        category = unicodedata.category(char)
+        if category == "Cf" or cp in _INVISIBLE_EXTRA or _is_mark(cp) or 0xFE00 <= cp <= 0xFE0F:
+            mapping[cp] = ""
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        if folded == char or not any(c.isalnum() for c in folded):
+            folded = char  # punctuation and spaces: the rules read them as written
+        folded = "".join(confusable.get(c, c) if not c.isascii() else c for c in folded)
+        if folded != char:
+            mapping[cp] = folded
+    for cp in (*range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0)):  # tags, variation selectors
+        mapping[cp] = ""
+    common = [cp for lo, hi in _COMMON_RANGES for cp in range(lo, hi) if cp not in mapping]
+    return _Tables(mapping, re.compile("[^" + _char_class(dict.fromkeys(common, ""))[1:] + "+"))
+
+
+def _confusables() -> dict[str, str]:
+    """Single non-ASCII letters of other scripts -> the ASCII letters or digits they imitate."""
+    text = resources.files("verifier.lookalike").joinpath("confusables.txt").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        data = line.split("#", 1)[0].strip()
+        if not data:
+            continue
+        source, _, target = data.partition(";")
+        cp = int(source, 16)
+        written = "".join(chr(int(part, 16)) for part in target.split())
+        if cp < 0x80 or _is_cjk(cp) or not written.isalnum():
+            continue  # ASCII ("1" -> "l") and Chinese ("〇") stay as written
+        table[chr(cp)] = written.lower()
+    return table
+
+
+def _is_mark(cp: int) -> bool:
+    return any(lo <= cp < hi for lo, hi in _MARK_RANGES)
+
+
+def _is_cjk(cp: int) -> bool:
+    return 0x2E80 <= cp < 0xA000 or 0xF900 <= cp < 0xFB00 or 0xFF00 <= cp < 0xFFF0 or cp >= 0x20000
+
+
+def _char_class(code_points: dict[int, str]) -> str:
+    """A character class of the code points, as ranges."""
+    ranges: list[tuple[int, int]] = []
+    for cp in sorted(code_points):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    parts = [
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges
+    ]
+    return "[" + "".join(parts) + "]" if parts else "(?!)"
