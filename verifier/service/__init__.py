@@ -1,4 +1,4 @@
-"""The HTTP API and help-site page (``verifier serve``); needs the extra ``wallet-support-verifier[server]``."""
+"""The HTTP API and help-site page (``verifier serve``); extra ``wallet-support-verifier[server]``."""
 
 from verifier.service.app import ServiceSettings, create_app, create_service
 from verifier.service.live import LiveAllowlist
