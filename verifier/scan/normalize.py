@@ -35,9 +35,10 @@ _MARK_RANGES = ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0
 _ASTRAL_RANGES = ((0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
 # Three or more single letters (or Chinese characters) with one separator between them.
 _SPACED = (
-    r"(?:[a-z0-9](?:[ .*_·-][a-z0-9](?![a-z0-9])){2,}"
+    r"(?:[a-zA-Z0-9](?:[ .*_·-][a-zA-Z0-9](?![a-zA-Z0-9])){2,}"
     r"|[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,})"
 )
+_SPACED_MAX = 40  # a longer run of spaced letters is not a word
 _TOKEN_MAX = 24  # longer runs of letters and digits are identifiers, not leet words
 # ASCII, general punctuation, CJK punctuation, Chinese characters, fullwidth forms: most text.
 _COMMON_RANGES = ((0x00, 0x80), (0x2000, 0x2070), (0x3000, 0x3040), (0x4E00, 0xA000), (0xFF00, 0xFF70))
@@ -173,8 +174,10 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
             if run is None:
                 continue
             done = run.end()  # never read again: every hit is read at most once
-            if run.group().isascii() and not any(c.isalpha() for c in run.group()):
-                continue  # "1 2 3", "1.2.3": numbers, not letters
+            if run.end() - run.start() > 2 * _SPACED_MAX or (
+                run.group().isascii() and not any(c.isalpha() for c in run.group())
+            ):
+                continue  # "1 2 3", "1.2.3": numbers; "a.a.a..." longer than any word
             runs.append(run.span())
     pieces: list[tuple[int, int, str]] = []
     covered = 0
@@ -278,21 +281,21 @@ def _word_patterns() -> _WordPatterns:
     cls = "[" + re.escape(symbols) + "]"
     lead = "[" + re.escape(leet.leading) + "]"
     trail = "[" + re.escape(leet.trailing) + "]"
-    single = r"[a-z0-9\u4e00-\u9fff]"
+    single = r"[a-zA-Z0-9\u4e00-\u9fff]"
     spaced_hits = tuple(
-        (sep, re.compile(rf"{re.escape(sep)}{single}{re.escape(sep)}{single}(?![a-z0-9])", re.IGNORECASE))
+        (sep, re.compile(rf"{re.escape(sep)}{single}{re.escape(sep)}{single}(?![a-zA-Z0-9])"))
         for sep in " .-*_·"
     )
     leet_hits = tuple(
-        (char, re.compile(rf"{re.escape(char)}(?:(?<=[a-z].)|(?=[a-z]))", re.IGNORECASE)) for char in symbols
+        (char, re.compile(rf"{re.escape(char)}(?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")) for char in symbols
     )
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     return _WordPatterns(
         spaced_hits,
-        re.compile(rf"(?<![a-z0-9]){_SPACED}(?![a-z0-9])", re.IGNORECASE),
+        re.compile(rf"(?<![a-zA-Z0-9]){_SPACED}(?![a-zA-Z0-9])"),
         leet_hits,
         frozenset(letters + symbols),
-        re.compile(rf"(?:[a-z0-9]|{cls}){{1,{_TOKEN_MAX + 1}}}", re.IGNORECASE),
+        re.compile(rf"(?:[a-zA-Z0-9]|{cls}){{1,{_TOKEN_MAX + 1}}}"),
         re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
         re.compile(rf"{lead}(?=[a-z]{{2}})"),
         re.compile(rf"(?<=[a-z]{{4}}){trail}\Z"),
@@ -310,21 +313,33 @@ class _Tables:
 
 @cache
 def _tables() -> _Tables:
+    # Only characters that have a decomposition can change under NFKC; format characters and
+    # marks are removed; confusables are folded. Big blocks that none of these touch
+    # (Chinese characters, Hangul syllables, private use, surrogates) are skipped: building
+    # the table costs a few milliseconds, not a noticeable start.
     confusable = _confusables()
     mapping: dict[int, str] = {}
-    code_points = [*range(0x80, 0x10000)] + [cp for lo, hi in _ASTRAL_RANGES for cp in range(lo, hi)]
+    marks = {cp for lo, hi in _MARK_RANGES for cp in range(lo, hi)}
+    skipped = ((0x3400, 0xA000), (0xAC00, 0xD7A4), (0xD800, 0xF900))
+    code_points = [
+        cp
+        for lo, hi in ((0x80, 0x3400), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xF900, 0x10000), *_ASTRAL_RANGES)
+        for cp in range(lo, hi)
+    ]
+    assert not any(lo <= cp < hi for lo, hi in skipped for cp in (code_points[0], code_points[-1]))
+    category, decomposition, nfkc = unicodedata.category, unicodedata.decomposition, unicodedata.normalize
     for cp in code_points:
         char = chr(cp)
-        if 0xD800 <= cp < 0xE000:
-            continue
-        category = unicodedata.category(char)
-        if category == "Cf" or cp in _INVISIBLE_EXTRA or _is_mark(cp) or 0xFE00 <= cp <= 0xFE0F:
+        if cp in marks or cp in _INVISIBLE_EXTRA or 0xFE00 <= cp <= 0xFE0F or category(char) == "Cf":
             mapping[cp] = ""
             continue
-        folded = unicodedata.normalize("NFKC", char)
-        if folded == char or not any(c.isalnum() for c in folded):
-            folded = char  # punctuation and spaces: the rules read them as written
-        folded = "".join(confusable.get(c, c) if not c.isascii() else c for c in folded)
+        folded = char
+        if decomposition(char):
+            folded = nfkc("NFKC", char)
+            if not any(c.isalnum() for c in folded):
+                folded = char  # punctuation and spaces: the rules read them as written
+        if char in confusable or not folded.isascii():
+            folded = "".join(confusable.get(c, c) for c in folded)
         if folded != char:
             mapping[cp] = folded
     for cp in (*range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0)):  # tags, variation selectors
@@ -348,10 +363,6 @@ def _confusables() -> dict[str, str]:
             continue  # ASCII ("1" -> "l") and Chinese ("〇") stay as written
         table[chr(cp)] = written.lower()
     return table
-
-
-def _is_mark(cp: int) -> bool:
-    return any(lo <= cp < hi for lo, hi in _MARK_RANGES)
 
 
 def _is_cjk(cp: int) -> bool:
