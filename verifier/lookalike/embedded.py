@@ -292,10 +292,10 @@ class EmbeddedIndex:
                 if flat.startswith(half, at):
                     for number, offset in self.halves[half]:
                         origins.setdefault(number, set()).add(at - offset)
+        found: tuple[int, int, int, str] | None = None  # (edits, start, -length, token)
         for number in sorted(origins):
             token, edits, _ = self.fuzzy[number]
             m = len(token)
-            best: tuple[int, int, int] | None = None
             starts = {s for o in origins[number] for s in range(o - edits, o + edits + 1) if s >= 0}
             for start in sorted(starts):
                 for length in range(m - edits, m + edits + 1):
@@ -303,11 +303,11 @@ class EmbeddedIndex:
                     if end > n:
                         break
                     d = self._distance(flat[start:end], token, score_cutoff=edits + 1)
-                    # the nearest window, the longest of those (a whole misspelt word)
-                    if 0 < d <= edits and (best is None or (d, start - end) < (best[0], best[1] - best[2])):
-                        best = (d, start, end)
-            if best is not None:
-                return token, best[1], best[2]
+                    # the nearest window, then the leftmost, then the longest (a whole word)
+                    if 0 < d <= edits and (found is None or (d, start, -length) < found[:3]):
+                        found = (d, start, -length, token)
+        if found is not None:
+            return found[3], found[1], found[1] - found[2]
         return None
 
     @staticmethod
