@@ -12,7 +12,8 @@ end from a local log.
             "bit", "hub"), the worst case for the matcher.
 (b) End to end, wall time: a stub RFC 6962 log and a stub static-ct-api log (tests/watchlog.py)
     served on 127.0.0.1 from a forked process, N entries of 3 names each (half pre-
-    certificates), read by ``Watcher.run_once`` from the beginning: HTTP, JSON and base64 or
+    certificates), read by ``Watcher.run_once`` from the beginning as ``verifier watch`` reads
+    (a total-deadline client per log, a new connection per request): HTTP, JSON and base64 or
     tiles, TLS structures, X.509, names, matcher, atomic state writes.
 
     .venv/bin/python benchmarks/watch_speed.py [--names N] [--entries N]
@@ -41,7 +42,7 @@ from tests.watchlog import (  # noqa: E402
     serve,
     x509_entry,
 )
-from verifier.watch import Matcher, Politeness, Start, Watcher, WatchState, new_client, parse_log_list  # noqa: E402
+from verifier.watch import Matcher, Politeness, Start, Watcher, WatchState, parse_log_list  # noqa: E402
 
 SEED = 20261207
 BRANDS = ("tokenpocket", "metamask", "trustwallet", "imtoken", "okx", "bitget", "safepal", "phantom")
@@ -144,7 +145,7 @@ def bench_end_to_end(count: int) -> None:
         server.start()
         log.port = ready.recv()
         try:
-            with new_client() as client, tempfile.TemporaryDirectory() as directory:
+            with tempfile.TemporaryDirectory() as directory:
                 logs = parse_log_list(log_list([] if tiled else [log], [log] if tiled else [])).logs
                 alerts: list[object] = []
                 watcher = Watcher(
@@ -152,7 +153,6 @@ def bench_end_to_end(count: int) -> None:
                     WatchState.load(Path(directory)),
                     Matcher(),
                     alerts.append,
-                    client,
                     start=Start.BEGINNING,
                     politeness=Politeness(rate=10_000.0),
                 )
@@ -160,6 +160,7 @@ def bench_end_to_end(count: int) -> None:
                 began, cpu = time.perf_counter(), time.process_time()
                 report = watcher.run_once()[0]
                 elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+                watcher.close()
         finally:
             stop.set()
             server.join()

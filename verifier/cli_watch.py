@@ -107,23 +107,24 @@ def watch(
                 state,
                 matcher,
                 emit,
-                client,
                 start=Start(start.value),
                 politeness=Politeness(rate=rate),
                 stop=stop,
                 progress=progress,
             )
-            if once:
-                reports = watcher.run_once()
-                raise typer.Exit(0 if all(r.complete for r in reports) else 1)
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
+                if once:
+                    reports = watcher.run_once()
+                    raise typer.Exit(0 if all(r.complete for r in reports) else 1)
+                signal.signal(signal.SIGTERM, lambda *_: stop.set())
                 watcher.run_forever(
                     interval,
                     refresh=(lambda: [s for s in load_log_list(source).logs if s.followed]),
                 )
             except KeyboardInterrupt:
                 stop.set()
+            finally:
+                watcher.close()
     except WatchError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None

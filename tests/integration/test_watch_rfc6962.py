@@ -64,18 +64,20 @@ def run(
 ) -> tuple[list[Alert], list[LogReport]]:
     alerts: list[Alert] = []
     state = WatchState.load(directory)
-    with state.locked(), new_client() as client:
+    with state.locked():
         watcher = Watcher(
             [log for log in parse_log_list(lists).logs if log.followed],
             state,
             matcher,
             alerts.append,
-            client,
             start=start,
             politeness=politeness,
             batch=batch,
         )
-        reports = watcher.run_once()
+        try:
+            reports = watcher.run_once()
+        finally:
+            watcher.close()
     return alerts, reports
 
 

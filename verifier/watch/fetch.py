@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from verifier.enrich.page import FetchError, read_bounded
+from verifier.enrich.page import Deadline, FetchError, deadline_client, read_bounded
 from verifier.watch.errors import LogUnavailable
 
 USER_AGENT = "verifier-watch/0.1 (+https://github.com/; CT monitor)"
+# Data tiles come gzipped (static-ct-api: clients MUST accept gzip); the reader decodes gzip and deflate.
+_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, identity"}
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
 
@@ -65,16 +67,30 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 
 @dataclass
 class LogFetcher:
-    """GETs for one log. ``stop``, when set, cuts any wait short (the watcher is ending)."""
+    """GETs for one log. ``stop``, when set, cuts any wait short (the watcher is ending).
+
+    Without a ``client``, the fetcher makes its own with verifier.enrich's total-deadline
+    network backend: connect, every read and write of a request end by one instant, moved
+    before each request, so a log that drips its answer byte by byte is cut off on time.
+    A given client (tests) is bounded per read and between reads only."""
 
     log_name: str
-    client: httpx.Client
+    client: httpx.Client | None = None
     politeness: Politeness = field(default_factory=Politeness)
     stop: threading.Event = field(default_factory=threading.Event)
     rng: random.Random = field(default_factory=random.Random)
     clock: Callable[[], float] = time.monotonic
     stats: FetchStats = field(default_factory=FetchStats)
     _next_slot: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._deadline = Deadline(self.politeness.timeout)
+        self._own = self.client is None
+        self._client = self.client if self.client is not None else deadline_client(self._deadline)
+
+    def close(self) -> None:
+        if self._own:
+            self._client.close()
 
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
@@ -104,10 +120,10 @@ class LogFetcher:
             self._throttle()
             self.stats.requests += 1
             asked: float | None = None
-            deadline = time.monotonic() + p.timeout
+            deadline = self._deadline.at = time.monotonic() + p.timeout
             try:
-                with self.client.stream(
-                    "GET", url, timeout=httpx.Timeout(p.timeout), headers={"User-Agent": USER_AGENT}
+                with self._client.stream(
+                    "GET", url, timeout=httpx.Timeout(p.timeout), headers=_HEADERS
                 ) as response:
                     status = response.status_code
                     if status == 200:
@@ -133,8 +149,8 @@ class LogFetcher:
 
 
 def new_client() -> httpx.Client:
-    """One keep-alive client for every log (connections reused per host); no proxy or
-    settings from the environment, no redirects (a log list names the real URLs)."""
+    """A keep-alive client (webhooks; logs in tests): no proxy or settings from the
+    environment, no redirects (a log list names the real URLs)."""
     return httpx.Client(
         trust_env=False,
         follow_redirects=False,

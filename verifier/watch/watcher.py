@@ -78,7 +78,7 @@ class Watcher:
     state: WatchState
     matcher: Matcher
     emit: Callable[[Alert], None]
-    client: httpx.Client
+    client: httpx.Client | None = None  # None: each log gets a total-deadline client of its own
     start: Start = Start.LATEST
     politeness: Politeness = field(default_factory=Politeness)
     batch: int = rfc6962.MAX_BATCH
@@ -98,6 +98,11 @@ class Watcher:
             found = LogFetcher(log.name, self.client, self.politeness, self.stop)
             self._fetchers[log.log_id] = found
         return found
+
+    def close(self) -> None:
+        """Close the connections of every log."""
+        for fetcher in self._fetchers.values():
+            fetcher.close()
 
     def tree_head(self, log: LogSpec) -> TreeHead:
         """The log's current tree head, signature verified. Raises WatchError."""
