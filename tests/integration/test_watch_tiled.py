@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.integration.test_watch_rfc6962 import FAST, ISSUER, lookalike_entries, run
 from tests.watchlog import Fault, StubLog, log_list, make_pair, precert_entry, serve, x509_entry
-from verifier.watch import Matcher, Start, WatchState
+from verifier.watch import LogFormatError, Matcher, Start, Watcher, WatchError, WatchState, parse_log_list
+from verifier.watch.tiled import data_tile_url, parse_data_tile, verify_issuer
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,24 @@ def test_rate_limit_spaces_requests(tmp_path: Path, matcher: Matcher) -> None:
         _, reports = run(log_list(tiled=[log]), tmp_path, matcher, politeness=FAST.__class__(rate=4.0))
     # checkpoint, three tiles, checkpoint again: 5 requests at 4 a second take at least one second
     assert reports[0].complete and time.monotonic() - began >= 1.0
+
+
+def test_issuers_fetched_and_checked(matcher: Matcher, tmp_path: Path) -> None:
+    log = StubLog("issuing")
+    log.add(*lookalike_entries(2))
+    with serve(log):
+        spec = parse_log_list(log_list(tiled=[log])).logs[0]
+        watcher = Watcher([spec], WatchState.load(tmp_path), matcher, lambda _: None, politeness=FAST)
+        try:
+            body = watcher.fetcher(spec).get(data_tile_url(spec, 0, 2))
+            assert body is not None
+            fingerprint = parse_data_tile(body, 0, 2)[0].issuers[0]
+            assert watcher.issuer(spec, fingerprint) == ISSUER.der
+            assert watcher.issuer(spec, fingerprint) == ISSUER.der  # kept: asked once
+            assert log.requests.count(f"issuer/{fingerprint.hex()}") == 1
+            with pytest.raises(WatchError):
+                watcher.issuer(spec, bytes(32))  # not served: 404
+        finally:
+            watcher.close()
+    with pytest.raises(LogFormatError):
+        verify_issuer(ISSUER.der + b"x", fingerprint)

@@ -27,7 +27,8 @@ class LogEntry:
     """``certificate`` is the DER certificate of an x509 entry, or the DER TBSCertificate the
     log signed for a pre-certificate (its issuer already the final issuer, poison removed);
     ``pre_certificate`` the pre-certificate as submitted, when the log serves it; ``problem``
-    why an entry that a log served could not be read (its certificate is then empty)."""
+    why an entry that a log served could not be read (its certificate is then empty);
+    ``issuers`` the SHA-256 fingerprints of the submitted chain (tiled logs serve them)."""
 
     index: int
     timestamp: int
@@ -35,6 +36,7 @@ class LogEntry:
     certificate: bytes
     pre_certificate: bytes | None = None
     problem: str | None = None
+    issuers: tuple[bytes, ...] = ()
 
 
 def read_timestamped_entry(reader: Reader, index: int) -> LogEntry:

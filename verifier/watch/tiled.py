@@ -122,10 +122,11 @@ def parse_data_tile(body: bytes, tile: int, width: int) -> list[LogEntry]:
         chain = reader.vector(2)
         if len(chain) % 32:
             raise LogFormatError(f"entry {entry.index}: chain fingerprints not a multiple of 32 bytes")
+        issuers = tuple(chain[i : i + 32] for i in range(0, len(chain), 32))
         out.append(
-            entry
-            if pre_certificate is None
-            else LogEntry(entry.index, entry.timestamp, True, entry.certificate, pre_certificate)
+            LogEntry(
+                entry.index, entry.timestamp, entry.precert, entry.certificate, pre_certificate, None, issuers
+            )
         )
     if len(out) != width:
         raise LogFormatError(f"data tile {tile}: {len(out)} entries, expected {width}")

@@ -87,6 +87,7 @@ class Watcher:
     progress: Callable[[LogReport], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _fetchers: dict[bytes, LogFetcher] = field(default_factory=dict)
+    _issuers: dict[tuple[bytes, bytes], bytes] = field(default_factory=dict)
     # The last report of each log and counts since start, by log name (for /metrics).
     reports: dict[str, LogReport] = field(default_factory=dict)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -114,6 +115,17 @@ class Watcher:
         body = fetcher.get(log.url + "checkpoint")
         assert body is not None
         return tiled.parse_checkpoint(body, log)
+
+    def issuer(self, log: LogSpec, fingerprint: bytes) -> bytes:
+        """The DER issuer certificate a tiled log serves for ``fingerprint``, checked to hash to
+        it (kept once fetched). Raises WatchError."""
+        key = (log.log_id, fingerprint)
+        found = self._issuers.get(key)
+        if found is None:
+            body = self.fetcher(log).get(tiled.issuer_url(log, fingerprint))
+            assert body is not None
+            found = self._issuers[key] = tiled.verify_issuer(body, fingerprint)
+        return found
 
     def _read(self, log: LogSpec, start: int, size: int) -> list[LogEntry]:
         """Some entries from ``start`` (at least one, at most to ``size``): what the log gives."""
