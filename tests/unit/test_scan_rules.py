@@ -59,6 +59,12 @@ POSITIVE = [
         "secret.exception_handover",
     ),
     ("助记词不要告诉任何人，除了我们的客服。", "secret.exception_handover"),
+    ("To protect your assets, please update your 24-Word Phrase now.", "secret.update_request"),
+    ("If this was not you, call +1 855 442 7794 immediately.", "vishing.call_if_not_you"),
+    ("Call our 24/7 line now.", "vishing.call_line"),
+    ("Follow the bot-actions to report this on the support E-mail box.", "off_platform.bot_template"),
+    ("应尽快与客服沟通", "farm.support_channel_zh"),
+    ("I can find your missing word, did you need a help?", "recovery.lost_secret_offer"),
     # remote_access
     ("download AnyDesk and give me the code", "remote.access_request"),
     ("Please install RustDesk so I can help you.", "remote.access_request"),

@@ -26,6 +26,7 @@ __all__ = [
     "RuleDataError",
     "match_normalized",
     "match_patterns",
+    "rule_scan",
     "rules",
 ]
 
@@ -45,4 +46,10 @@ def match_patterns(text: str) -> list[PatternMatch]:
 
 def match_normalized(normalized: Normalized) -> list[PatternMatch]:
     """``match_patterns`` of a text already normalized."""
-    return RuleScan(normalized.text, compiled_rules(), normalized).matches()
+    return rule_scan(normalized).matches()
+
+
+def rule_scan(normalized: Normalized) -> RuleScan:
+    """The rule terms of a normalized text, found once: ``.matches()`` gives the sentence rules,
+    ``verifier.scan.structure.message_matches`` the message rules."""
+    return RuleScan(normalized.text, compiled_rules(), normalized)

@@ -14,13 +14,23 @@ from verifier.errors import InvalidChannel, VerifierError
 from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
 from verifier.scan.extract import extract_channels
+from verifier.scan.hosts import contact_tags
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
 from verifier.scan.normalize import normalize
-from verifier.scan.rules import PatternMatch, match_normalized
+from verifier.scan.rules import PatternMatch, rule_scan
+from verifier.scan.structure import message_matches
 
 MAX_SCAN_CHARS = 2_000_000
 _RISK_ORDER = ("none", "low", "medium", "high")
+# The order findings are named in a reply: what takes the funds first, pressure last.
+_CATEGORY_ORDER = {
+    category: i
+    for i, category in enumerate([
+        "secret_request", "remote_access", "fee_request", "fake_dapp", "recovery_offer",
+        "off_platform", "content_farm_claim", "secrecy", "urgency",
+    ])
+}  # fmt: skip
 
 
 class ScanTooLarge(VerifierError, ValueError):
@@ -106,8 +116,15 @@ def _reply(
     risk: str, lang: Lang, brand: Brand | None, channels: list[CheckResult], patterns: list[PatternFinding]
 ) -> str:
     # The first clause of each message names the problem; the explanation after it is for the UI.
-    messages = dict.fromkeys(p.message for p in patterns if p.severity in ("high", "medium"))
-    items = list(dict.fromkeys(_first_clause(message) for message in messages))[:3]
+    # Most severe first (seed phrase, remote access and payment before urgency); every high
+    # finding is named, then medium ones up to three in all.
+    ranked = sorted(
+        (p for p in patterns if p.severity in ("high", "medium")),
+        key=lambda p: (p.severity != "high", _CATEGORY_ORDER.get(p.category, len(_CATEGORY_ORDER))),
+    )
+    items = list(dict.fromkeys(_first_clause(p.message) for p in ranked))
+    highs = len({_first_clause(p.message) for p in ranked if p.severity == "high"})
+    items = items[: max(3, highs)]
     items += [
         text(
             "scan.channel_bad",
@@ -171,7 +188,12 @@ def scan(
         for found in extract_channels(plain)
     ]
     channels = [c for c in channels if c.verdict is not Verdict.INVALID]
-    patterns = [_finding(m, code) for m in match_normalized(normalized)]
+    rules = rule_scan(normalized)
+    matches = rules.matches()
+    seen = {m.rule.code for m in matches}
+    matches += [m for m in message_matches(rules, contact_tags(channels), matches) if m.rule.code not in seen]
+    matches.sort(key=lambda m: (m.span[0], m.rule.code))
+    patterns = [_finding(m, code) for m in matches]
     risk = _max_risk([_channel_risk(c) for c in channels] + [p.severity for p in patterns])
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
     return ScanResult(

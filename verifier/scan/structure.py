@@ -1,0 +1,125 @@
+"""Message-level rules: evidence spread over a whole message, with its channels.
+
+A sentence rule sees one clause; a scam-bot reply says "support" in one sentence and gives a
+forms.gle link in the next, and a recovery testimonial tells the loss early and names the
+rescuer late. A ``[[message_rule]]`` of ``rules/*.toml`` fires when every term set of one of
+its alternatives occurs anywhere in the message, the message's channels include what its
+``contact`` names (a phone that is not official, a free hosting link, a free-mail address, any
+unofficial channel), and (unless ``framed = false``) the message is not framed as a warning.
+See the header of ``rules/support.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from verifier.scan.clauses import PatternMatch, RuleScan
+from verifier.scan.matcher import compiled_rules
+from verifier.scan.placement import excerpt
+from verifier.scan.ruleset import FRAME, Rule, RuleDataError, spec_from_entry
+
+CONTACTS = frozenset({"phone", "free_host", "free_mail", "contact"})
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRule:
+    """A rule over the whole message; see the module docstring."""
+
+    rule: Rule
+    when: tuple[tuple[str, ...], ...]
+    unless: frozenset[str]
+    contact: frozenset[str]
+    framed: bool
+
+
+@cache
+def message_rules() -> tuple[MessageRule, ...]:
+    """Every ``[[message_rule]]`` of ``rules/*.toml``, in file order; raises RuleDataError."""
+    known = {name for names in compiled_rules().terms.classes.values() for name in names}
+    found: list[MessageRule] = []
+    folder = resources.files("verifier.scan").joinpath("rules")
+    for path in sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
+        data = tomllib.loads(path.read_text("utf-8"))
+        for entry in data.get("message_rule", []):
+            found.append(_message_rule(path.name, entry, known))
+    return tuple(found)
+
+
+def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
+    if not isinstance(entry, dict):
+        raise RuleDataError(f"{file}: [[message_rule]] must be a table")
+    entry = dict(entry)
+    contact = entry.pop("contact", [])
+    framed = entry.pop("framed", True)
+    where = f"{file}: message rule {entry.get('code', '?')!r}"
+    if not isinstance(contact, list) or not set(contact) <= CONTACTS:
+        raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
+    if not isinstance(framed, bool):
+        raise RuleDataError(f"{where}: `framed` must be true or false")
+    spec = spec_from_entry(file, entry)
+    if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
+        raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
+    return MessageRule(spec.rule, spec.when, spec.unless, frozenset(contact), framed)
+
+
+def message_matches(
+    scan: RuleScan, contacts: frozenset[str], sentence_matches: list[PatternMatch] | None = None
+) -> list[PatternMatch]:
+    """The message rules the scanned text, its channels' ``contacts`` and its sentence rule
+    matches satisfy (a ``when`` set named ``rule:CODE`` is a sentence rule that matched)."""
+    rules = message_rules()
+    if not rules or not scan.hits:
+        return []
+    first: dict[str, tuple[int, int]] = {}
+    for start, end, names in scan.hits:
+        for name in names:
+            first.setdefault(name, (start, end))
+    origin = scan.origin
+    for match in sentence_matches or ():
+        # Sentence matches are in the original text; message rules place on the rules' text.
+        span = match.span if origin is None or not origin.changed else _inner(scan, match.span)
+        first.setdefault("rule:" + match.rule.code, span)
+    present = frozenset(first)
+    framed: bool | None = None
+    found: list[PatternMatch] = []
+    for rule in rules:
+        if rule.contact and not rule.contact & contacts:
+            continue
+        if rule.unless & present:
+            continue
+        alternative = next((a for a in rule.when if present.issuperset(a)), None)
+        if alternative is None:
+            continue
+        if rule.framed:
+            framed = _framed(scan) if framed is None else framed
+            if framed:
+                continue
+        found.append(_match(scan, rule.rule, first[alternative[0]]))
+    return found
+
+
+def _inner(scan: RuleScan, span: tuple[int, int]) -> tuple[int, int]:
+    """A span of the rules' text that maps onto ``span`` of the original (a search: rare)."""
+    origin = scan.origin
+    assert origin is not None
+    for start in range(max(0, span[0] - 64), min(len(scan.text), span[1] + 1)):
+        if origin.span(start, start + 1)[0] >= span[0]:
+            return start, start + 1
+    return 0, 1
+
+
+def _framed(scan: RuleScan) -> bool:
+    cues = scan.matcher.cues.find(scan.padded)
+    return any(FRAME in names for _, _, names in cues)
+
+
+def _match(scan: RuleScan, rule: Rule, span: tuple[int, int]) -> PatternMatch:
+    origin = scan.origin
+    text = scan.text
+    if origin is not None and origin.changed:
+        span, text = origin.span(*span), origin.original
+    return PatternMatch(rule, span, excerpt(text, (0, len(text)), span))
