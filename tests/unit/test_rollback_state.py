@@ -34,6 +34,7 @@ from verifier.allowlist.update import update
 from verifier.cli import app
 from verifier.errors import AllowlistError, RollbackError
 from verifier.model import Verdict
+from verifier.service.live import LiveAllowlist
 
 runner = CliRunner()
 
@@ -242,3 +243,18 @@ def test_a_huge_state_file_is_not_read_whole(isolated_state: Path) -> None:
     (isolated_state / "state.json").write_bytes(b'{"highest_version": 5}' + b" " * 10_000_000)
     with pytest.raises(StateError, match="file is larger than 4096 bytes"):
         highest_seen(isolated_state)
+
+
+def test_a_running_service_recovers_once_the_state_is_repaired(
+    sign_bundle: SignFn, test_root: Root, isolated_state: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "allowlist.json"
+    path.write_bytes(sign_bundle(0, 1, version=6))
+    (isolated_state / "state.json").write_bytes(b'{"highest_version": "5"}')
+    live = LiveAllowlist(path, interval=3600, loader=lambda p: load_allowlist(p, root=test_root, now=NOW))
+    assert [p.code for p in live.current().problems] == ["state.unreadable"]
+    assert not live.refresh()  # nothing changed
+    reset_state(isolated_state, 5)
+    assert live.refresh()
+    assert (live.current().version, live.current().verified) == (6, True)
+    assert highest_seen(isolated_state) == 6
