@@ -1,21 +1,36 @@
 """``verifier scan`` on real messages: precision and recall, and throughput in MB/s.
 
-Run: ``python benchmarks/scan_eval.py``. A message counts as flagged when its risk is high or
-medium. Throughput is measured on a corpus of about 8 MB built by repeating the messages with
-filler paragraphs (typical text) and on adversarial inputs, on one core, in-process, as the
-best CPU time of three runs.
+Run: ``python benchmarks/scan_eval.py`` (``--quality`` or ``--speed`` for one part). A message
+counts as flagged when its risk is high or medium. Quality is reported on the whole dev set
+(plain), by language (English; Chinese = zh, zh-Hans, zh-Hant) and by category, and
+cross-validated by source: the messages are split into K folds that never share a source (a
+GitHub repository, else a web host), and each fold is scanned with the phrases (rule terms) and
+free hosting entries that only that fold's messages contain removed, i.e. with what the other
+folds alone would justify. The rules are hand-written, not fitted, so this measures how much
+the figures lean on wording seen only in the messages being scored. Throughput is measured on
+a corpus of about 8 MB built by repeating the messages with filler paragraphs (typical text)
+and on adversarial inputs, on one core, in-process, as the best CPU time of three runs.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+from urllib.parse import urlsplit
 
 from evaldata import DEV_DIR, run_header, shipped_allowlist
 
 import verifier
+from verifier.scan import hosts, matcher, rules, structure
+from verifier.scan.lexicon import term_key
+from verifier.scan.normalize import normalize
+from verifier.scan.ruleset import load_rules
 from verifier.scan.scanner import scan
 
 FLAGGED = ("high", "medium")
@@ -33,31 +48,166 @@ def _messages() -> list[dict[str, str]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def quality(allowlist: verifier.Allowlist) -> None:
-    rows = _messages()
+K_FOLDS = 5
+
+
+def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist) -> list[bool]:
+    return [scan(row["text"], allowlist=allowlist).risk in FLAGGED for row in rows]
+
+
+def _pr(rows: list[dict[str, str]], flags: list[bool]) -> tuple[Counter[str], float, float]:
     counts: Counter[str] = Counter()
-    wrong: list[str] = []
-    for row in rows:
-        result = scan(row["text"], allowlist=allowlist)
-        flagged = result.risk in FLAGGED
+    for row, flagged in zip(rows, flags, strict=True):
         truth = row["label"] == "scam"
         counts[("t" if flagged == truth else "f") + ("p" if flagged else "n")] += 1
-        if flagged != truth:
-            codes = [p.code for p in result.patterns]
-            codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
-            category = row.get("category", "")
-            wrong.append(f"- {row['label']} {category} -> risk {result.risk} {codes[:4]}")
     precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
     recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
+    return counts, precision, recall
+
+
+def _line(name: str, rows: list[dict[str, str]], flags: list[bool]) -> str:
+    counts, precision, recall = _pr(rows, flags)
+    cells = [name, len(rows), counts["tp"], counts["fn"], counts["fp"], counts["tn"]]
+    return "| " + " | ".join(map(str, [*cells, f"{precision:.3f}", f"{recall:.3f}"])) + " |"
+
+
+def _table(title: str, parts: list[tuple[str, list[dict[str, str]], list[bool]]]) -> None:
+    print(title + "\n")
+    print("| set | messages | scam flagged (TP) | scam missed (FN) | benign flagged (FP) | benign clear (TN) "
+          "| precision | recall |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for name, rows, flags in parts:
+        print(_line(name, rows, flags))
+    print()
+
+
+def _language_parts(
+    name: str, rows: list[dict[str, str]], flags: list[bool]
+) -> list[tuple[str, list[dict[str, str]], list[bool]]]:
+    parts = [(name, rows, flags)]
+    for lang, prefix in (("English", "en"), ("Chinese", "zh")):
+        chosen = [i for i, row in enumerate(rows) if row.get("lang", "").startswith(prefix)]
+        parts.append((f"{name}, {lang}", [rows[i] for i in chosen], [flags[i] for i in chosen]))
+    return parts
+
+
+def source_group(source: str) -> str:
+    """The source a message comes from, as folds keep it together: a GitHub repository, else the
+    web host."""
+    parts = urlsplit(source)
+    host = (parts.hostname or source).lower().removeprefix("www.").removeprefix("m.")
+    segments = [p for p in parts.path.split("/") if p]
+    if host in ("github.com", "gist.github.com") and segments:
+        return f"{host}/{'/'.join(segments[:2]).lower()}"
+    return host
+
+
+def source_folds(rows: list[dict[str, str]], k: int = K_FOLDS) -> list[int]:
+    """A fold number per message: groups of one source never split, folds about equal in size
+    (largest group first into the smallest fold), deterministic."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        groups[source_group(row.get("source", ""))].append(i)
+    sizes = [0] * k
+    fold = [0] * len(rows)
+    for _, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        target = min(range(k), key=lambda f: (sizes[f], f))
+        sizes[target] += len(members)
+        for i in members:
+            fold[i] = target
+    return fold
+
+
+def _term_keys_hit(text: str) -> set[str]:
+    """The rule terms (as keys) found in a message, after normalization."""
+    normalized = normalize(text)
+    padded = " " + normalized.text.lower()
+    if len(padded) != len(normalized.text) + 1:
+        return set()
+    compiled = matcher.compiled_rules()
+    return {term_key(padded[start + 1 : end + 1]) for start, end, _ in compiled.terms.find(padded)}
+
+
+def _hosts_hit(text: str, allowlist: verifier.Allowlist) -> set[str]:
+    result = scan(text, allowlist=allowlist)
+    links = [c.input for c in result.channels] + [c.normalized or "" for c in result.channels]
+    return {entry for entry in hosts.free_hosting() for link in links if _entry_matches(entry, link)}
+
+
+def _entry_matches(entry: str, link: str) -> bool:
+    with mock.patch.object(hosts, "free_hosting", return_value=(entry,)):
+        return hosts.is_free_host(link)
+
+
+@contextmanager
+def _without(terms_out: set[str], hosts_out: set[str]) -> Iterator[None]:
+    """The scanner with some rule terms (by key) and free hosting entries removed."""
+    specs, terms = load_rules()
+    kept = {name: [t for t in values if term_key(t) not in terms_out] for name, values in terms.items()}
+    kept = {name: values or ["\u0000never\u0000"] for name, values in kept.items()}
+    ablated = matcher.Matcher(specs, kept)
+    entries = tuple(e for e in hosts.free_hosting() if e not in hosts_out)
+    with (
+        mock.patch.object(rules, "compiled_rules", return_value=ablated),
+        mock.patch.object(structure, "compiled_rules", return_value=ablated),
+        mock.patch.object(hosts, "free_hosting", return_value=entries),
+    ):
+        yield
+
+
+def cross_validated(
+    rows: list[dict[str, str]], allowlist: verifier.Allowlist, k: int = K_FOLDS
+) -> list[bool]:
+    """Flags per message, each scanned without the terms and hosts only its own fold holds."""
+    fold = source_folds(rows, k)
+    keys = [_term_keys_hit(row["text"]) for row in rows]
+    hosts_of = [_hosts_hit(row["text"], allowlist) for row in rows]
+    flags = [False] * len(rows)
+    for f in range(k):
+        inside = [i for i in range(len(rows)) if fold[i] == f]
+        outside = [i for i in range(len(rows)) if fold[i] != f]
+        seen_out = set().union(*(keys[i] for i in outside))
+        terms_out = set().union(*(keys[i] for i in inside)) - seen_out
+        hosts_seen_out = set().union(*(hosts_of[i] for i in outside))
+        hosts_out = set().union(*(hosts_of[i] for i in inside)) - hosts_seen_out
+        with _without(terms_out, hosts_out):
+            for i in inside:
+                flags[i] = scan(rows[i]["text"], allowlist=allowlist).risk in FLAGGED
+    return flags
+
+
+def quality(allowlist: verifier.Allowlist) -> None:
+    rows = _messages()
+    flags = _flags(rows, allowlist)
     source = DEV_DIR / "messages.jsonl"
     print(f"## Quality on {source} ({len(rows)} messages; flagged = risk high or medium)\n")
-    headers = ["scam flagged (TP)", "scam missed (FN)", "benign flagged (FP)", "benign clear (TN)"]
-    print("| " + " | ".join([*headers, "precision", "recall"]) + " |")
-    print("|---|---|---|---|---|---|")
-    cells = [counts["tp"], counts["fn"], counts["fp"], counts["tn"], f"{precision:.3f}", f"{recall:.3f}"]
-    print("| " + " | ".join(map(str, cells)) + " |\n")
+    _table("Plain (rules as shipped, every dev message):", _language_parts("dev", rows, flags))
+    folds = source_folds(rows)
+    cv = cross_validated(rows, allowlist)
+    sizes = Counter(folds)
+    print(f"Cross-validated by source: {K_FOLDS} folds of {[sizes[f] for f in range(K_FOLDS)]} messages, "
+          f"{len({source_group(r.get('source', '')) for r in rows})} sources.\n")  # fmt: skip
+    _table("Cross-validated (each fold without the phrases and hosts only it holds):",
+           _language_parts("dev, CV", rows, cv))  # fmt: skip
+    by_category: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_category[(row["label"], row.get("category", ""))].append(i)
+    print("By category (flagged / messages; plain and cross-validated):\n")
+    print("| label | category | messages | flagged | flagged (CV) |")
+    print("|---|---|---|---|---|")
+    for (label, category), members in sorted(by_category.items()):
+        cells = [label, category, len(members), sum(flags[i] for i in members), sum(cv[i] for i in members)]
+        print("| " + " | ".join(map(str, cells)) + " |")
+    print()
+    wrong = []
+    for row, flagged in zip(rows, flags, strict=True):
+        if flagged != (row["label"] == "scam"):
+            result = scan(row["text"], allowlist=allowlist)
+            codes = [p.code for p in result.patterns]
+            codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
+            wrong.append(f"- {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
     if wrong:
-        print("Errors:")
+        print("Errors (plain):")
         print("\n".join(wrong))
         print()
 
@@ -91,6 +241,11 @@ def throughput(allowlist: verifier.Allowlist, rounds: int = 3) -> None:
         "助记词 repeated": ["助记词" * 333_333],
         "digits and spaces": ["1 " * 500_000],
         "dots": ["a." * 500_000],
+        '"a.b@" repeated (issue 12)': ["a.b@" * 250_000],
+        '"x@a.co " repeated': ["x@a.co " * 142_857],
+        "zero-width spaces between letters": ["s\u200be\u200be\u200bd " * 125_000],
+        "spaced letters": ["s e e d  p h r a s e " * 47_620],
+        "leet words": ["s33d phr4se pr1vate k3y " * 41_667],
     }
     scan("warm up: load the rules", allowlist=allowlist)
     for name, documents in adversarial.items():
@@ -108,8 +263,10 @@ def throughput(allowlist: verifier.Allowlist, rounds: int = 3) -> None:
 def main() -> None:
     allowlist = shipped_allowlist()
     print(run_header("verifier scan evaluation") + "\n")
-    quality(allowlist)
-    throughput(allowlist)
+    if "--speed" not in sys.argv:
+        quality(allowlist)
+    if "--quality" not in sys.argv:
+        throughput(allowlist)
 
 
 if __name__ == "__main__":
