@@ -2,7 +2,8 @@
 
 It is configured with its own fuzzylist and allowlist (whitelist) but an empty blocklist, so
 it judges every domain by resemblance alone, as our detector does for unseen domains. The
-check loop is timed inside node (not node's start-up or the pipe).
+check loop is timed inside node (not node's start-up or the pipe), the fastest of three passes,
+as ours is timed.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ const pkg = path.join(__dirname, "node_modules", "eth-phishing-detect");
 const PhishingDetector = require(path.join(pkg, "src", "detector.js"));
 const config = require(path.join(pkg, "src", "config.json"));
 const WARMUP = 2000;
+const PASSES = 3;
 
 function withTolerance(opts, tolerance) {
   if (tolerance !== undefined) opts.tolerance = tolerance;
@@ -59,9 +61,12 @@ const detector = new PhishingDetector(options);
 const hosts = require("fs").readFileSync(0, "utf8").split("\n").filter((h) => h.length > 0);
 for (let i = 0; i < Math.min(WARMUP, hosts.length); i++) detector.check(hosts[i]);
 const results = new Array(hosts.length);
-const start = process.hrtime.bigint();
-for (let i = 0; i < hosts.length; i++) results[i] = detector.check(hosts[i]);
-const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+let seconds = Infinity;
+for (let pass = 0; pass < PASSES; pass++) {  // the fastest of PASSES timed passes
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < hosts.length; i++) results[i] = detector.check(hosts[i]);
+  seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9);
+}
 const lines = results.map((r) => `${r.result ? 1 : 0}\t${r.type}\t${r.match || ""}`);
 const single = Array.isArray(options) ? options[0] : options;
 lines.push("#timing " + JSON.stringify({

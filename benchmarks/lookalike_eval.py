@@ -98,9 +98,11 @@ def run_ours(hosts: Sequence[str], allowlist: verifier.Allowlist) -> tuple[list[
         judge(host, allowlist)
     # Timed as the anchor is: the detector's calls and keeping their results, nothing else.
     check = verifier.check
-    start = time.perf_counter()
-    results = [check(h, allowlist=allowlist) for h in hosts]
-    seconds = time.perf_counter() - start
+    seconds = float("inf")
+    for _ in range(3):  # the fastest of three passes, as the anchor is timed (a shared machine)
+        start = time.perf_counter()
+        results = [check(h, allowlist=allowlist) for h in hosts]
+        seconds = min(seconds, time.perf_counter() - start)
     return [_verdict(r) for r in results], seconds
 
 
@@ -346,7 +348,7 @@ def report_speed(ev: Evaluation) -> float | None:
     if ev.anchor is not None:
         cps = ev.anchor.checks_per_second
         rows.append(["eth-phishing-detect (loop inside node)", n, f"{ev.anchor.seconds:.2f}", f"{cps:,.0f}"])
-    print("\n## Throughput: the same hosts (positives then negatives), one warm pass\n")
+    print("\n## Throughput: the same hosts (positives then negatives), the fastest of three warm passes\n")
     print(table(["detector", "checks", "seconds", "checks/s"], rows))
     if ev.anchor is None:
         return None

@@ -42,6 +42,7 @@ FOLDS = 5
 SEED = 13
 CATCHER_THRESHOLDS = tuple(range(40, 205, 5))
 EXAMPLES = 10
+PASSES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +101,11 @@ def run_ours(hosts: Sequence[str], allowlist: verifier.Allowlist) -> tuple[Verdi
     check = verifier.check
     for host in hosts[:200]:
         check(host, allowlist=allowlist, use_denylist=False)
-    start = time.perf_counter()
-    results = [check(h, allowlist=allowlist, use_denylist=False) for h in hosts]
-    seconds = time.perf_counter() - start
+    seconds = float("inf")
+    for _ in range(PASSES):  # the fastest of three passes, as the anchor is timed
+        start = time.perf_counter()
+        results = [check(h, allowlist=allowlist, use_denylist=False) for h in hosts]
+        seconds = min(seconds, time.perf_counter() - start)
     flagged = [r.verdict in FLAGGED for r in results]
     return (
         Verdicts(flagged, [r.brand if f else None for r, f in zip(results, flagged, strict=True)]),

@@ -545,15 +545,15 @@ class DomainIndex:
 
     def _embedded_of(self, label: str, shown: str, name_skeleton: str, suffix: str) -> _Found | None:
         """``_embedded`` for a host without subdomains (the C version calls it past its gate)."""
-        return self._embedded(_Name(label, shown, suffix, [], f"{label}.{suffix}", name_skeleton))
+        return self._embedded(_Name(label, shown, suffix, [], f"{label}.{suffix}", name_skeleton), gated=True)
 
-    def _embedded(self, n: _Name) -> _Found | None:
+    def _embedded(self, n: _Name, gated: bool = False) -> _Found | None:
         """A brand's name inside a longer label, glued, split or misspelt (see ``embedded``)."""
         if n.registrable in self.by_registrable:
             return None  # a brand's own registrable domain (a shared one): not an imitation
         shown = [_unicode(s) for s in n.subs] + [n.shown]
         platform = self.embedded.on_platform(n.suffix, n.registrable)
-        hit = self.embedded.find(shown, platform, n.suffix)
+        hit = self.embedded.find(shown, platform, n.suffix, gated)
         if hit is None:
             return None
         official = self.tokens[hit.token][0]

@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 
 from verifier.lookalike.skeleton import skeleton
-from verifier.lookalike.words import crypto_context, only_keywords, word_list
+from verifier.lookalike.words import crypto_context, only_keywords, trie_pattern, word_list
 
 MIN_STRONG = 6  # letters a brand name needs to count anywhere on its own
 TWO_EDITS_FROM = 10  # a misspelling this long may be two edits away
@@ -179,11 +179,7 @@ class EmbeddedIndex:
         self.strong_of: dict[str, str] = {}
         for token_skel, token in self.strong:
             self.strong_of.setdefault(token_skel, token)
-        self.strong_pattern = (
-            re.compile("|".join(re.escape(k) for k in sorted(self.strong_of, key=lambda k: (-len(k), k))))
-            if self.strong_of
-            else None
-        )
+        self.strong_pattern = trie_pattern(self.strong_of)  # the leftmost, the longest there
         self.short_names = frozenset(t for _, t in self.short)
         self.other_settings = word_list("other_settings")
         # The gate: a host none of whose labels holds one of these (as skeletons, separators
@@ -195,11 +191,11 @@ class EmbeddedIndex:
         for seed in sorted(self.seeds, key=lambda s: (-len(s), s)):
             head = seed[:MIN_SEED]
             self.seed_heads[head] = (*self.seed_heads.get(head, ()), seed)
-        self.gate = re.compile("|".join(re.escape(s) for s in self.seeds)) if self.seeds else None
-        self.context = re.compile(
-            "|".join(re.escape(w) for w in sorted(self.rules.context, key=len, reverse=True))
-        )
-        self.other_pattern = re.compile("|".join(re.escape(w) for w in sorted(self.other_settings)))
+        self.gate = trie_pattern(self.seeds)
+        context = trie_pattern(self.rules.context)
+        other = trie_pattern(self.other_settings)
+        self.context = context if context is not None else re.compile("(?!)")
+        self.other_pattern = other if other is not None else re.compile("(?!)")
         self.platforms = hosting_platforms()
 
     def on_platform(self, suffix: str, registrable: str) -> bool:
@@ -214,14 +210,18 @@ class EmbeddedIndex:
                 return True
         return False
 
-    def find(self, shown: list[str], platform: bool, suffix: str = "") -> Hit | None:
+    def find(self, shown: list[str], platform: bool, suffix: str = "", gated: bool = False) -> Hit | None:
         """The first brand name in ``shown``, the host's labels as displayed (subdomains first,
         the registrable label last, without the public suffix ``suffix``)."""
         gate = self.gate
         if gate is None:
             return None
-        # Only labels holding a seed are read; the others only give context.
-        labels = {i: _Label.of(s.casefold()) for i, s in enumerate(shown) if gate.search(skeleton(s))}
+        # Only labels holding a seed are read; the others only give context. ``gated``: the one
+        # label was checked already (by the C version, with the same seeds).
+        if gated and len(shown) == 1:
+            labels = {0: _Label.of(shown[0].casefold())}
+        else:
+            labels = {i: _Label.of(s.casefold()) for i, s in enumerate(shown) if gate.search(skeleton(s))}
         if not labels:
             return None
         texts = [s.casefold() for s in shown]

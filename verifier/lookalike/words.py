@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @cache
@@ -47,9 +50,39 @@ def wallet_words(rest: str) -> bool:
     """Whether ``rest`` (what is left of a name around a brand token) is just keywords, digits
     and separators, among them a crypto-context word: ``-support``, ``kefu``, ``walletsync``;
     not ``hub``, ``get``, ``1911`` or ``en``, which ordinary names put beside a dictionary word."""
-    return only_keywords(rest) and any(word in rest for word in crypto_context())
+    context = _context_pattern()
+    return context is not None and context.search(rest) is not None and only_keywords(rest)
 
 
 def word_list(name: str) -> frozenset[str]:
     """One list of words.toml by its key."""
     return _words()[name]
+
+
+def trie_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding any of ``words``, written as a trie ("a(?:irdrop|sset)|b..."): Python's
+    regular expressions try a flat alternation word by word at each place, a trie letter by
+    letter. None for no words."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + render(child) if char else "" for char, child in sorted(node.items())]
+        if len(branches) == 1:
+            return branches[0]
+        optional = "" in branches
+        body = "|".join(b for b in branches if b)
+        return f"(?:{body})?" if optional else f"(?:{body})"
+
+    return re.compile(render(trie)) if trie else None
+
+
+@cache
+def _context_pattern() -> re.Pattern[str] | None:
+    return trie_pattern(crypto_context())
