@@ -1682,13 +1682,25 @@ find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel,
     return result;
 }
 
+static int find_combosquat_here(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f);
+
+/* _combosquat. For a label with look-alike letters, a hit is asked again of Python, whose reason
+ * shows the letters as written rather than their skeleton; misses stay here. */
 static int
 find_combosquat(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
 {
-    if (!PyUnicode_IS_ASCII(shown)) {
-        /* look-alike letters: judged in Python, whose reasons show them as written (rare) */
-        return found_from_python(self, PyObject_CallMethod(self->index, "_combosquat_shown", "OO", shown, skel), f);
+    int got = find_combosquat_here(self, shown, skel, f);
+    if (got <= 0 || PyUnicode_IS_ASCII(shown)) {
+        return got;
     }
+    Py_CLEAR(f->detail);
+    f->official = -1;
+    return found_from_python(self, PyObject_CallMethod(self->index, "_combosquat_shown", "OO", shown, skel), f);
+}
+
+static int
+find_combosquat_here(DomainMatcherObject *self, PyObject *shown, PyObject *skel, Found *f)
+{
     PyObject *name = PyUnicode_IS_ASCII(shown) ? shown : skel;
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
     Py_ssize_t first = first_head(&self->heads, name);
