@@ -137,3 +137,10 @@ def test_the_api_reports_no_official_for_an_attacker_link(api: httpx.Client, lin
     response = api.post("/v1/check", json={"value": link})
     assert response.status_code == 200
     assert response.json()["verdict"] != "official"
+
+
+@pytest.mark.parametrize("host", ["xn--xn--00-00a.com", "xn--tokenpcet-cui.pro", "xn--zz.com"])
+def test_punycode_a_browser_refuses_is_invalid_on_every_path(host: str) -> None:
+    # check() of a bare host goes through the C parser when it is built; both paths refuse.
+    assert check(host).verdict is Verdict.INVALID
+    assert check(f"https://{host}/").verdict is Verdict.INVALID

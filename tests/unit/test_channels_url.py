@@ -138,6 +138,8 @@ INVALID = [
     ("-tokenpocket.pro", "invalid.bad_host"),
     ("tokenpocket-.pro", "invalid.bad_host"),
     ("xn--zz.com", "invalid.bad_url"),  # browsers refuse punycode that does not decode
+    ("xn--xn--00-00a.com", "invalid.bad_url"),  # decodes to a label that starts with "xn--"
+    ("xn--tokenpcet-cui.pro", "invalid.bad_url"),  # decodes to a capital letter
     ("a" * 64 + ".com", "invalid.bad_host"),
     ("token_pocket.pro", "invalid.bad_host"),
     ("tokenpocket!.pro", "invalid.bad_host"),

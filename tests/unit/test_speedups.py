@@ -1052,7 +1052,7 @@ def test_a_second_init_is_refused(cls: str) -> None:
     index = index_for(allowlist).domains
     objects = {
         "Maker": speedups.maker(Channel),
-        "HostParser": verifier.channels.native_host.__self__,  # type: ignore[union-attr]
+        "HostParser": verifier.channels.native_host.host_parser,  # type: ignore[union-attr]
         "DomainMatcher": index._native,
     }
     with pytest.raises(TypeError, match="already initialised"):

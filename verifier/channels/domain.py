@@ -11,7 +11,7 @@ from functools import lru_cache
 from verifier.channels.cleaning import clean_link, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
-from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, parse_link, scheme_of
+from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, parse_link, punycode_ok, scheme_of
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 from verifier.speedups import maker, native
@@ -124,7 +124,15 @@ def native_host_parser() -> Callable[[str], Channel | None] | None:
         maker=maker(Channel, acyclic=True, constants=tuple(ChannelKind)),
         kind_url=ChannelKind.URL,
     )
-    parse: Callable[[str], Channel | None] = parser.parse
+    parse_bare: Callable[[str], Channel | None] = parser.parse
+
+    def parse(raw: str) -> Channel | None:
+        channel = parse_bare(raw)
+        if channel is not None and channel.notes and not all(map(punycode_ok, channel.normalized.split("."))):
+            return None  # punycode a browser refuses (UTS #46, as ada checks it): Python says invalid
+        return channel
+
+    parse.host_parser = parser  # type: ignore[attr-defined]  # the C object, for its own tests
     return parse
 
 

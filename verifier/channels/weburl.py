@@ -65,7 +65,7 @@ class WebURL:
         return {"http": 80, "ws": 80, "https": 443, "wss": 443, "ftp": 21}[self.scheme]
 
 
-def _punycode_ok(label: str) -> bool:
+def punycode_ok(label: str) -> bool:
     """Whether an ``xn--`` label decodes to a valid label, as browsers require (ada in
     Node.js refuses ``xn--zz`` or a label that decodes to capitals; newer ada lets them pass)."""
     if not label.startswith("xn--"):
@@ -76,7 +76,12 @@ def _punycode_ok(label: str) -> bool:
         return False
     if not decoded:
         return False
-    return decoded.isascii() or ada_url.idna_to_ascii(decoded) == label.encode()
+    if decoded.isascii():
+        return True
+    try:
+        return bool(ada_url.idna_to_ascii(decoded) == label.encode())
+    except UnicodeEncodeError:
+        return False  # a lone surrogate: no code point a label may hold
 
 
 def scheme_of(text: str) -> str | None:
@@ -108,7 +113,7 @@ def parse_web_url(text: str) -> WebURL:
         scheme = protocol[:-1]
         if scheme not in WEB_SCHEMES or not host:
             raise NotAWebURL(text)
-        if "xn--" in host and not all(map(_punycode_ok, host.split("."))):
+        if "xn--" in host and not all(map(punycode_ok, host.split("."))):
             raise NotAWebURL(text)
         port = _text(_lib.ada_get_port(url))
         return WebURL(
