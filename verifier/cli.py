@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from verifier.allowlist.model import Allowlist, unknown_brand_message
+from verifier.allowlist.model import Allowlist, Brand, unknown_brand_message
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
+from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, values_of, write_batch
 from verifier.cli_serve import serve
-from verifier.cli_usage import argv_lang, shown, unknown_region
+from verifier.cli_usage import argv_lang, missing_argument, shown, unknown_region
 from verifier.cli_usage import run as run_localized
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_UNVERIFIED = 3
 MAX_SCAN_CHARS = 2_000_000  # as verifier.scan.scanner.MAX_SCAN_CHARS (a test keeps them equal)
+MAX_BATCH_CHARS = 100_000_000  # about a million values a batch
 
 app = typer.Typer(
     help="Is this phone number, link, email or handle really a wallet's official support channel?",
@@ -106,8 +108,13 @@ def _human(result: CheckResult, lang: str) -> str:
 @app.command()
 def check(
     value: Annotated[
-        str, typer.Argument(metavar="VALUE", help="Phone number, link, email address or @handle to check.")
-    ],
+        str | None,
+        typer.Argument(
+            metavar="VALUE",
+            help="Phone number, link, email address or @handle to check; - reads one a line from stdin.",
+            show_default=False,
+        ),
+    ] = None,
     brand: Annotated[
         str | None, typer.Option("--brand", "-b", help="Brand id or alias (tokenpocket, TP钱包).")
     ] = None,
@@ -124,8 +131,38 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
     lang: Annotated[LangOption, typer.Option(help="Language of the messages.")] = LangOption.en,
     allowlist_file: Annotated[Path | None, typer.Option("--allowlist", help="Use this bundle file.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Check every line of this file (one value a line).")
+    ] = None,
+    output_format: Annotated[
+        BatchFormat | None,
+        typer.Option(
+            "--format", help="Output of a batch: human, json (JSON Lines) or csv.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """Check one value. Exit 0 official, 1 anything else, 2 invalid input, 3 unverified allowlist."""
+    """Check one value, or one a line with - or --file.
+
+    Exit 0 official, 1 anything else, 2 invalid input, 3 unverified allowlist; a batch exits 0
+    only when every value is official, 2 when any is invalid, else 1.
+    """
+    language = normalize_lang(lang.value)
+    if value == "-" or file is not None:
+        if value is not None and file is not None:
+            _fail(text("cli.batch_value_and_file", language), language)
+        fmt = output_format or (BatchFormat.json if as_json else BatchFormat.human)
+        _check_batch(
+            str(file) if file is not None else "-",
+            brand,
+            kind,
+            platform,
+            region,
+            language,
+            fmt,
+            allowlist_file,
+        )
+    if value is None:  # as typer says a missing argument (usage line, exit 2), in ``--lang``
+        missing_argument("value")
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
     try:
         result = check_value(
@@ -137,12 +174,109 @@ def check(
             lang=lang.value,
             allowlist=allowlist,
         )
+        if result.verdict is Verdict.INVALID and _is_message(value):
+            result = _check_message(value, brand, kind, platform, region, language, allowlist)
     except UnknownBrand as exc:
-        language = normalize_lang(lang.value)
         _fail(unknown_brand_message(exc.name, exc.known, language), language)
     _finish(
         allowlist, result.to_dict(), _human(result, lang.value), as_json, lang.value, result.verdict.exit_code
     )
+
+
+def _is_message(value: str) -> bool:
+    """Whether ``value`` reads as pasted text: words with spaces, no control characters (a value
+    with those is shown escaped as invalid, never searched for a channel to print in its place)."""
+    words = value.strip()
+    return any(c.isspace() for c in words) and shown(words) == words
+
+
+def _named_brand(message: str, allowlist: Allowlist) -> Brand | None:
+    """The one brand ``message`` names (TP钱包 in "TP钱包客服电话 ..."), else None."""
+    from verifier.scan.mentions import brand_mentions  # noqa: PLC0415 (only for text with spaces)
+    from verifier.scan.normalize import normalize  # noqa: PLC0415
+
+    named = brand_mentions(allowlist).find(normalize(message).text)
+    return allowlist.brands[next(iter(named))] if len(named) == 1 else None
+
+
+def _check_message(
+    message: str,
+    brand: str | None,
+    kind: KindOption | None,
+    platform: str | None,
+    region: str | None,
+    lang: Lang,
+    allowlist: Allowlist,
+) -> CheckResult:
+    """The check of the one channel written in ``message`` (text pasted rather than a value),
+    said on stderr; exit 2 with a pointer to ``verifier scan -`` when it holds none or several."""
+    from verifier.scan.extract import extract_channels  # noqa: PLC0415 (only for text with spaces)
+
+    found = [item for item in extract_channels(message, limit=20) if kind is None or item.kind == kind.value]
+    if len(found) != 1:
+        if not found:
+            _fail(text("cli.message_no_channel", lang), lang)
+        listed = ", ".join(item.raw for item in found[:5])
+        _fail(text("cli.message_several_channels", lang, count=len(found), channels=listed), lang)
+    channel = found[0]
+    kind_said = text("kind." + channel.kind.value, lang)
+    named = _named_brand(message, allowlist) if brand is None else None
+    if named is None:
+        said = text("cli.message_one_channel", lang, channel=channel.raw, kind=kind_said)
+    else:
+        brand = named.id
+        said = text(
+            "cli.message_one_channel_brand", lang, channel=channel.raw, kind=kind_said, brand=named.name
+        )
+    typer.echo(shown(said), err=True)
+    return check_value(
+        channel.raw,
+        brand=brand,
+        kind=channel.kind.value,
+        platform=channel.platform or platform,
+        region=region,
+        lang=lang,
+        allowlist=allowlist,
+    )
+
+
+def _check_batch(
+    source: str,
+    brand: str | None,
+    kind: KindOption | None,
+    platform: str | None,
+    region: str | None,
+    lang: Lang,
+    fmt: BatchFormat,
+    allowlist_file: Path | None,
+) -> NoReturn:
+    """Check every line of ``source`` (a file or - for stdin), print a line each and a summary,
+    then exit as ``cli_batch.exit_status`` says (3 when the allowlist did not verify)."""
+    body = _read_input(source, MAX_BATCH_CHARS, lang, too_large="cli.batch_too_large")
+    values = values_of(body)
+    if not values:
+        _fail(text("cli.batch_empty", lang, source=source), lang)
+    allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
+    options = BatchOptions(brand, kind.value if kind else None, platform, region, lang, fmt)
+    try:
+        counts = write_batch(values, options, allowlist, progress=sys.stderr.isatty())
+    except UnknownBrand as exc:
+        _fail(unknown_brand_message(exc.name, exc.known, lang), lang)
+    state = allowlist.state
+    allowlist_line = text(
+        "cli.allowlist_line",
+        lang,
+        version=state.version or "-",
+        state=text("cli.verified" if state.verified else "cli.unverified", lang),
+        expires=state.expires or "-",
+    )
+    separator = "；" if lang == "zh" else "; "
+    typer.echo(f"{summary(counts, lang)}{separator}{allowlist_line}", err=fmt is not BatchFormat.human)
+    if not allowlist.verified:
+        problem = allowlist.problem_text(lang)
+        typer.echo(shown(text("cli.exit_unverified", lang, problem=problem), lines=True), err=True)
+        raise typer.Exit(EXIT_UNVERIFIED)
+    raise typer.Exit(exit_status(counts))
 
 
 # Byte order marks and the encodings they announce; UTF-32's before UTF-16's, whose marks begin theirs.
@@ -165,7 +299,7 @@ def decode_input(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _read_input(source: str, limit: int, lang: Lang) -> str:
+def _read_input(source: str, limit: int, lang: Lang, *, too_large: str = "cli.too_large") -> str:
     """Read a file or standard input (``-``) as ``decode_input`` does, refusing more than ``limit``
     characters (exit 2, with the reason in ``lang``)."""
     most = limit * 4 + len(codecs.BOM_UTF32_LE)  # UTF-32: four bytes a character, and its mark
@@ -178,10 +312,10 @@ def _read_input(source: str, limit: int, lang: Lang) -> str:
     except OSError as exc:
         _fail(text("cli.unreadable", lang, source=source, reason=os_reason(exc).text(lang)), lang)
     if len(data) > most:
-        _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
+        _fail(text(too_large, lang, source=source, limit=f"{limit:,}"), lang)
     body = decode_input(data)
     if len(body) > limit:
-        _fail(text("cli.too_large", lang, source=source, limit=f"{limit:,}"), lang)
+        _fail(text(too_large, lang, source=source, limit=f"{limit:,}"), lang)
     return body
 
 
@@ -247,6 +381,8 @@ def scan_command(
     else:
         if source.lower().startswith(("http://", "https://")) and not Path(source).exists():
             _fail(text("cli.url_needs_online", language, source=source), language)
+        if source != "-" and any(c.isspace() for c in source.strip()) and not Path(source).exists():
+            _fail(text("cli.scan_text_not_file", language, source=source[:60]), language)
         body = _read_input(source, MAX_SCAN_CHARS, language)
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
     try:

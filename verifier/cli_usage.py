@@ -17,8 +17,10 @@ from verifier.messages import Lang, normalize_lang, text
 
 try:  # typer 0.2x carries its own copy of click; older typer raises click's own exceptions
     from typer._click import exceptions as errors
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - depends on the typer release installed
     from click import exceptions as errors  # type: ignore[no-redef]
+    from click import get_current_context  # type: ignore[no-redef]
 
 # Between a sentence and its bracketed hint: none after Chinese full-width punctuation.
 _SPACE: dict[Lang, str] = {"en": " ", "zh": ""}
@@ -64,6 +66,14 @@ def unknown_region(value: str | None) -> str | None:
     if value is not None and not known_region(value):
         raise CatalogueBadParameter("region.unknown", region=shown(value[:20]))
     return value
+
+
+def missing_argument(name: str) -> NoReturn:
+    """Say that the current command's argument ``name`` is missing, as typer does for a required
+    one (usage line, exit 2; in the user's language under ``run``)."""
+    ctx = get_current_context()
+    param = next(p for p in ctx.command.params if p.name == name)
+    raise errors.MissingParameter(ctx=ctx, param=param)  # type: ignore[arg-type] # typer's own Parameter
 
 
 def argv_lang(argv: list[str]) -> Lang | None:

@@ -470,8 +470,16 @@ def test_unknown_paths_and_methods_are_json_errors(api: httpx.Client) -> None:
 def test_openapi_describes_every_endpoint(api: httpx.Client) -> None:
     document = api.get("/openapi.json").json()
     paths = document["paths"]
-    assert set(paths) == {"/v1/check", "/v1/scan", "/v1/intake", "/v1/allowlist", "/healthz"}
-    for path in ("/v1/check", "/v1/scan", "/v1/intake"):
+    assert set(paths) == {
+        "/v1/check",
+        "/v1/check/batch",
+        "/v1/scan",
+        "/v1/intake",
+        "/v1/allowlist",
+        "/healthz",
+        "/metrics",
+    }
+    for path in ("/v1/check", "/v1/check/batch", "/v1/scan", "/v1/intake"):
         responses = paths[path]["post"]["responses"]
         assert set(responses) == {"200", "413", "422"}
         assert responses["422"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse")

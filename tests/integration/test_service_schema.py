@@ -21,6 +21,7 @@ from verifier.service import ServiceSettings, create_service
 DATA_DEPENDENT = schemathesis.checks.positive_data_acceptance
 OPERATIONS = [
     ("POST", "/v1/check"),
+    ("POST", "/v1/check/batch"),
     ("POST", "/v1/scan"),
     ("POST", "/v1/intake"),
     ("GET", "/v1/allowlist"),

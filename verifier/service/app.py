@@ -34,6 +34,7 @@ log = logging.getLogger("verifier.service")
 
 DEFAULT_MAX_BODY = 1_048_576
 INLINE_SCAN_CHARS = 20_000  # longer texts are scanned in a worker thread, off the event loop
+INLINE_BATCH_VALUES = 40  # about 1 ms of checks; longer batches run in a worker thread
 ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": schemas.ErrorResponse, "description": "Request body too large"},
     422: {"model": schemas.ErrorResponse, "description": "Invalid request (bad JSON, field or brand)"},
@@ -171,6 +172,23 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
                 live.current(),
             )
         )
+
+    @app.post(
+        "/v1/check/batch", **_post_doc(schemas.CheckBatchRequest, schemas.CheckBatchResponse), tags=["check"]
+    )
+    async def check_batch_endpoint(request: Request) -> Response:
+        """Check up to 1,000 values at once; the results in the order of `values`."""
+        headers = request.headers
+        language = headers.get("accept-language")
+        body = answers.parse(
+            await request.body(), headers.get("content-type"), language, schemas.CheckBatchRequest
+        )
+        if isinstance(body, tuple):
+            return _json(body)
+        allowlist = live.current()
+        if len(body.values) <= INLINE_BATCH_VALUES:
+            return _json(answers.answer_check_batch(body, language, allowlist))
+        return _json(await run_in_threadpool(answers.answer_check_batch, body, language, allowlist))
 
     @app.post("/v1/scan", **_post_doc(schemas.ScanRequest, schemas.ScanResponse), tags=["scan"])
     async def scan_endpoint(request: Request) -> Response:

@@ -7,7 +7,7 @@ that every response validates against them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -17,6 +17,7 @@ from verifier.integrations.intake import MAX_BODY_CHARS, MAX_REQUESTER_CHARS, MA
 from verifier.scan.scanner import MAX_SCAN_CHARS
 
 MAX_VALUE_CHARS = 2048  # as verifier.channels.cleaning: longer values are never a channel
+MAX_BATCH_VALUES = 1000  # values of one POST /v1/check/batch (DESIGN.md)
 
 Lang = Literal["en", "zh"]
 Kind = Literal["url", "email", "phone", "handle"]
@@ -44,6 +45,15 @@ class CheckRequest(_Request):
         if region and not known_region(region):  # "" is no region, as in the library
             raise PydanticCustomError("unknown_region", "unknown region '{region}'", {"region": region})
         return region
+
+
+class CheckBatchRequest(_Request):
+    values: list[Annotated[str, Field(max_length=MAX_VALUE_CHARS)]] = Field(
+        max_length=MAX_BATCH_VALUES,
+        description=f"Values to check, each as `value` of /v1/check; at most {MAX_BATCH_VALUES:,}.",
+    )
+    brand: str | None = Field(default=None, max_length=100, description="Brand id or alias (TP钱包).")
+    lang: Lang | None = Field(default=None, description="Message language; default from Accept-Language.")
 
 
 class ScanRequest(_Request):
@@ -86,6 +96,10 @@ class CheckResponse(BaseModel):
     technique: str | None
     reasons: list[ReasonOut]
     allowlist: AllowlistStateOut
+
+
+class CheckBatchResponse(BaseModel):
+    results: list[CheckResponse] = Field(description="One check result a value, in the order given.")
 
 
 class PatternOut(BaseModel):
