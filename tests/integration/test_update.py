@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,6 +142,64 @@ def test_update_with_rotated_root(
     )
     assert result.root_version == 2
     assert (isolated_state / "roots" / "2.root.json").exists()
+
+
+class _SlowHandler(_Handler):
+    def do_GET(self) -> None:
+        time.sleep(0.6)  # each answer well within the limit; two of them are not
+        super().do_GET()
+
+
+def test_a_rotated_root_and_the_bundle_share_one_time_limit(
+    tmp_path: Path,
+    moderator_keys: list[Ed25519PrivateKey],
+    sign_bundle: SignFn,
+    test_root: Root,
+    isolated_state: Path,
+) -> None:
+    www = tmp_path / "www"
+    www.mkdir()
+    newcomer = Ed25519PrivateKey.generate()
+    document = root_document([moderator_keys[0].public_key(), newcomer.public_key()], threshold=2, version=2)
+    for key in (moderator_keys[0], moderator_keys[1], newcomer):
+        document = sign_document(document, key)
+    (www / "2.root.json").write_bytes(canonical_bytes(document))
+    bundle = sign_document(sign_document(json.loads(sign_bundle()), moderator_keys[0]), newcomer)
+    (www / "v6.json").write_bytes(canonical_bytes(bundle))
+
+    def handler(*args: object) -> _SlowHandler:
+        return _SlowHandler(*args, directory=str(www))  # type: ignore[arg-type]
+
+    httpd = _Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        started = time.monotonic()
+        with pytest.raises(UpdateError) as raised:
+            update(
+                f"{base}/v6.json",
+                directory=isolated_state,
+                root=test_root,
+                root_urls=(f"{base}/2.root.json",),
+                now=NOW,
+                timeout=1.0,
+            )
+        elapsed = time.monotonic() - started
+        assert raised.value.code == "fetch.too_slow"
+        assert 0.95 <= elapsed <= 1.6, elapsed
+        assert not (isolated_state / "roots" / "2.root.json").exists()  # nothing installed
+        # With time enough for both, the same update goes through.
+        result = update(
+            f"{base}/v6.json",
+            directory=isolated_state,
+            root=test_root,
+            root_urls=(f"{base}/2.root.json",),
+            now=NOW,
+        )
+        assert result.root_version == 2
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.mark.parametrize(

@@ -102,12 +102,13 @@ def fetch(
     max_bytes: int = MAX_BUNDLE_BYTES,
     resolve: Resolver = system_resolver,
     timeout: float = TIMEOUT_SECONDS,
+    deadline: Deadline | None = None,
 ) -> bytes:
     """GET ``url`` with no redirects, at most ``max_bytes`` of body and ``timeout`` seconds in
     all: resolving, connecting, TLS, headers and body share one deadline
     (``verifier.enrich.page.Deadline``; a ``client`` given by a test brings its own transport,
-    bounded per request, not per read)."""
-    deadline = Deadline(timeout)
+    bounded per request, not per read). A ``deadline`` given shares its time with other fetches."""
+    deadline = deadline or Deadline(timeout)
     target, headers, extensions = _destination(url, resolve, deadline)
     headers["Accept-Encoding"] = ACCEPT_ENCODING
     extensions["timeout"] = deadline.timeouts()
@@ -143,6 +144,7 @@ def update(
     root: Root | None = None,
     now: dt.datetime | None = None,
     client: httpx.Client | None = None,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> UpdateResult:
     """Fetch, verify and install a newer bundle into ``directory``.
 
@@ -150,15 +152,16 @@ def update(
     first. ``root`` replaces the trusted root (default: the shipped root advanced
     through stored rotations). Raises UpdateError for fetch problems and the specific AllowlistError
     (expired, rollback, unsigned ...) when verification fails; nothing is
-    installed unless everything verifies.
+    installed unless everything verifies. Every fetch shares one deadline of ``timeout`` seconds.
     """
     root = root or trusted_root(directory)
+    deadline = Deadline(timeout)
     new_roots: list[tuple[int, bytes]] = []
     for root_url in root_urls:
-        data = fetch(root_url, client=client)
+        data = fetch(root_url, client=client, deadline=deadline)
         root = verify_root_update(root, data)
         new_roots.append((root.version, data))
-    data = fetch(url, client=client)
+    data = fetch(url, client=client, deadline=deadline)
     verified = verify_bundle(data, root, now=now, highest_seen=highest_seen(directory))
     Allowlist.from_signed(verified.signed, verified=True)  # content a check can use, else raises
     for version, root_data in new_roots:
