@@ -13,6 +13,7 @@ from verifier.scan.candidates import DOT, EMAIL_RANK, LABEL, Candidate, trim_tra
 
 _LOCAL = "[a-z0-9._%+-]"
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_SPARSE_ATS = 2000  # up to this many "@", each is read from where it stands
 _DOMAIN = rf"{LABEL}++(?:(?:{DOT}|[ \t]+(?:dot|\[dot\]|\(dot\))[ \t]+){LABEL}++)++"
 
 
@@ -40,14 +41,13 @@ def _patterns() -> _Patterns:
 def email_candidates(text: str, shadow: str) -> Iterator[Candidate]:
     """Addresses with "@" (or "[@]", "[at]", "(at)"), and spelled-out ones with " at " before
     " dot ". An address written again is yielded once (its first place): spam repeats one."""
-    patterns = _patterns()
     spelled = _spelled(shadow)
     marked = "@" in shadow or "at]" in shadow or "at)" in shadow or "AT]" in shadow or "AT)" in shadow
     if spelled:  # rare: merge both kinds in order, the earliest of overlapping ones kept
-        found = [m.span() for m in patterns.address.finditer(shadow)] if marked else []
+        found = list(_addresses(shadow)) if marked else []
         spans: Iterator[tuple[int, int]] = iter(_earliest(sorted(found + spelled)))
     elif marked:
-        spans = (m.span() for m in patterns.address.finditer(shadow))
+        spans = _addresses(shadow)
     else:
         return
     seen: set[str] = set()
@@ -59,6 +59,44 @@ def email_candidates(text: str, shadow: str) -> Iterator[Candidate]:
         end = trim_trailing(shadow, start, stop)
         if end - start <= MAX_INPUT_CHARS:
             yield Candidate(start, end, EMAIL_RANK, ChannelKind.EMAIL, text[start:end])
+
+
+def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
+    """The spans of the addresses, in order. Few "@" (most text): read from each "@" (or
+    "[at]", "(at)", "[@]") back to its local part, then one anchored match; many (a flood of
+    "a.b@"): one search of the whole text, so that no Python work is done per "@"."""
+    patterns = _patterns()
+    if shadow.count("@") > _SPARSE_ATS:
+        yield from (m.span() for m in patterns.address.finditer(shadow))
+        return
+    anchors = _find_all(shadow, "@")
+    if "[" in shadow or "(" in shadow:
+        lowered = shadow.lower()
+        for marker in ("[at]", "(at)"):
+            anchors += _find_all(lowered, marker)
+    pos = 0
+    for anchor in sorted(set(anchors)):
+        if anchor < pos:
+            continue
+        start = anchor - 1 if shadow[anchor] == "@" and anchor and shadow[anchor - 1] == "[" else anchor
+        if start != anchor or shadow[anchor] != "@":
+            while start > 0 and shadow[start - 1] in " \t":
+                start -= 1
+        end, floor = start, max(0, start - 64)
+        while start > floor and shadow[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        match = patterns.address.match(shadow, start) if start < end else None
+        if match is not None:
+            pos = match.end()
+            yield match.span()
+
+
+def _find_all(text: str, literal: str) -> list[int]:
+    found, at = [], text.find(literal)
+    while at >= 0:
+        found.append(at)
+        at = text.find(literal, at + 1)
+    return found
 
 
 def _earliest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

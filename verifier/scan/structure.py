@@ -77,13 +77,14 @@ def message_matches(
     first: dict[str, tuple[int, int]] = {}
     for start, end, names in scan.hits:
         for name in names:
-            first.setdefault(name, (start, end))
+            if name not in first:
+                first[name] = (start, end)
     origin = scan.origin
+    mapped = origin is not None and origin.changed
+    placed: dict[str, tuple[int, int]] = {}  # spans already in the original text
     for match in sentence_matches or ():
-        # Sentence matches are in the original text; message rules place on the rules' text.
-        span = match.span if origin is None or not origin.changed else _inner(scan, match.span)
-        first.setdefault("rule:" + match.rule.code, span)
-    present = frozenset(first)
+        placed.setdefault("rule:" + match.rule.code, match.span)
+    present = frozenset(first) | frozenset(placed)
     framed: bool | None = None
     found: list[PatternMatch] = []
     for rule in rules:
@@ -98,18 +99,12 @@ def message_matches(
             framed = _framed(scan) if framed is None else framed
             if framed:
                 continue
-        found.append(_match(scan, rule.rule, first[alternative[0]]))
+        anchor = alternative[0]
+        if anchor in placed:
+            found.append(_match(scan, rule.rule, placed[anchor], original=True))
+        else:
+            found.append(_match(scan, rule.rule, first[anchor], original=not mapped))
     return found
-
-
-def _inner(scan: RuleScan, span: tuple[int, int]) -> tuple[int, int]:
-    """A span of the rules' text that maps onto ``span`` of the original (a search: rare)."""
-    origin = scan.origin
-    assert origin is not None
-    for start in range(max(0, span[0] - 64), min(len(scan.text), span[1] + 1)):
-        if origin.span(start, start + 1)[0] >= span[0]:
-            return start, start + 1
-    return 0, 1
 
 
 def _framed(scan: RuleScan) -> bool:
@@ -117,9 +112,10 @@ def _framed(scan: RuleScan) -> bool:
     return any(FRAME in names for _, _, names in cues)
 
 
-def _match(scan: RuleScan, rule: Rule, span: tuple[int, int]) -> PatternMatch:
+def _match(scan: RuleScan, rule: Rule, span: tuple[int, int], *, original: bool) -> PatternMatch:
+    """A match at ``span`` (of the original text, or of the rules' text unless ``original``)."""
     origin = scan.origin
-    text = scan.text
-    if origin is not None and origin.changed:
-        span, text = origin.span(*span), origin.original
+    text = origin.original if origin is not None else scan.text
+    if not original and origin is not None:
+        span = origin.span(*span)
     return PatternMatch(rule, span, excerpt(text, (0, len(text)), span))
