@@ -136,9 +136,13 @@ class Entry:
     def leaf(self) -> bytes:
         return b"\x00\x00" + self.timestamped + b"\x00\x00"
 
-    def tile_leaf(self, index: int) -> bytes:
+    def tiled_leaf(self, index: int) -> bytes:
+        """The MerkleTreeLeaf a tiled log hashes: its extensions hold the leaf_index."""
         extension = b"\x00" + b"\x00\x05" + index.to_bytes(5, "big")  # leaf_index
-        out = self.timestamped + len(extension).to_bytes(2, "big") + extension
+        return b"\x00\x00" + self.timestamped + len(extension).to_bytes(2, "big") + extension
+
+    def tile_leaf(self, index: int) -> bytes:
+        out = self.tiled_leaf(index)[2:]
         if self.pre_certificate is not None:
             out += _u24(self.pre_certificate)
         fingerprints = b"".join(hashlib.sha256(c).digest() for c in self.chain)
@@ -164,6 +168,28 @@ def merkle_root(leaves: Sequence[bytes]) -> bytes:
         return hashlib.sha256(b"\x00" + leaves[0]).digest()
     k = 1 << ((len(leaves) - 1).bit_length() - 1)
     return hashlib.sha256(b"\x01" + merkle_root(leaves[:k]) + merkle_root(leaves[k:])).digest()
+
+
+def leaf_hashes(leaves: Sequence[bytes]) -> list[bytes]:
+    return [hashlib.sha256(b"\x00" + leaf).digest() for leaf in leaves]
+
+
+def subtree_root(hashes: Sequence[bytes]) -> bytes:
+    """MTH over leaf hashes."""
+    if len(hashes) == 1:
+        return hashes[0]
+    k = 1 << ((len(hashes) - 1).bit_length() - 1)
+    return hashlib.sha256(b"\x01" + subtree_root(hashes[:k]) + subtree_root(hashes[k:])).digest()
+
+
+def audit_path(m: int, hashes: Sequence[bytes]) -> list[bytes]:
+    """RFC 6962 §2.1.1 PATH(m, D[n]), leaf side first."""
+    if len(hashes) == 1:
+        return []
+    k = 1 << ((len(hashes) - 1).bit_length() - 1)
+    if m < k:
+        return [*audit_path(m, hashes[:k]), subtree_root(hashes[k:])]
+    return [*audit_path(m - k, hashes[k:]), subtree_root(hashes[:k])]
 
 
 def digitally_signed(key: LogPrivateKey, message: bytes) -> bytes:
@@ -200,6 +226,7 @@ class StubLog:
     faults: list[Fault] = field(default_factory=list)
     signing_key: LogPrivateKey | None = None  # sign heads with another key (a forged head)
     drop_partial_tiles: bool = False
+    forged: dict[int, Entry] = field(default_factory=dict)  # served in place of what the head signs
     published: int | None = None  # the size the tree head shows (None: every entry)
     on_request: Callable[[StubLog, str], None] | None = None
     requests: list[str] = field(default_factory=list)
@@ -221,9 +248,13 @@ class StubLog:
         with self.lock:
             self.entries.extend(entries)
 
-    def _head(self) -> tuple[int, int, bytes, bytes]:
+    def leaves(self, tiled: bool, size: int | None = None) -> list[bytes]:
+        entries = self.entries[: self.size() if size is None else size]
+        return [e.tiled_leaf(i) if tiled else e.leaf() for i, e in enumerate(entries)]
+
+    def _head(self, tiled: bool = False) -> tuple[int, int, bytes, bytes]:
         size = self.size()
-        root = merkle_root([e.leaf() for e in self.entries[:size]])
+        root = merkle_root(self.leaves(tiled))
         timestamp = int(time.time() * 1000)
         message = struct.pack(">BBQQ", 0, 1, timestamp, size) + root
         return size, timestamp, root, digitally_signed(self.signing_key or self.key, message)
@@ -240,7 +271,7 @@ class StubLog:
         ).encode()
 
     def checkpoint(self) -> bytes:
-        size, timestamp, root, signature = self._head()
+        size, timestamp, root, signature = self._head(tiled=True)
         log_id = hashlib.sha256(spki(self.key)).digest()
         key_id = hashlib.sha256(self.origin.encode() + b"\n\x05" + log_id).digest()[:4]
         blob = base64.b64encode(key_id + timestamp.to_bytes(8, "big") + signature).decode()
@@ -258,9 +289,34 @@ class StubLog:
                 "leaf_input": base64.b64encode(e.leaf()).decode(),
                 "extra_data": base64.b64encode(e.extra_data).decode(),
             }
-            for e in self.entries[start : end + 1]
+            for e in (self.forged.get(i, self.entries[i]) for i in range(start, end + 1))
         ]
         return json.dumps({"entries": items}).encode()
+
+    def proof(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        wanted = base64.b64decode(query["hash"][0])
+        size = int(query["tree_size"][0])
+        hashes = leaf_hashes(self.leaves(False, size))
+        if wanted not in hashes or size > self.size():
+            return 400, {}, b"no such leaf"
+        index = hashes.index(wanted)
+        path = [base64.b64encode(h).decode() for h in audit_path(index, hashes)]
+        return 200, {}, json.dumps({"leaf_index": index, "audit_path": path}).encode()
+
+    def hash_tile(self, level: int, path: str) -> bytes | None:
+        rest, _, width_text = path.partition(".p/")
+        n = int("".join(p.removeprefix("x") for p in rest.split("/")))
+        width = int(width_text) if width_text else 256
+        if width_text and self.drop_partial_tiles:
+            return None
+        span = 256**level
+        hashes = leaf_hashes(self.leaves(True, len(self.entries)))
+        first = n * 256
+        if (first + width) * span > len(hashes):
+            return None
+        return b"".join(
+            subtree_root(hashes[(first + i) * span : (first + i + 1) * span]) for i in range(width)
+        )
 
     def data_tile(self, path: str) -> bytes | None:
         rest, _, width_text = path.partition(".p/")
@@ -272,7 +328,8 @@ class StubLog:
         first = n * 256
         if first + width > len(self.entries):
             return None
-        return b"".join(self.entries[first + i].tile_leaf(first + i) for i in range(width))
+        served = [self.forged.get(first + i, self.entries[first + i]) for i in range(width)]
+        return b"".join(entry.tile_leaf(first + i) for i, entry in enumerate(served))
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
         with self.lock:
@@ -291,8 +348,14 @@ class StubLog:
                 return 200, {}, self.get_entries(query)
             if path == "checkpoint":
                 return 200, {}, self.checkpoint()
+            if path == "ct/v1/get-proof-by-hash":
+                return self.proof(query)
             if path.startswith("tile/data/"):
                 body = self.data_tile(path.removeprefix("tile/data/"))
+                return (404, {}, b"") if body is None else (200, {}, body)
+            if path.startswith("tile/"):
+                level, _, rest = path.removeprefix("tile/").partition("/")
+                body = self.hash_tile(int(level), rest)
                 return (404, {}, b"") if body is None else (200, {}, body)
             if path.startswith("issuer/"):
                 for entry in self.entries:

@@ -112,3 +112,28 @@ def test_issuers_fetched_and_checked(matcher: Matcher, tmp_path: Path) -> None:
             watcher.close()
     with pytest.raises(LogFormatError):
         verify_issuer(ISSUER.der + b"x", fingerprint)
+
+
+@pytest.mark.parametrize("tiled", [False, True], ids=["rfc6962", "tiled"])
+def test_entries_are_checked_against_the_signed_tree_head(
+    tmp_path: Path, matcher: Matcher, tiled: bool
+) -> None:
+    log = StubLog("merkle")
+    log.add(*lookalike_entries(300))
+    lists = (lambda: log_list(tiled=[log])) if tiled else (lambda: log_list([log]))
+    with serve(log):
+        _, reports = run(lists(), tmp_path, matcher, start=Start.LATEST)  # frontier from proof or tiles
+        assert reports[0].verified and reports[0].first == 300
+        log.add(*lookalike_entries(40, first_serial=7000))
+        alerts, reports = run(lists(), tmp_path, matcher)
+        assert reports[0].verified and len(alerts) == 40
+        log.add(*lookalike_entries(20, first_serial=8000))
+        log.forged = {350: lookalike_entries(1, first_serial=9000)[0]}  # not the entry the head signs
+        held, reports = run(lists(), tmp_path, matcher)
+        assert not held  # no alert for entries the head does not commit to
+        assert "do not hash to the signed tree head" in (reports[0].error or "")
+        assert not reports[0].verified and reports[0].next_index == 340  # back to the last checked point
+        log.forged = {}
+        alerts, reports = run(lists(), tmp_path, matcher)
+    assert reports[0].verified and reports[0].complete and [a.index for a in alerts] == list(range(340, 360))
+    assert alerts[10].name == "tokenpocket-support10.com"  # the real entry 350, not the forged one

@@ -28,7 +28,9 @@ class LogEntry:
     log signed for a pre-certificate (its issuer already the final issuer, poison removed);
     ``pre_certificate`` the pre-certificate as submitted, when the log serves it; ``problem``
     why an entry that a log served could not be read (its certificate is then empty);
-    ``issuers`` the SHA-256 fingerprints of the submitted chain (tiled logs serve them)."""
+    ``issuers`` the SHA-256 fingerprints of the submitted chain (tiled logs serve them);
+    ``leaf_hash`` the Merkle leaf hash of the entry as served (None when not even that could
+    be read)."""
 
     index: int
     timestamp: int
@@ -37,6 +39,7 @@ class LogEntry:
     pre_certificate: bytes | None = None
     problem: str | None = None
     issuers: tuple[bytes, ...] = ()
+    leaf_hash: bytes | None = None
 
 
 def read_timestamped_entry(reader: Reader, index: int) -> LogEntry:

@@ -16,12 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
 from verifier.watch.entries import LogEntry, read_timestamped_entry
 from verifier.watch.errors import BadTreeHeadSignature, LogFormatError
 from verifier.watch.loglist import LogSpec
+from verifier.watch.merkle import leaf_hash
 from verifier.watch.tls import Reader, tree_head_message, verify_digitally_signed
 
 # Ask for at most this many entries a request; logs cap it lower (often 32 to 1,024).
@@ -84,10 +86,15 @@ def parse_leaf(leaf_input: bytes, extra_data: bytes, index: int) -> LogEntry:
         raise LogFormatError(f"entry {index}: leaf version {version} / type {leaf_type} unknown")
     entry = read_timestamped_entry(reader, index)
     reader.end()
-    if not entry.precert:
-        return entry
-    pre_certificate = Reader(extra_data).vector(3) if extra_data else None
-    return LogEntry(entry.index, entry.timestamp, True, entry.certificate, pre_certificate or None)
+    pre_certificate = (Reader(extra_data).vector(3) or None) if entry.precert and extra_data else None
+    return LogEntry(
+        entry.index,
+        entry.timestamp,
+        entry.precert,
+        entry.certificate,
+        pre_certificate,
+        leaf_hash=leaf_hash(leaf_input),
+    )
 
 
 def parse_entries(body: bytes, start: int, asked: int) -> list[LogEntry]:
@@ -101,15 +108,31 @@ def parse_entries(body: bytes, start: int, asked: int) -> list[LogEntry]:
     for offset, item in enumerate(items[:asked]):
         index = start + offset
         # One bad entry is counted and passed over: stopping there would stop the log for good.
+        hashed: bytes | None = None
         try:
             if not isinstance(item, dict):
                 raise LogFormatError(f"entry {index} is not an object")
             leaf = _b64(item.get("leaf_input"), f"entry {index} leaf_input")
+            hashed = leaf_hash(leaf)
             extra = _b64(item.get("extra_data", ""), f"entry {index} extra_data")
             out.append(parse_leaf(leaf, extra, index))
         except LogFormatError as exc:
-            out.append(LogEntry(index, 0, False, b"", problem=str(exc)))
+            out.append(LogEntry(index, 0, False, b"", problem=str(exc), leaf_hash=hashed))
     return out
+
+
+def parse_audit_path(body: bytes, index: int) -> list[bytes]:
+    """The ``audit_path`` of a ``get-proof-by-hash`` answer for leaf ``index``."""
+    proof = _json_object(body, "get-proof-by-hash")
+    path = proof.get("audit_path")
+    if proof.get("leaf_index") != index or not isinstance(path, list) or len(path) > 64:
+        raise LogFormatError(f"get-proof-by-hash: not a proof for leaf {index}")
+    return [_b64(node, "get-proof-by-hash audit_path") for node in path]
+
+
+def proof_url(log: LogSpec, hashed: bytes, tree_size: int) -> str:
+    encoded = urllib.parse.quote(base64.b64encode(hashed).decode(), safe="")
+    return f"{log.url}ct/v1/get-proof-by-hash?hash={encoded}&tree_size={tree_size}"
 
 
 def sth_url(log: LogSpec) -> str:

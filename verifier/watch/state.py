@@ -29,10 +29,16 @@ MAX_REMEMBERED_ALERTS = 100_000
 
 @dataclass
 class LogPosition:
-    """``next_index``: the first entry not yet read; ``tree_size``: the largest verified size."""
+    """``next_index``: the first entry not yet read; ``tree_size``: the largest verified size;
+    ``frontier``: the Merkle frontier of the first ``next_index`` leaves (None: not known)."""
 
     next_index: int
     tree_size: int
+    frontier: list[bytes] | None = None
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 class WatchState:
@@ -67,7 +73,13 @@ class WatchState:
                 next_index, tree_size = value["next_index"], value["tree_size"]
                 if not (isinstance(next_index, int) and isinstance(tree_size, int) and next_index >= 0):
                     raise ValueError(f"bad position for {log_id}")
-                state.positions[str(log_id)] = LogPosition(next_index, tree_size)
+                nodes = value.get("frontier")
+                frontier = None if nodes is None else [bytes.fromhex(n) for n in nodes]
+                if frontier is not None and (
+                    len(frontier) != next_index.bit_count() or any(len(n) != 32 for n in frontier)
+                ):
+                    raise ValueError(f"bad frontier for {log_id}")
+                state.positions[str(log_id)] = LogPosition(next_index, tree_size, frontier)
             for key in document["alerted"]:
                 state.alerted[str(key)] = None
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -82,7 +94,12 @@ class WatchState:
         document = {
             "format": FORMAT,
             "logs": {
-                k: {"next_index": p.next_index, "tree_size": p.tree_size} for k, p in self.positions.items()
+                k: {
+                    "next_index": p.next_index,
+                    "tree_size": p.tree_size,
+                    "frontier": None if p.frontier is None else [n.hex() for n in p.frontier],
+                }
+                for k, p in self.positions.items()
             },
             "alerted": list(self.alerted),
         }
@@ -90,11 +107,14 @@ class WatchState:
 
     def first_alert(self, key: str) -> bool:
         """True the first time ``key`` is seen (and remembers it, as 16 bytes of its SHA-256)."""
-        key = hashlib.sha256(key.encode()).hexdigest()[:32]
+        key = _digest(key)
         if key in self.alerted:
             return False
         self.alerted[key] = None
         return True
+
+    def alerted_before(self, key: str) -> bool:
+        return _digest(key) in self.alerted
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[WatchState]:

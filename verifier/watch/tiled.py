@@ -25,6 +25,7 @@ import hashlib
 from verifier.watch.entries import LogEntry, read_timestamped_entry
 from verifier.watch.errors import BadTreeHeadSignature, LogFormatError
 from verifier.watch.loglist import LogSpec
+from verifier.watch.merkle import leaf_hash
 from verifier.watch.rfc6962 import TreeHead
 from verifier.watch.tls import Reader, tree_head_message, verify_digitally_signed
 
@@ -104,6 +105,11 @@ def data_tile_url(log: LogSpec, n: int, width: int = TILE_WIDTH) -> str:
     return f"{log.url}tile/data/{tile_index_path(n)}{suffix}"
 
 
+def hash_tile_url(log: LogSpec, level: int, n: int, width: int = TILE_WIDTH) -> str:
+    suffix = "" if width == TILE_WIDTH else f".p/{width}"
+    return f"{log.url}tile/{level}/{tile_index_path(n)}{suffix}"
+
+
 def issuer_url(log: LogSpec, fingerprint: bytes) -> str:
     return f"{log.url}issuer/{fingerprint.hex()}"
 
@@ -117,7 +123,9 @@ def parse_data_tile(body: bytes, tile: int, width: int) -> list[LogEntry]:
     while not reader.done:
         if len(out) == width:
             raise LogFormatError(f"data tile {tile}: more than {width} entries")
+        began = reader.pos
         entry = read_timestamped_entry(reader, first + len(out))
+        hashed = leaf_hash(b"\x00\x00" + body[began : reader.pos])  # MerkleTreeLeaf v1, timestamped_entry
         pre_certificate = reader.vector(3) if entry.precert else None
         chain = reader.vector(2)
         if len(chain) % 32:
@@ -125,7 +133,14 @@ def parse_data_tile(body: bytes, tile: int, width: int) -> list[LogEntry]:
         issuers = tuple(chain[i : i + 32] for i in range(0, len(chain), 32))
         out.append(
             LogEntry(
-                entry.index, entry.timestamp, entry.precert, entry.certificate, pre_certificate, None, issuers
+                entry.index,
+                entry.timestamp,
+                entry.precert,
+                entry.certificate,
+                pre_certificate,
+                None,
+                issuers,
+                hashed,
             )
         )
     if len(out) != width:

@@ -20,6 +20,7 @@ from verifier.watch.errors import LogFormatError, LogUnavailable, TreeShrank, Wa
 from verifier.watch.fetch import LogFetcher, Politeness
 from verifier.watch.loglist import LogKind, LogSpec
 from verifier.watch.matcher import Matcher
+from verifier.watch.merkle import Frontier, frontier_from_audit_path, frontier_from_tiles
 from verifier.watch.names import LoggedCertificate
 from verifier.watch.rfc6962 import TreeHead
 from verifier.watch.state import LogPosition, WatchState
@@ -51,6 +52,8 @@ class LogReport:
     alerts: int = 0
     unreadable: int = 0
     error: str | None = None
+    verified: bool = False  # the entries read hash to the verified tree head's root
+    unverified: str | None = None  # why they could not be checked
 
     @property
     def backlog(self) -> int:
@@ -62,6 +65,12 @@ class LogReport:
 
     def line(self) -> str:
         status = "ok" if self.complete else f"incomplete: {self.error or 'backlog'}"
+        if self.complete:
+            status += (
+                ", entries match the signed tree head"
+                if self.verified
+                else (f", entries not checked against the tree head ({self.unverified or 'not at its size'})")
+            )
         return (
             f"log {self.log}: read {self.first}..{self.next_index} of {self.tree_size}, "
             f"backlog {self.backlog}, {self.entries} entries, {self.names} names, {self.alerts} alerts, "
@@ -88,6 +97,7 @@ class Watcher:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _fetchers: dict[bytes, LogFetcher] = field(default_factory=dict)
     _issuers: dict[tuple[bytes, bytes], bytes] = field(default_factory=dict)
+    _held: set[str] = field(default_factory=set)  # keys of alerts found, not yet given
     # The last report of each log and counts since start, by log name (for /metrics).
     reports: dict[str, LogReport] = field(default_factory=dict)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -127,6 +137,34 @@ class Watcher:
             found = self._issuers[key] = tiled.verify_issuer(body, fingerprint)
         return found
 
+    def _frontier_at(self, log: LogSpec, size: int) -> Frontier:
+        """The Merkle frontier of the first ``size`` leaves, from the log: the audit path of
+        leaf ``size - 1`` (RFC 6962) or the hash tiles (static-ct-api). Not trusted by itself:
+        the root it leads to is compared with a signed tree head. Raises WatchError."""
+        if size == 0:
+            return Frontier()
+        fetcher = self.fetcher(log)
+        if log.kind is LogKind.RFC6962:
+            body = fetcher.get(rfc6962.entries_url(log, size - 1, size - 1))
+            assert body is not None
+            last = rfc6962.parse_entries(body, size - 1, 1)
+            if not last or last[0].leaf_hash is None:
+                raise LogFormatError(f"{log.name}: entry {size - 1} not served for its audit path")
+            hashed = last[0].leaf_hash
+            body = fetcher.get(rfc6962.proof_url(log, hashed, size))
+            assert body is not None
+            return frontier_from_audit_path(size, hashed, rfc6962.parse_audit_path(body, size - 1))
+
+        def hash_tile(level: int, index: int, width: int) -> bytes:
+            partial = width < tiled.TILE_WIDTH
+            body = fetcher.get(tiled.hash_tile_url(log, level, index, width), missing_ok=partial)
+            if body is None:  # the partial tile is gone once the full one exists
+                body = fetcher.get(tiled.hash_tile_url(log, level, index))
+            assert body is not None
+            return body
+
+        return frontier_from_tiles(size, hash_tile)
+
     def _read(self, log: LogSpec, start: int, size: int) -> list[LogEntry]:
         """Some entries from ``start`` (at least one, at most to ``size``): what the log gives."""
         fetcher = self.fetcher(log)
@@ -150,7 +188,9 @@ class Watcher:
         entries = tiled.parse_data_tile(body, tile, width)
         return [e for e in entries if start <= e.index < size]
 
-    def _handle(self, log: LogSpec, entries: list[LogEntry], report: LogReport) -> None:
+    def _alerts_of(self, log: LogSpec, entries: list[LogEntry], report: LogReport) -> list[tuple[str, Alert]]:
+        """The new alerts of ``entries`` with their keys, held (not yet remembered as given)."""
+        out: list[tuple[str, Alert]] = []
         for entry in entries:
             try:
                 cert = LoggedCertificate.parse(entry)
@@ -162,24 +202,41 @@ class Watcher:
             report.names += len(names)
             for name in names:
                 found = self.matcher.match(name)
-                if found is None or not self.state.first_alert(f"{name}|{cert.key}"):
+                if found is None:
                     continue
-                report.alerts += 1
-                self.emit(
-                    Alert(
-                        name,
-                        found.verdict.value,
-                        found.brand,
-                        found.matched,
-                        found.technique,
-                        log.name,
-                        entry.index,
-                        cert.sha256,
-                        cert.not_before,
-                        cert.issuer,
-                        entry.precert,
-                    )
+                key = f"{name}|{cert.key}"
+                if key in self._held or self.state.alerted_before(key):
+                    continue
+                self._held.add(key)
+                alert = Alert(
+                    name,
+                    found.verdict.value,
+                    found.brand,
+                    found.matched,
+                    found.technique,
+                    log.name,
+                    entry.index,
+                    cert.sha256,
+                    cert.not_before,
+                    cert.issuer,
+                    entry.precert,
                 )
+                out.append((key, alert))
+        return out
+
+    def _release(self, pending: list[tuple[str, Alert]], report: LogReport) -> None:
+        """Give the held alerts and remember them as given (under the lock)."""
+        for key, alert in pending:
+            report.alerts += 1
+            self.emit(alert)
+            self.state.first_alert(key)
+            self._held.discard(key)
+        pending.clear()
+
+    def _drop(self, pending: list[tuple[str, Alert]]) -> None:
+        for key, _ in pending:
+            self._held.discard(key)
+        pending.clear()
 
     def _save(self, force: bool) -> None:
         now = time.monotonic()
@@ -187,43 +244,89 @@ class Watcher:
             self.state.save()
             self._saved_at = now
 
+    def _position(self, log: LogSpec, head: TreeHead) -> LogPosition:
+        with self._lock:
+            position = self.state.positions.get(log.log_id_b64)
+            if position is None:
+                first = 0 if self.start is Start.BEGINNING else head.tree_size
+                position = LogPosition(first, head.tree_size)
+                self.state.positions[log.log_id_b64] = position
+                self._save(True)
+            if head.tree_size < position.tree_size:
+                raise TreeShrank(
+                    f"{log.name}: tree size {head.tree_size} below {position.tree_size} seen before"
+                )
+            position.tree_size = head.tree_size
+        return position
+
     def poll(self, log: LogSpec) -> LogReport:
         """Read ``log`` from its saved position (or ``start`` for a new log) to its size,
-        following growth during the poll. Errors end the poll and are in the report."""
+        following growth during the poll. Errors end the poll and are in the report.
+
+        When the Merkle frontier at the position is known (kept in the state, or rebuilt from
+        an audit path or the hash tiles), the entries read are hashed into it and their alerts
+        are held until the root matches the verified tree head: entries a log serves that its
+        signed head does not commit to give no alert, and the position goes back to the last
+        point that matched. A poll that stops early for another reason gives the held alerts
+        and keeps its progress (checked with the rest at the end of the next poll). The saved
+        position only moves past entries whose alerts went out."""
         report = LogReport(log.name, log.url)
-        key = log.log_id_b64
+        pending: list[tuple[str, Alert]] = []  # alerts held for the root check
+        position: LogPosition | None = None
+        checked: tuple[int, list[bytes] | None] = (0, None)  # the last point known good
+        mismatch = False
+        next_index = 0
+        frontier: Frontier | None = None
         try:
             head = self.tree_head(log)
-            with self._lock:
-                position = self.state.positions.get(key)
-                if position is None:
-                    first = 0 if self.start is Start.BEGINNING else head.tree_size
-                    position = LogPosition(first, head.tree_size)
-                    self.state.positions[key] = position
-                    self._save(True)
-                if head.tree_size < position.tree_size:
-                    raise TreeShrank(
-                        f"{log.name}: tree size {head.tree_size} below {position.tree_size} seen before"
-                    )
-                position.tree_size = head.tree_size
-            report.first = report.next_index = position.next_index
+            position = self._position(log, head)
+            next_index = report.first = report.next_index = position.next_index
             size = head.tree_size if log.final_size is None else min(head.tree_size, log.final_size)
             report.tree_size = size
+            if position.frontier is not None:
+                frontier = Frontier(position.next_index, position.frontier)
+            else:
+                try:
+                    frontier = self._frontier_at(log, position.next_index)
+                except WatchError as exc:
+                    report.unverified = f"no Merkle frontier at {position.next_index}: {exc}"
+            checked = (next_index, None if frontier is None else list(frontier.nodes))
             for round_ in range(_GROWTH_ROUNDS):
-                while position.next_index < size:
+                while next_index < size:
                     if self.stop.is_set():
                         raise LogUnavailable(f"{log.name}: stopped")
-                    entries = self._read(log, position.next_index, size)
-                    if entries[0].index != position.next_index:
+                    entries = self._read(log, next_index, size)
+                    if entries[0].index != next_index:
+                        raise LogFormatError(f"{log.name}: asked for {next_index}, got {entries[0].index}")
+                    with self._lock:
+                        pending += self._alerts_of(log, entries, report)
+                        for entry in entries:
+                            if frontier is not None and entry.leaf_hash is None:
+                                frontier = None
+                                report.verified = False
+                                report.unverified = f"entry {entry.index} has no leaf hash"
+                            if frontier is not None and entry.leaf_hash is not None:
+                                frontier.append(entry.leaf_hash)
+                        next_index = report.next_index = entries[-1].index + 1
+                        released = bool(pending)
+                        if frontier is None:  # nothing to wait for
+                            self._release(pending, report)
+                        if not pending:
+                            position.next_index = next_index
+                            position.frontier = None if frontier is None else list(frontier.nodes)
+                            self._save(released)
+                if frontier is not None and size == head.tree_size:
+                    if frontier.root() != head.root_hash:
+                        mismatch = True
                         raise LogFormatError(
-                            f"{log.name}: asked for {position.next_index}, got {entries[0].index}"
+                            f"{log.name}: entries {checked[0]}..{size} do not hash to the signed tree head"
                         )
                     with self._lock:
-                        before = report.alerts
-                        self._handle(log, entries, report)
-                        position.next_index = entries[-1].index + 1
-                        report.next_index = position.next_index
-                        self._save(report.alerts > before)
+                        self._release(pending, report)
+                        report.verified = True
+                        checked = (next_index, list(frontier.nodes))
+                        position.next_index, position.frontier = checked
+                        self._save(True)
                 if round_ == _GROWTH_ROUNDS - 1 or log.final_size is not None:
                     break
                 head = self.tree_head(log)  # did it grow while we read?
@@ -234,11 +337,28 @@ class Watcher:
                 with self._lock:
                     position.tree_size = head.tree_size
                 size = report.tree_size = head.tree_size
+            if pending:  # read to a size that is not the head's (a read-only log's final size)
+                with self._lock:
+                    self._release(pending, report)
+                    position.next_index = next_index
+                    position.frontier = None if frontier is None else list(frontier.nodes)
         except WatchError as exc:
             report.error = str(exc)
         except Exception as exc:  # a watcher of many logs outlives a bug met in one of them
             report.error = f"internal error: {type(exc).__name__}: {exc}"
         with self._lock:
+            if position is not None and mismatch:  # read again, and no alert for what was read
+                self._drop(pending)
+                position.next_index, position.frontier = checked
+            elif position is not None and pending:
+                # Stopped before the head's size (a network error, a stop): keep what was read,
+                # to be checked with the rest at the end of the next poll. Holding its alerts
+                # longer could hold them for ever on a log that fails now and then.
+                self._release(pending, report)
+                position.next_index = next_index
+                position.frontier = None if frontier is None else list(frontier.nodes)
+            if position is not None:
+                report.next_index = position.next_index
             self._save(True)
             self.reports[log.name] = report
             counts = self.totals.setdefault(log.name, {})
