@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from enum import StrEnum
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -18,7 +19,7 @@ from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, values_of, write_batch
 from verifier.cli_serve import serve
-from verifier.cli_usage import argv_lang, missing_argument, shown, unknown_region
+from verifier.cli_usage import argv_lang, missing_argument, plain_flags, shown, unknown_region
 from verifier.cli_usage import run as run_localized
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
@@ -31,12 +32,42 @@ EXIT_UNVERIFIED = 3
 MAX_SCAN_CHARS = 2_000_000  # as verifier.scan.scanner.MAX_SCAN_CHARS (a test keeps them equal)
 MAX_BATCH_CHARS = 100_000_000  # about a million values a batch
 
+DISTRIBUTION = "wallet-support-verifier"  # the name on PyPI; the command and import stay verifier
+
+
+def distribution_version() -> str:
+    """The installed distribution's version (the package's own when run from a source tree)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        from verifier import __version__  # noqa: PLC0415
+
+        return __version__
+
+
 app = typer.Typer(
     help="Is this phone number, link, email or handle really a wallet's official support channel?",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+plain_flags()
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"verifier ({DISTRIBUTION}) {distribution_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Is this phone number, link, email or handle really a wallet's official support channel?"""
 
 
 class KindOption(StrEnum):
@@ -141,10 +172,9 @@ def check(
         ),
     ] = None,
 ) -> None:
-    """Check one value, or one a line with - or --file.
+    """Check one value (or one a line: - or --file). Exit 0 official, 1 other, 2 invalid, 3 unverified list.
 
-    Exit 0 official, 1 anything else, 2 invalid input, 3 unverified allowlist; a batch exits 0
-    only when every value is official, 2 when any is invalid, else 1.
+    A batch exits 0 when every value is official, 2 when any is invalid, else 1.
     """
     language = normalize_lang(lang.value)
     if value == "-" or file is not None:

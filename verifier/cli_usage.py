@@ -9,7 +9,7 @@ escapes the control characters of text that came from the user before a terminal
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import typer
 
@@ -66,6 +66,32 @@ def unknown_region(value: str | None) -> str | None:
     if value is not None and not known_region(value):
         raise CatalogueBadParameter("region.unknown", region=shown(value[:20]))
     return value
+
+
+def plain_flags() -> None:
+    """Show no value type for a flag in ``--help``.
+
+    typer 0.2x's rich help prints every option's type (``<str>``, ``<url|email>``), and for a
+    flag, which takes no value, ``<bool>``, as if ``--json <bool>`` were the way to write it:
+    ``TyperOption.display_type_rich`` asks only for a metavar. Here it leaves the type column of
+    a flag empty, as click's plain help always has. Idempotent; typer releases without that
+    method are left alone.
+    """
+    try:
+        from typer.core import TyperOption  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the typer release installed
+        return
+    shown_type = getattr(TyperOption, "display_type_rich", None)
+    if shown_type is None or getattr(shown_type, "plain_flags", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        return cast("str | None", shown_type(self, ctx))
+
+    display_type_rich.plain_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 def missing_argument(name: str) -> NoReturn:
