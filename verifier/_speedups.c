@@ -1246,6 +1246,8 @@ typedef struct {
     PyObject *seed_heads_map; /* dict: first three letters -> tuple of seeds (skeletons), or NULL */
 } DomainMatcherObject;
 
+#define COMMON_TYPOS_FROM 6 /* verifier.lookalike.domains.COMMON_TYPOS_FROM */
+
 enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_EMBEDDED, S_N };
 static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat",
                                            "typo",     "hosting",   "embedded"};
@@ -2023,7 +2025,7 @@ find_fuzzy(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject
         if (d > max_typo_distance(ascii ? off->label_len : off->skeleton_len)) {
             continue;
         }
-        if (off->common) {
+        if (off->common && off->label_len < COMMON_TYPOS_FROM) { /* DomainIndex._fuzzy */
             int same = PyUnicode_Compare(suffix, off->suffix);
             if (same == -1 && PyErr_Occurred()) {
                 return -1;

@@ -373,3 +373,17 @@ def test_a_handle_without_a_platform_is_not_compared_with_one_platforms_account(
 )
 def test_dictionary_word_domains_of_a_brand(value: str, verdict: Verdict) -> None:
     assert check(value, use_denylist=False).verdict is verdict
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("leedger.io", Verdict.LOOKALIKE),  # a dictionary-word brand of six letters misspelt anywhere
+        ("phanton.app", Verdict.LOOKALIKE),
+        ("hedger.io", Verdict.UNKNOWN),  # an ordinary word one letter away
+        ("ledges.net", Verdict.UNKNOWN),
+        ("tokem.com", Verdict.UNKNOWN),  # five letters: only on the official ending
+    ],
+)
+def test_misspelt_dictionary_word_brands(value: str, verdict: Verdict) -> None:
+    assert check(value, use_denylist=False).verdict is verdict

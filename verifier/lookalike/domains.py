@@ -24,6 +24,7 @@ from verifier.model import ChannelKind
 from verifier.speedups import maker, native
 
 MIN_TOKEN = 3
+COMMON_TYPOS_FROM = 6  # letters a dictionary-word official name needs for its typos to count anywhere
 SCAN_LIMIT = 96  # official name forms scanned in C up to this many; the deletion index beyond
 
 
@@ -534,7 +535,9 @@ class DomainIndex:
     def _fuzzy(self, n: _Name) -> _Found | None:
         shown, label = n.shown, n.label
         for official, distance in self._near(shown, n.skeleton):
-            if official.common and n.suffix != official.suffix:
+            # a dictionary word's typos on another ending only from COMMON_TYPOS_FROM letters
+            # (ledger, phantom; not token or okx); _vetoed then keeps ordinary words out
+            if official.common and n.suffix != official.suffix and len(official.label) < COMMON_TYPOS_FROM:
                 continue
             if not shown.isascii():
                 return official, "homoglyph", f"{shown!r} imitates {official.label!r} with look-alike letters"
