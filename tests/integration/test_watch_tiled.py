@@ -100,14 +100,14 @@ def test_issuers_fetched_and_checked(matcher: Matcher, tmp_path: Path) -> None:
         spec = parse_log_list(log_list(tiled=[log])).logs[0]
         watcher = Watcher([spec], WatchState.load(tmp_path), matcher, lambda _: None, politeness=FAST)
         try:
-            body = watcher.fetcher(spec).get(data_tile_url(spec, 0, 2))
+            body = watcher.reader(spec).fetcher.get(data_tile_url(spec, 0, 2))
             assert body is not None
             fingerprint = parse_data_tile(body, 0, 2)[0].issuers[0]
-            assert watcher.issuer(spec, fingerprint) == ISSUER.der
-            assert watcher.issuer(spec, fingerprint) == ISSUER.der  # kept: asked once
+            assert watcher.reader(spec).issuer(fingerprint) == ISSUER.der
+            assert watcher.reader(spec).issuer(fingerprint) == ISSUER.der  # kept: asked once
             assert log.requests.count(f"issuer/{fingerprint.hex()}") == 1
             with pytest.raises(WatchError):
-                watcher.issuer(spec, bytes(32))  # not served: 404
+                watcher.reader(spec).issuer(bytes(32))  # not served: 404
         finally:
             watcher.close()
     with pytest.raises(LogFormatError):

@@ -111,6 +111,10 @@ class LogFetcher:
         cap = min(p.max_wait, p.backoff * 2.0**attempt)
         return cap / 2 + self.rng.uniform(0, cap / 2)  # "equal jitter": never a burst at once
 
+    def pause(self) -> None:
+        """Wait as after a failed request (a log that answered, but nothing usable)."""
+        self._wait(self._backoff(1, None))
+
     def get(self, url: str, *, missing_ok: bool = False) -> bytes | None:
         """The body of a 200 answer. None for 404/410 when ``missing_ok``; LogUnavailable when
         the log refuses, is gone, or fails every retry."""

@@ -13,20 +13,19 @@ from enum import StrEnum
 
 import httpx
 
-from verifier.watch import rfc6962, tiled
+from verifier.watch import rfc6962
 from verifier.watch.alerts import Alert
 from verifier.watch.entries import LogEntry
 from verifier.watch.errors import LogFormatError, LogUnavailable, TreeShrank, WatchError
 from verifier.watch.fetch import LogFetcher, Politeness
-from verifier.watch.loglist import LogKind, LogSpec
+from verifier.watch.loglist import LogSpec
 from verifier.watch.matcher import Matcher
-from verifier.watch.merkle import Frontier, frontier_from_audit_path, frontier_from_tiles
+from verifier.watch.merkle import Frontier
 from verifier.watch.names import LoggedCertificate
+from verifier.watch.reader import LogReader
 from verifier.watch.rfc6962 import TreeHead
 from verifier.watch.state import LogPosition, WatchState
 
-# A log that answers no entries for a range its tree head covers is given this many tries.
-_EMPTY_ANSWERS = 4
 # Rounds of "fetch the head again, read what was added" in one poll of a growing log.
 _GROWTH_ROUNDS = 3
 _SAVE_EVERY = 2.0
@@ -95,98 +94,24 @@ class Watcher:
     stop: threading.Event = field(default_factory=threading.Event)
     progress: Callable[[LogReport], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _fetchers: dict[bytes, LogFetcher] = field(default_factory=dict)
-    _issuers: dict[tuple[bytes, bytes], bytes] = field(default_factory=dict)
+    _readers: dict[bytes, LogReader] = field(default_factory=dict)
     _held: set[str] = field(default_factory=set)  # keys of alerts found, not yet given
     # The last report of each log and counts since start, by log name (for /metrics).
     reports: dict[str, LogReport] = field(default_factory=dict)
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
     _saved_at: float = 0.0
 
-    def fetcher(self, log: LogSpec) -> LogFetcher:
-        found = self._fetchers.get(log.log_id)
+    def reader(self, log: LogSpec) -> LogReader:
+        found = self._readers.get(log.log_id)
         if found is None:
-            found = LogFetcher(log.name, self.client, self.politeness, self.stop)
-            self._fetchers[log.log_id] = found
+            fetcher = LogFetcher(log.name, self.client, self.politeness, self.stop)
+            found = self._readers[log.log_id] = LogReader(log, fetcher, self.batch)
         return found
 
     def close(self) -> None:
         """Close the connections of every log."""
-        for fetcher in self._fetchers.values():
-            fetcher.close()
-
-    def tree_head(self, log: LogSpec) -> TreeHead:
-        """The log's current tree head, signature verified. Raises WatchError."""
-        fetcher = self.fetcher(log)
-        if log.kind is LogKind.RFC6962:
-            body = fetcher.get(rfc6962.sth_url(log))
-            assert body is not None
-            return rfc6962.parse_sth(body, log)
-        body = fetcher.get(log.url + "checkpoint")
-        assert body is not None
-        return tiled.parse_checkpoint(body, log)
-
-    def issuer(self, log: LogSpec, fingerprint: bytes) -> bytes:
-        """The DER issuer certificate a tiled log serves for ``fingerprint``, checked to hash to
-        it (kept once fetched). Raises WatchError."""
-        key = (log.log_id, fingerprint)
-        found = self._issuers.get(key)
-        if found is None:
-            body = self.fetcher(log).get(tiled.issuer_url(log, fingerprint))
-            assert body is not None
-            found = self._issuers[key] = tiled.verify_issuer(body, fingerprint)
-        return found
-
-    def _frontier_at(self, log: LogSpec, size: int) -> Frontier:
-        """The Merkle frontier of the first ``size`` leaves, from the log: the audit path of
-        leaf ``size - 1`` (RFC 6962) or the hash tiles (static-ct-api). Not trusted by itself:
-        the root it leads to is compared with a signed tree head. Raises WatchError."""
-        if size == 0:
-            return Frontier()
-        fetcher = self.fetcher(log)
-        if log.kind is LogKind.RFC6962:
-            body = fetcher.get(rfc6962.entries_url(log, size - 1, size - 1))
-            assert body is not None
-            last = rfc6962.parse_entries(body, size - 1, 1)
-            if not last or last[0].leaf_hash is None:
-                raise LogFormatError(f"{log.name}: entry {size - 1} not served for its audit path")
-            hashed = last[0].leaf_hash
-            body = fetcher.get(rfc6962.proof_url(log, hashed, size))
-            assert body is not None
-            return frontier_from_audit_path(size, hashed, rfc6962.parse_audit_path(body, size - 1))
-
-        def hash_tile(level: int, index: int, width: int) -> bytes:
-            partial = width < tiled.TILE_WIDTH
-            body = fetcher.get(tiled.hash_tile_url(log, level, index, width), missing_ok=partial)
-            if body is None:  # the partial tile is gone once the full one exists
-                body = fetcher.get(tiled.hash_tile_url(log, level, index))
-            assert body is not None
-            return body
-
-        return frontier_from_tiles(size, hash_tile)
-
-    def _read(self, log: LogSpec, start: int, size: int) -> list[LogEntry]:
-        """Some entries from ``start`` (at least one, at most to ``size``): what the log gives."""
-        fetcher = self.fetcher(log)
-        if log.kind is LogKind.RFC6962:
-            end = min(size, start + self.batch) - 1
-            for _ in range(_EMPTY_ANSWERS):
-                body = fetcher.get(rfc6962.entries_url(log, start, end))
-                assert body is not None
-                entries = rfc6962.parse_entries(body, start, end - start + 1)
-                if entries:
-                    return entries
-                fetcher._wait(fetcher._backoff(1, None))
-            raise LogUnavailable(f"{log.name}: no entries from {start} though the tree has {size}")
-        tile = start // tiled.TILE_WIDTH
-        width = min(tiled.TILE_WIDTH, size - tile * tiled.TILE_WIDTH)
-        body = fetcher.get(tiled.data_tile_url(log, tile, width), missing_ok=width < tiled.TILE_WIDTH)
-        if body is None:  # the partial tile is gone once the full one exists
-            body = fetcher.get(tiled.data_tile_url(log, tile))
-            assert body is not None
-            width = tiled.TILE_WIDTH
-        entries = tiled.parse_data_tile(body, tile, width)
-        return [e for e in entries if start <= e.index < size]
+        for reader in self._readers.values():
+            reader.close()
 
     def _alerts_of(self, log: LogSpec, entries: list[LogEntry], report: LogReport) -> list[tuple[str, Alert]]:
         """The new alerts of ``entries`` with their keys, held (not yet remembered as given)."""
@@ -278,7 +203,7 @@ class Watcher:
         next_index = 0
         frontier: Frontier | None = None
         try:
-            head = self.tree_head(log)
+            head = self.reader(log).tree_head()
             position = self._position(log, head)
             next_index = report.first = report.next_index = position.next_index
             size = head.tree_size if log.final_size is None else min(head.tree_size, log.final_size)
@@ -287,7 +212,7 @@ class Watcher:
                 frontier = Frontier(position.next_index, position.frontier)
             else:
                 try:
-                    frontier = self._frontier_at(log, position.next_index)
+                    frontier = self.reader(log).frontier_at(position.next_index)
                 except WatchError as exc:
                     report.unverified = f"no Merkle frontier at {position.next_index}: {exc}"
             checked = (next_index, None if frontier is None else list(frontier.nodes))
@@ -295,7 +220,7 @@ class Watcher:
                 while next_index < size:
                     if self.stop.is_set():
                         raise LogUnavailable(f"{log.name}: stopped")
-                    entries = self._read(log, next_index, size)
+                    entries = self.reader(log).read(next_index, size)
                     if entries[0].index != next_index:
                         raise LogFormatError(f"{log.name}: asked for {next_index}, got {entries[0].index}")
                     with self._lock:
@@ -329,7 +254,7 @@ class Watcher:
                         self._save(True)
                 if round_ == _GROWTH_ROUNDS - 1 or log.final_size is not None:
                     break
-                head = self.tree_head(log)  # did it grow while we read?
+                head = self.reader(log).tree_head()  # did it grow while we read?
                 if head.tree_size < size:
                     raise TreeShrank(f"{log.name}: size {head.tree_size} below {size} seen before")
                 if head.tree_size == size:
