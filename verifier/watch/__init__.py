@@ -25,6 +25,7 @@ from verifier.watch.loglist import (
     parse_log_list,
 )
 from verifier.watch.matcher import Match, Matcher
+from verifier.watch.reader import LogReader
 from verifier.watch.state import WatchState
 from verifier.watch.watcher import LogReport, Start, Watcher
 
@@ -36,6 +37,7 @@ __all__ = [
     "LogKind",
     "LogList",
     "LogListError",
+    "LogReader",
     "LogReport",
     "LogSpec",
     "LogState",
