@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from verifier.messages import LANGS, Lang, text
-from verifier.service import answers, schemas
+from verifier.service import answers, apidocs, schemas
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.limits import BodySizeLimit, BodyTooLarge, too_large_message
 from verifier.service.live import LiveAllowlist
@@ -142,7 +142,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         title="verifier",
         version="0.1.0",
         summary="Is this phone number, link, email or handle really a wallet's official support channel?",
-        docs_url="/docs",
+        docs_url=None,  # served below, with Swagger UI's assets from this service
         redoc_url=None,
     )
     app.state.live = live
@@ -236,6 +236,19 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             said = {lang: _printable(allowlist.problem_text(lang) or "") for lang in LANGS}
             body["problem"], body["problem_messages"] = said["en"], said
         return _json((200, answers.dumps(body)))
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return apidocs.docs_page(f"{app.title} - API")
+
+    @app.get(apidocs.ASSETS_PATH + "/{name}", include_in_schema=False)
+    async def docs_asset(name: str, request: Request) -> Response:
+        content = apidocs.asset(name)
+        if content is None:
+            message = text("api.no_such_file", _header_lang(request), name=name)
+            return _json(answers.error(404, "not_found", message))
+        headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
+        return Response(content, media_type=apidocs.ASSET_TYPES[name], headers=headers)
 
     @app.get("/", include_in_schema=False)
     async def index() -> Response:
