@@ -137,3 +137,18 @@ def test_entries_are_checked_against_the_signed_tree_head(
         alerts, reports = run(lists(), tmp_path, matcher)
     assert reports[0].verified and reports[0].complete and [a.index for a in alerts] == list(range(340, 360))
     assert alerts[10].name == "tokenpocket-support10.com"  # the real entry 350, not the forged one
+
+
+@pytest.mark.parametrize("tiled", [False, True], ids=["rfc6962", "tiled"])
+def test_a_rewritten_history_is_refused(tmp_path: Path, matcher: Matcher, tiled: bool) -> None:
+    log = StubLog("rewriter")
+    log.add(*lookalike_entries(30))
+    lists = (lambda: log_list(tiled=[log])) if tiled else (lambda: log_list([log]))
+    with serve(log):
+        _, reports = run(lists(), tmp_path, matcher)
+        assert reports[0].verified
+        log.entries[5] = lookalike_entries(1, first_serial=9500)[0]  # the new tree does not extend the old
+        log.add(*lookalike_entries(4, first_serial=9600))
+        alerts, reports = run(lists(), tmp_path, matcher)
+    assert not alerts and "do not hash to the signed tree head" in (reports[0].error or "")
+    assert reports[0].next_index == 30
