@@ -45,6 +45,11 @@ class PatternMatch:
     excerpt: str
 
 
+def _needs_cues(viable: Viable) -> bool:
+    """Whether any rule of the clause may be negated or dropped as a warning."""
+    return any(spec.negatable or spec.framed for spec, _ in viable)
+
+
 class RuleScan:
     """One text being matched: its sentences, its rule terms, and the cues read so far."""
 
@@ -88,7 +93,8 @@ class RuleScan:
                 keys.add((sentence, piece))
                 clause_end = min(end, start + (piece + 1) * MAX_CLAUSE_CHARS)
         clauses = [clause for key in sorted(keys) if (clause := self.clause(key))[3]]
-        self.read_cues([key[0] for key, *_ in clauses])
+        # Cues are read only for clauses where a rule may be negated or framed as a warning.
+        self.read_cues([key[0] for key, _, _, viable in clauses if _needs_cues(viable)])
         found = [match for clause in clauses for match in self.matches_in(*clause)]
         return sorted(found, key=lambda m: (m.span[0], m.rule.code))
 
@@ -105,7 +111,7 @@ class RuleScan:
     def matches_in(
         self, key: _Key, bounds: tuple[int, int], terms: list[Hit], viable: Viable
     ) -> list[PatternMatch]:
-        cues = self.cues(key[0])
+        cues = self.cues(key[0]) if _needs_cues(viable) else []
         if cues:
             cues = between(cues, *bounds)
         negations = any(NEG in names or NEG_AFTER in names for _, _, names in cues)
