@@ -88,7 +88,7 @@ TICKETS = [
 def test_tags_and_risk(allowlist: Allowlist, subject: str, body: str, tags: set[str]) -> None:
     result = triage(subject, body, allowlist=allowlist)
     assert set(result.tags) == tags
-    assert list(result.tags) == sorted(set(result.tags))
+    assert len(result.tags) == len(set(result.tags)) and result.tags[0] == f"risk:{result.risk}"
     assert f"risk:{result.risk}" in result.tags
     assert all(TAG.fullmatch(tag) for tag in result.tags)
 
@@ -124,7 +124,7 @@ def test_requester_is_checked_for_the_help_desk_brand(allowlist: Allowlist) -> N
     result = triage("Question", "Hello", "ann@gmail.com", brand="acme", allowlist=allowlist)
     assert result.requester is not None
     assert result.requester.verdict.value == "not_official"  # true, and not worth a tag
-    assert result.tags == ("brand:acme", "risk:none")
+    assert result.tags == ("risk:none", "brand:acme")
 
 
 def test_to_dict_is_the_contract(allowlist: Allowlist) -> None:
@@ -247,3 +247,13 @@ def test_seed_phrase_request_is_high_risk_with_the_shipped_allowlist(
     assert result.risk == "high"
     assert {"risk:high", "scam:seed-phrase-request", "brand:tokenpocket"} <= set(result.tags)
     assert result.lang == lang
+
+
+def test_tags_most_severe_first() -> None:
+    # Issue 14: a seed-phrase request is named before the urgency around it.
+    result = triage("Urgent", "Act now within 24 hours or lose access. Send me your seed phrase to verify.")
+    scam_tags = [t for t in result.tags if t.startswith("scam:")]
+    assert result.tags[0] == "risk:high"
+    assert scam_tags and scam_tags[0] == category_tag("secret_request")
+    assert scam_tags.index(category_tag("secret_request")) < len(scam_tags)
+    assert category_tag("urgency") not in scam_tags or scam_tags.index(category_tag("urgency")) > 0

@@ -146,19 +146,35 @@ def triage(
     sender_tag = REQUESTER_TAGS.get(sender.verdict) if sender is not None else None
     risk = max(found.risk, "high" if sender_tag else "none", key=_RISK_ORDER.index)
 
-    tags = {f"risk:{risk}"}
-    tags.update(category_tag(p.category) for p in found.patterns)
-    tags.update(VERDICT_TAGS[c.verdict] for c in found.channels if c.verdict in VERDICT_TAGS)
-    tags.update(f"brand:{brand_id}" for brand_id in found.brands)
+    # Most severe first: the risk, then the scam categories found (high before medium, seed
+    # phrase, remote access and payment before urgency), then channels, brands, the sender.
+    ranked = sorted(
+        found.patterns, key=lambda p: (_SEVERITY_ORDER.index(p.severity), _category_rank(p.category))
+    )
+    tags = [f"risk:{risk}"]
+    tags += [category_tag(p.category) for p in ranked]
+    tags += sorted({VERDICT_TAGS[c.verdict] for c in found.channels if c.verdict in VERDICT_TAGS})
+    tags += [f"brand:{brand_id}" for brand_id in found.brands]
     if sender_tag and sender is not None:
-        tags.add(sender_tag)
+        tags.append(sender_tag)
         if sender.brand:
-            tags.add(f"brand:{sender.brand}")
+            tags.append(f"brand:{sender.brand}")
     if not allowlist.verified:
-        tags.add(ALLOWLIST_UNVERIFIED_TAG)
+        tags.append(ALLOWLIST_UNVERIFIED_TAG)
 
     reply = text("intake.greeting", code) + found.reply
-    return IntakeResult(risk, tuple(sorted(tags)), reply, found, code, sender)
+    return IntakeResult(risk, tuple(dict.fromkeys(tags)), reply, found, code, sender)
+
+
+_SEVERITY_ORDER = ("high", "medium", "low")
+_CATEGORY_ORDER = (
+    "secret_request", "remote_access", "fee_request", "fake_dapp", "recovery_offer", "off_platform",
+    "content_farm_claim", "secrecy", "urgency",
+)  # fmt: skip
+
+
+def _category_rank(category: str) -> int:
+    return _CATEGORY_ORDER.index(category) if category in _CATEGORY_ORDER else len(_CATEGORY_ORDER)
 
 
 def category_tag(category: str) -> str:
