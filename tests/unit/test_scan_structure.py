@@ -48,7 +48,9 @@ def test_markdown_link_text_to_free_host() -> None:
 
 def test_free_host_without_support_words_and_warning_stay_clear() -> None:
     assert scan("My demo is deployed at https://my-game.vercel.app, feedback welcome").risk not in FLAGGED
-    warning = "Beware: this man sent me to https://dappscustomersupport.web.app/ for support and looted my wallet."
+    warning = (
+        "Beware: this man sent me to https://dappscustomersupport.web.app/ for support and looted my wallet."
+    )
     assert "off_platform.free_host_support" not in codes(warning)
 
 
@@ -85,7 +87,10 @@ def test_victim_report_without_rescuer_is_not_a_testimonial() -> None:
 
 
 def test_sms_vishing() -> None:
-    assert scan("Your BINANCE withdrawal code is 123456. If this was NOT you, call +1-XXX immediately.").risk == "high"
+    assert (
+        scan("Your BINANCE withdrawal code is 123456. If this was NOT you, call +1-XXX immediately.").risk
+        == "high"
+    )
     news = "Scammers send texts saying that if this was not you, you should call a number; do not call it."
     assert scan(news).risk not in FLAGGED
 
@@ -120,3 +125,14 @@ def test_reply_names_most_severe_first_and_every_high() -> None:
     seed, urgency = reply.find("recovery phrase"), reply.find("deadline")
     assert seed >= 0
     assert urgency < 0 or seed < urgency
+
+
+def test_no_wallet_in_the_shipped_list_publishes_a_phone_line() -> None:
+    # farm.wallet_phone_line says so in its message: it must stay true of the shipped list.
+    from verifier.allowlist.store import default_allowlist
+    from verifier.model import ChannelKind
+
+    allowlist = default_allowlist()
+    assert allowlist.brands
+    for brand in allowlist.brands.values():
+        assert not [e for e in brand.entries if e.kind is ChannelKind.PHONE], brand.id
