@@ -128,6 +128,11 @@ def test_alerts_for_lookalikes_only_once_per_certificate(tmp_path: Path, matcher
     )
     assert (first.log, first.index, first.precert, first.issuer) == ("argon", 0, True, "CN=Stub CA")
     assert by_name["xn--tokenpocet-cui.pro"].technique == "homoglyph"
+    assert by_name["xn--tokenpocet-cui.pro"].to_dict()["name_unicode"] == "tokenpocкet.pro"
+    assert (
+        "xn--tokenpocet-cui.pro (tokenpocкet.pro) imitates" in by_name["xn--tokenpocet-cui.pro"].text_line()
+    )
+    assert first.to_dict()["name_unicode"] == "tokenpocket-support.com"
     assert by_name["xn--tokenpocet-cui.pro"].index == 4
     assert set(first.to_dict()) >= {
         "name",

@@ -30,10 +30,12 @@ class Alert:
     not_before: str
     issuer: str
     precert: bool
+    name_unicode: str = ""  # the name as a browser shows it (IDN), when it differs
 
     def to_dict(self) -> dict[str, str | int | bool | None]:
         return {
             "name": self.name,
+            "name_unicode": self.name_unicode or self.name,
             "verdict": self.verdict,
             "brand": self.brand,
             "matched": self.matched,
@@ -53,8 +55,10 @@ class Alert:
         """One line for people; the name is ASCII (A-labels), nothing in it can forge a line."""
         how = self.technique or self.verdict
         target = f"{self.brand} ({self.matched})" if self.brand else "-"
+        shown = self.name_unicode
+        name = f"{self.name} ({shown})" if shown and shown != self.name and shown.isprintable() else self.name
         return (
-            f"{self.verdict.upper()} {self.name} imitates {target} [{how}] "
+            f"{self.verdict.upper()} {name} imitates {target} [{how}] "
             f"cert {self.cert_sha256[:16]} from {self.not_before} by {self.issuer!r} "
             f"({self.log} #{self.index})"
         )

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import httpx
 
+from verifier.channels import native_host
 from verifier.watch import rfc6962
 from verifier.watch.alerts import Alert
 from verifier.watch.entries import LogEntry
@@ -29,6 +30,12 @@ from verifier.watch.state import LogPosition, WatchState
 # Rounds of "fetch the head again, read what was added" in one poll of a growing log.
 _GROWTH_ROUNDS = 3
 _SAVE_EVERY = 2.0
+
+
+def _shown(name: str) -> str:
+    """The name in Unicode, as a browser shows an IDN; the name itself when it is not one."""
+    channel = native_host(name) if native_host is not None and "xn--" in name else None
+    return channel.host_unicode if channel is not None and channel.host_unicode else name
 
 
 class Start(StrEnum):
@@ -145,6 +152,7 @@ class Watcher:
                     cert.not_before,
                     cert.issuer,
                     entry.precert,
+                    _shown(name),
                 )
                 out.append((key, alert))
         return out
