@@ -136,3 +136,31 @@ def test_no_wallet_in_the_shipped_list_publishes_a_phone_line() -> None:
     assert allowlist.brands
     for brand in allowlist.brands.values():
         assert not [e for e in brand.entries if e.kind is ChannelKind.PHONE], brand.id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exodus wallet support number +1 ⇄ 855 ⇄ 442 ⇄ 7794, call now",
+        "Rabby Wallet customer service .(650).239.5384 24/7",
+        "TronLink wallet support 1 8 8 8 7 3 1 6 3 3 4",
+        "Blockchain wallet helpline 8OO-555-O199",
+        "Defi Wallet support ☎️1*(888) 731-6334",
+    ],
+)
+def test_disguised_phone_digits_offered_as_wallet_support(text: str) -> None:
+    result = scan(text)
+    assert result.risk == "high"
+    assert "farm.wallet_phone_line" in {p.code for p in result.patterns}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wallet support ticket from 2024-01-05 was closed in version 1.2.3.4567",
+        "wallet support issue: tx 12345678901234 failed",
+        "wallet support: I sent 0.000 000 000 1 ETH",
+    ],
+)
+def test_numbers_that_are_not_phones_stay_clear(text: str) -> None:
+    assert "farm.wallet_phone_line" not in codes(text)

@@ -11,6 +11,7 @@ See the header of ``rules/support.toml``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +23,12 @@ from verifier.scan.matcher import compiled_rules
 from verifier.scan.placement import excerpt
 from verifier.scan.ruleset import FRAME, Rule, RuleDataError, spec_from_entry
 
-CONTACTS = frozenset({"phone", "free_host", "free_mail", "contact"})
+CONTACTS = frozenset({"phone", "phone_like", "free_host", "free_mail", "contact"})
+# A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
+# ".(650).239.5384", "1 8 8 8 7 3 1 6 3 3 4", "8OO" (letter O for zero). Searched only when a
+# message rule needs it.
+_PHONE_LIKE = re.compile(r"[0-9+(][0-9oO \t\-.()*~⇄⇆↔→•·∙|/+_]{8,48}[0-9oO]")
+_NANP = re.compile(r"1?[2-9][0-9]{2}[2-9][0-9]{6}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +94,11 @@ def message_matches(
     framed: bool | None = None
     found: list[PatternMatch] = []
     for rule in rules:
-        if rule.contact and not rule.contact & contacts:
+        if (
+            rule.contact
+            and not rule.contact & contacts
+            and not ("phone_like" in rule.contact and _phone_like(_original(scan)))
+        ):
             continue
         if rule.unless & present:
             continue
@@ -105,6 +115,28 @@ def message_matches(
         else:
             found.append(_match(scan, rule.rule, first[anchor], original=not mapped))
     return found
+
+
+def _phone_like(text: str) -> bool:
+    """Whether the text holds a North American or international number however it is spaced."""
+    for match in _PHONE_LIKE.finditer(text):
+        written = match.group()
+        groups = [g.replace("o", "0").replace("O", "0") for g in re.split(r"[^0-9oO]+", written) if g]
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) > 15:
+                    break
+                if digits.count("0") <= len(digits) // 2 and (
+                    _NANP.fullmatch(digits) or ("+" in written and 11 <= len(digits) <= 15)
+                ):
+                    return True
+    return False
+
+
+def _original(scan: RuleScan) -> str:
+    return scan.origin.original if scan.origin is not None else scan.text
 
 
 def _framed(scan: RuleScan) -> bool:
