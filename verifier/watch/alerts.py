@@ -8,11 +8,11 @@ import queue
 import random
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass
 
 import httpx
 
+from verifier.channels.weburl import NotAWebURL, parse_web_url
 from verifier.watch.errors import WatchError
 from verifier.watch.fetch import USER_AGENT
 
@@ -66,12 +66,14 @@ class Alert:
 
 def check_webhook_url(url: str) -> str:
     """A webhook must be https, or http to the local machine (a relay the user runs)."""
-    parts = urllib.parse.urlsplit(url)
-    loopback = parts.hostname in {"127.0.0.1", "::1", "localhost"}
-    if parts.scheme == "https" and parts.hostname:
-        return url
-    if parts.scheme == "http" and loopback:
-        return url
+    try:
+        parts = parse_web_url(url)  # as a browser reads it; the serialized form is what is used
+    except NotAWebURL:
+        parts = None
+    if parts is not None and parts.scheme == "https":
+        return parts.href
+    if parts is not None and parts.scheme == "http" and parts.hostname in {"127.0.0.1", "::1", "localhost"}:
+        return parts.href
     raise WatchError("the webhook must be an https URL (or http to 127.0.0.1 / localhost)")
 
 

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import json
-import urllib.parse
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from verifier.channels.weburl import NotAWebURL, parse_web_url
 from verifier.watch.errors import LogListError
 
 DEFAULT_LOG_LIST = "https://www.gstatic.com/ct/log_list/v3/log_list.json"
@@ -81,12 +81,15 @@ class LogList:
 def _prefix(url: Any, where: str) -> str:
     if not isinstance(url, str) or not url:
         raise LogListError(f"{where}: no URL")
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = parse_web_url(url)  # as a browser reads it; the serialized form is what is used
+    except NotAWebURL:
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"}:
         raise LogListError(f"{where}: not an http(s) URL: {url[:200]!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
+    if parts.query or "#" in parts.href or parts.userinfo is not None:
         raise LogListError(f"{where}: URL with query, fragment or userinfo: {url[:200]!r}")
-    return url if url.endswith("/") else url + "/"
+    return parts.href if parts.href.endswith("/") else parts.href + "/"
 
 
 def _key(value: Any, log_id: Any, where: str) -> tuple[LogKey, bytes]:
