@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import real_eval
 import tldextract
 from anchor import VERSION, Anchor, AnchorRun, AnchorUnavailable
-from catcher import BRAND_WEIGHT, THRESHOLD, Catcher, CatcherUnavailable
+from catcher import BRAND_WEIGHT, THRESHOLD, Catcher, CatcherRun, CatcherUnavailable
 from evaldata import (
     DEV_DIR,
     FLAGGED,
@@ -357,6 +357,33 @@ def report_speed(ev: Evaluation) -> float | None:
     return ratio
 
 
+def report_catcher(ev: Evaluation, parts: list[Subset], run: CatcherRun) -> None:
+    """phishing_catcher's score_domain (catcher.py) on the same dnstwist and benign hosts."""
+    print(f"\n## phishing_catcher on the same hosts ({run.source}; brand names as keywords)\n")
+    rows: list[list[object]] = []
+    for threshold in (THRESHOLD, 100):
+        flagged = run.flagged(threshold)
+        fp = sum(flagged[i] for i in ev.negative_rows)
+        rows.append(
+            [
+                f"score >= {threshold}",
+                *(rate(sum(flagged[i] for i in s.rows), len(s.rows)) for s in parts),
+                f"{fp} ({percent(fp, len(ev.negatives))})",
+                f"{run.checks_per_second:,.0f}",
+            ]
+        )
+    ours_fp = sum(ev.ours[i].flagged for i in ev.negative_rows)
+    rows.append(
+        [
+            "verifier (ours)",
+            *(rate(sum(ev.ours[i].flagged for i in s.rows), len(s.rows)) for s in parts),
+            f"{ours_fp} ({percent(ours_fp, len(ev.negatives))})",
+            f"{len(ev.ours) / ev.our_seconds:,.0f}",
+        ]
+    )
+    print(table(["detector", *(f"recall, {s.name}" for s in parts), "false positives", "checks/s"], rows))
+
+
 def report_targets(ev: Evaluation, parts: list[Subset], fp_rate: float, ratio: float | None) -> None:
     by_name = {s.name: s.rows for s in parts}
 
@@ -401,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     real: list[real_eval.RealRun] = []
+    catchers: list[Catcher] = []
 
     def run_real(runner: Any) -> None:
         if args.no_real:
@@ -412,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_catcher:
             try:
                 catcher = Catcher(real_eval.catcher_keywords(allowlist), args.catcher_dir).__enter__()
+                catchers.append(catcher)
                 score = catcher.run
                 keywords = ", ".join(catcher.brand_keywords)
                 catcher_note = (
@@ -446,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
     report_fakes(ev)
     ratio = report_speed(ev)
     report_targets(ev, parts, fp_rate, ratio)
+    for catcher in catchers:
+        report_catcher(ev, parts, catcher.run(ev.hosts))
+        catcher.__exit__()
     for run in real:
         real_eval.report(run, shipped_allowlist(), args.dev_dir, cross=not args.no_cross)
     return 0
