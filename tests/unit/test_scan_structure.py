@@ -164,3 +164,15 @@ def test_disguised_phone_digits_offered_as_wallet_support(text: str) -> None:
 )
 def test_numbers_that_are_not_phones_stay_clear(text: str) -> None:
     assert "farm.wallet_phone_line" not in codes(text)
+
+
+def test_maintainer_reply_addressing_a_user_and_brand_domain_address_is_not_flagged() -> None:
+    # Issue 14: false alarms from maintainers' replies. "@user, ..." names who is answered, and
+    # an address on the brand's own official domain is not a fake channel.
+    text = "@NociremA for user issues, please send a ticket to support@metamask.io."
+    assert scan(text).risk not in FLAGGED
+
+
+def test_handle_offered_as_contact_is_still_a_channel() -> None:
+    assert scan("Hello @victim, DM @metamask_helpdesk on Telegram to fix it").risk == "high"
+    assert scan("contact @MetaMaskSupportDesk for help with your wallet").risk == "high"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from verifier.allowlist.model import Allowlist, Brand
@@ -13,7 +14,7 @@ from verifier.checker import check
 from verifier.errors import InvalidChannel, VerifierError
 from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
-from verifier.scan.extract import extract_channels
+from verifier.scan.extract import Found, extract_channels
 from verifier.scan.hosts import contact_tags
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
@@ -88,9 +89,17 @@ class ScanResult:
         }
 
 
-def _channel_risk(result: CheckResult) -> str:
+def _channel_risk(result: CheckResult, *, addressee: bool = False) -> str:
     if result.verdict in (Verdict.LOOKALIKE, Verdict.KNOWN_SCAM):
         return "high"
+    if addressee and result.verdict is Verdict.NOT_OFFICIAL:
+        return "low"  # "@user, ..." opening a reply names who it answers, not a contact
+    if result.verdict is Verdict.NOT_OFFICIAL and any(
+        r.code == "email.brand_domain_unlisted" for r in result.reasons
+    ):
+        # An address on the brand's own official domain, not listed: a maintainer pointing
+        # to support@<brand domain> is not a fake channel (only the brand can receive there).
+        return "low"
     if result.verdict is Verdict.NOT_OFFICIAL:
         # A number offered as a brand's support is the fake-hotline pattern; other unlisted
         # contacts for a brand are suspicious; an unlisted link alone is common in honest text.
@@ -98,6 +107,20 @@ def _channel_risk(result: CheckResult) -> str:
             result.kind or ChannelKind.URL, "low"
         )
     return "none"
+
+
+@cache
+def _greeting() -> re.Pattern[str]:
+    return re.compile(r"(?:(?:hi|hello|hey|dear|thanks|thank you)[ ,]*)?\Z", re.IGNORECASE)
+
+
+def _addressee(text: str, found: Found) -> bool:
+    """Whether an @name without a platform opens the text or a line (after a greeting): the
+    person a reply answers, as GitHub and forums write it."""
+    if found.kind is not ChannelKind.HANDLE or found.platform is not None or not found.raw.startswith("@"):
+        return False
+    line = text[: found.span[0]].rpartition("\n")[2].strip()
+    return len(line) <= 20 and _greeting().match(line) is not None
 
 
 def _max_risk(levels: list[str]) -> str:
@@ -176,6 +199,7 @@ def scan(
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
     if target is None and mentioned:
         target = allowlist.brands[mentioned.most_common(1)[0][0]]
+    found_channels = extract_channels(plain)
     channels = [
         check(
             found.raw,
@@ -185,8 +209,11 @@ def scan(
             lang=code,
             allowlist=allowlist,
         )
-        for found in extract_channels(plain)
+        for found in found_channels
     ]
+    addressees = {
+        id(result) for found, result in zip(found_channels, channels, strict=True) if _addressee(plain, found)
+    }
     channels = [c for c in channels if c.verdict is not Verdict.INVALID]
     rules = rule_scan(normalized)
     matches = rules.matches()
@@ -194,10 +221,16 @@ def scan(
     matches += [m for m in message_matches(rules, contact_tags(channels), matches) if m.rule.code not in seen]
     matches.sort(key=lambda m: (m.span[0], m.rule.code))
     patterns = [_finding(m, code) for m in matches]
-    risk = _max_risk([_channel_risk(c) for c in channels] + [p.severity for p in patterns])
+    risk = _max_risk(
+        [_channel_risk(c, addressee=id(c) in addressees) for c in channels] + [p.severity for p in patterns]
+    )
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
     return ScanResult(
-        risk, tuple(channels), tuple(patterns), brands, _reply(risk, code, target, channels, patterns)
+        risk,
+        tuple(channels),
+        tuple(patterns),
+        brands,
+        _reply(risk, code, target, [c for c in channels if id(c) not in addressees], patterns),
     )
 
 

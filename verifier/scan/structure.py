@@ -27,8 +27,14 @@ CONTACTS = frozenset({"phone", "phone_like", "free_host", "free_mail", "contact"
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
 # ".(650).239.5384", "1 8 8 8 7 3 1 6 3 3 4", "8OO" (letter O for zero). Searched only when a
 # message rule needs it.
-_PHONE_LIKE = re.compile(r"[0-9+(][0-9oO \t\-.()*~⇄⇆↔→•·∙|/+_]{8,48}[0-9oO]")
-_NANP = re.compile(r"1?[2-9][0-9]{2}[2-9][0-9]{6}")
+_PHONE_LIKE = r"[0-9+(][0-9oO \t\-.()*~⇄⇆↔→•·∙|/+_]{8,48}[0-9oO]"
+_NANP = r"1?[2-9][0-9]{2}[2-9][0-9]{6}"
+
+
+@cache
+def _phone_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compiled on first use (none at import)."""
+    return re.compile(_PHONE_LIKE), re.compile(_NANP), re.compile(r"[^0-9oO]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +125,10 @@ def message_matches(
 
 def _phone_like(text: str) -> bool:
     """Whether the text holds a North American or international number however it is spaced."""
-    for match in _PHONE_LIKE.finditer(text):
+    phone_like, nanp, separators = _phone_patterns()
+    for match in phone_like.finditer(text):
         written = match.group()
-        groups = [g.replace("o", "0").replace("O", "0") for g in re.split(r"[^0-9oO]+", written) if g]
+        groups = [g.replace("o", "0").replace("O", "0") for g in separators.split(written) if g]
         for first in range(len(groups)):
             digits = ""
             for group in groups[first:]:
@@ -129,7 +136,7 @@ def _phone_like(text: str) -> bool:
                 if len(digits) > 15:
                     break
                 if digits.count("0") <= len(digits) // 2 and (
-                    _NANP.fullmatch(digits) or ("+" in written and 11 <= len(digits) <= 15)
+                    nanp.fullmatch(digits) or ("+" in written and 11 <= len(digits) <= 15)
                 ):
                     return True
     return False
