@@ -19,9 +19,10 @@ from importlib import resources
 from typing import Any
 
 from verifier.scan.clauses import PatternMatch, RuleScan
+from verifier.scan.lexicon import Lexicon
 from verifier.scan.matcher import compiled_rules
 from verifier.scan.placement import excerpt
-from verifier.scan.ruleset import FRAME, Rule, RuleDataError, spec_from_entry
+from verifier.scan.ruleset import FRAME, Rule, RuleDataError, load_rules, spec_from_entry
 
 CONTACTS = frozenset({"phone", "phone_like", "free_host", "free_mail", "contact"})
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
@@ -147,8 +148,14 @@ def _original(scan: RuleScan) -> str:
 
 
 def _framed(scan: RuleScan) -> bool:
-    cues = scan.matcher.cues.find(scan.padded)
-    return any(FRAME in names for _, _, names in cues)
+    """Whether a warning cue occurs anywhere in the message (one pass of those cues only: the
+    negation cues, far more frequent, are not needed here)."""
+    return bool(_frame_cues().find(scan.padded))
+
+
+@cache
+def _frame_cues() -> Lexicon:
+    return Lexicon({FRAME: load_rules()[1][FRAME]}, tries=1)
 
 
 def _match(scan: RuleScan, rule: Rule, span: tuple[int, int], *, original: bool) -> PatternMatch:
