@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -141,9 +142,17 @@ def answer_check(
     raw: bytes, content_type: str | None, accept_language: str | None, allowlist: Allowlist
 ) -> Answer:
     """``POST /v1/check``."""
+    status, body, _ = check_outcome(raw, content_type, accept_language, allowlist)
+    return status, body
+
+
+def check_outcome(
+    raw: bytes, content_type: str | None, accept_language: str | None, allowlist: Allowlist
+) -> tuple[int, bytes, str | None]:
+    """``POST /v1/check``'s answer and the verdict it gives (None for an error), for the metrics."""
     body = parse(raw, content_type, accept_language, schemas.CheckRequest)
     if isinstance(body, tuple):
-        return body
+        return (*body, None)
     lang = request_lang(body.lang, accept_language)
     try:
         result = check(
@@ -156,24 +165,26 @@ def answer_check(
             allowlist=allowlist,
         )
     except UnknownBrand as exc:
-        return error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
-    return 200, dumps(result.to_dict())
+        return (*error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang)), None)
+    return 200, dumps(result.to_dict()), result.verdict.value
 
 
 def answer_check_batch(
     body: schemas.CheckBatchRequest, accept_language: str | None, allowlist: Allowlist
-) -> Answer:
+) -> tuple[int, bytes, Counter[str]]:
     """``POST /v1/check/batch`` for an already validated body: every value checked as
-    ``POST /v1/check`` would, the results in the order given."""
+    ``POST /v1/check`` would, the results in the order given; and how many got each verdict."""
     lang = request_lang(body.lang, accept_language)
+    results = []
+    verdicts: Counter[str] = Counter()
     try:
-        results = [
-            dumps(check(value, brand=body.brand, lang=lang, allowlist=allowlist).to_dict())
-            for value in body.values
-        ]
+        for value in body.values:
+            result = check(value, brand=body.brand, lang=lang, allowlist=allowlist)
+            results.append(dumps(result.to_dict()))
+            verdicts[result.verdict.value] += 1
     except UnknownBrand as exc:
-        return error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
-    return 200, b'{"results":[' + b",".join(results) + b"]}"
+        return (*error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang)), verdicts)
+    return 200, b'{"results":[' + b",".join(results) + b"]}", verdicts
 
 
 def answer_scan(body: schemas.ScanRequest, accept_language: str | None, allowlist: Allowlist) -> Answer:

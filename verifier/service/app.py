@@ -20,12 +20,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from verifier.messages import LANGS, Lang, text
-from verifier.service import answers, apidocs, schemas
+from verifier.service import answers, apidocs, observe, schemas
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.limits import BodySizeLimit, BodyTooLarge, too_large_message
 from verifier.service.live import LiveAllowlist
@@ -67,6 +68,7 @@ class ServiceSettings:
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY
     reload_interval: float = 2.0
+    access_log: bool = True
 
 
 def _json(answer: answers.Answer) -> Response:
@@ -146,6 +148,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         redoc_url=None,
     )
     app.state.live = live
+    observer = app.state.observer = observe.Observer(live.current)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -164,14 +167,11 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     async def check_endpoint(request: Request) -> Response:
         """Check one phone number, link, email or handle (the `verifier check` result)."""
         headers = request.headers
-        return _json(
-            answers.answer_check(
-                await request.body(),
-                headers.get("content-type"),
-                headers.get("accept-language"),
-                live.current(),
-            )
+        status, body, verdict = answers.check_outcome(
+            await request.body(), headers.get("content-type"), headers.get("accept-language"), live.current()
         )
+        observe.note(request.scope, verdict=verdict)
+        return _json((status, body))
 
     @app.post(
         "/v1/check/batch", **_post_doc(schemas.CheckBatchRequest, schemas.CheckBatchResponse), tags=["check"]
@@ -187,8 +187,13 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             return _json(body)
         allowlist = live.current()
         if len(body.values) <= INLINE_BATCH_VALUES:
-            return _json(answers.answer_check_batch(body, language, allowlist))
-        return _json(await run_in_threadpool(answers.answer_check_batch, body, language, allowlist))
+            status, content, verdicts = answers.answer_check_batch(body, language, allowlist)
+        else:
+            status, content, verdicts = await run_in_threadpool(
+                answers.answer_check_batch, body, language, allowlist
+            )
+        observe.note(request.scope, verdicts=dict(verdicts))
+        return _json((status, content))
 
     @app.post("/v1/scan", **_post_doc(schemas.ScanRequest, schemas.ScanResponse), tags=["scan"])
     async def scan_endpoint(request: Request) -> Response:
@@ -200,8 +205,11 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             return _json(body)
         allowlist = live.current()
         if len(body.text) <= INLINE_SCAN_CHARS:
-            return _json(answers.answer_scan(body, language, allowlist))
-        return _json(await run_in_threadpool(answers.answer_scan, body, language, allowlist))
+            answer = answers.answer_scan(body, language, allowlist)
+        else:
+            answer = await run_in_threadpool(answers.answer_scan, body, language, allowlist)
+        observe.note(request.scope, risk=observe.risk_of(answer[1]))
+        return _json(answer)
 
     @app.post("/v1/intake", **_post_doc(schemas.IntakeRequest, schemas.IntakeResponse), tags=["intake"])
     async def intake_endpoint(request: Request) -> Response:
@@ -214,7 +222,9 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         if isinstance(body, tuple):
             return _json(body)
         allowlist = live.current()
-        return _json(await run_in_threadpool(answers.answer_intake, body, language, allowlist))
+        answer = await run_in_threadpool(answers.answer_intake, body, language, allowlist)
+        observe.note(request.scope, risk=observe.risk_of(answer[1]))
+        return _json(answer)
 
     @app.get("/v1/allowlist", response_model=schemas.AllowlistResponse, tags=["allowlist"])
     async def allowlist_endpoint() -> Response:
@@ -236,6 +246,11 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             said = {lang: _printable(allowlist.problem_text(lang) or "") for lang in LANGS}
             body["problem"], body["problem_messages"] = said["en"], said
         return _json((200, answers.dumps(body)))
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus text: requests and latency per endpoint, verdicts, the allowlist's state."""
+        return Response(generate_latest(observer.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:
@@ -277,6 +292,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             max_age=600,
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(observe.ObserveRequests, observer=observer)  # outermost: times the rest too
     return app
 
 
@@ -286,6 +302,11 @@ def create_service(
     """What ``verifier serve`` runs: the application behind the ``/v1/check`` hot path."""
     settings = settings or ServiceSettings()
     live = live or LiveAllowlist(settings.allowlist_file, interval=settings.reload_interval)
+    app = create_app(settings, live)
     return CheckHotPath(
-        create_app(settings, live), live, max_bytes=settings.max_body_bytes, cors=bool(settings.cors_origins)
+        app,
+        live,
+        max_bytes=settings.max_body_bytes,
+        cors=bool(settings.cors_origins),
+        observer=app.state.observer,
     )

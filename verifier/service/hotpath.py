@@ -14,10 +14,12 @@ case goes on to the full application, which has the size limit and CORS:
 from __future__ import annotations
 
 import logging
+from time import perf_counter
 
-from verifier.service.answers import answer_check, internal_error
+from verifier.service.answers import check_outcome, internal_error
 from verifier.service.limits import ASGIApp, Receive, Scope, Send, send_json
 from verifier.service.live import LiveAllowlist
+from verifier.service.observe import Observer
 
 PATH = "/v1/check"
 log = logging.getLogger("verifier.service")
@@ -26,8 +28,17 @@ log = logging.getLogger("verifier.service")
 class CheckHotPath:
     """Answer plain ``POST /v1/check`` requests directly; pass every other request to ``app``."""
 
-    def __init__(self, app: ASGIApp, live: LiveAllowlist, *, max_bytes: int, cors: bool) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        live: LiveAllowlist,
+        *,
+        max_bytes: int,
+        cors: bool,
+        observer: Observer | None = None,
+    ) -> None:
         self.app = app
+        self.observer = observer
         self.live = live
         self.max_bytes = max_bytes
         self.cors = cors
@@ -38,6 +49,7 @@ class CheckHotPath:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        started = perf_counter()
         content_type = accept_language = None
         length = -1
         for name, value in scope["headers"]:  # the first of a repeated header, as request.headers.get
@@ -61,9 +73,14 @@ class CheckHotPath:
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
+        verdict = None
         try:
-            status, body = answer_check(b"".join(chunks), content_type, accept_language, self.live.current())
+            status, body, verdict = check_outcome(
+                b"".join(chunks), content_type, accept_language, self.live.current()
+            )
         except Exception:  # a bug gets a logged 500 in the API's error shape, not a dropped connection
             log.exception("POST /v1/check failed")
             status, body = internal_error(accept_language)
         await send_json(send, status, body, headers=self.headers)
+        if self.observer is not None:
+            self.observer.check_answered(status, verdict, started)
