@@ -223,6 +223,19 @@ def exit_status(counts: Counter[str]) -> int:
     return max((Verdict(verdict).exit_code for verdict in counts), default=0)
 
 
+def _progress_bar(total: int, lang: Lang) -> tuple[Any, Any]:
+    """A started rich progress bar on stderr and its task, or (None, None) without rich (it
+    comes with typer)."""
+    try:
+        from rich.console import Console  # noqa: PLC0415 (only on a terminal)
+        from rich.progress import Progress  # noqa: PLC0415
+    except ImportError:
+        return None, None
+    bar = Progress(console=Console(stderr=True), transient=True)
+    bar.start()
+    return bar, bar.add_task(text("cli.batch_progress", lang), total=total)
+
+
 def write_batch(
     values: Sequence[str],
     options: BatchOptions,
@@ -237,14 +250,7 @@ def write_batch(
     counts: Counter[str] = Counter()
     if options.format is BatchFormat.csv:
         stream.write(",".join(CSV_COLUMNS) + "\n")
-    bar: Any = None
-    if progress:
-        from rich.console import Console  # noqa: PLC0415 (only on a terminal)
-        from rich.progress import Progress  # noqa: PLC0415
-
-        bar = Progress(console=Console(stderr=True), transient=True)
-        bar.start()
-        task = bar.add_task(text("cli.batch_progress", options.lang), total=len(values))
+    bar, task = _progress_bar(len(values), options.lang) if progress else (None, None)
 
     def on_chunk(answer: ChunkAnswer) -> None:
         stream.write("\n".join(answer.lines) + "\n")

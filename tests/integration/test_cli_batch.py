@@ -73,7 +73,7 @@ def test_every_value_official_exits_0() -> None:
         (("check", "-", "--file", "x.txt"), "", "either - or --file"),
         (("check", "--file", "/nonexistent/values.txt"), "", "cannot read /nonexistent/values.txt"),
         (("check", "-", "--brand", "nosuchbrand"), "tokenpocket.pro\n", "unknown brand 'nosuchbrand'"),
-        (("check",), "", "give a value to check"),
+        (("check",), "", "Missing argument 'VALUE'"),
     ],
 )
 def test_batch_errors_exit_2(args: tuple[str, ...], stdin: str, said: str) -> None:
@@ -107,3 +107,39 @@ def test_one_process_when_asked_gives_the_same_output() -> None:
         run("check", "-", "--json", stdin=stdin, env=env).stdout
         == run("check", "-", "--json", stdin=stdin).stdout
     )
+
+
+def test_a_progress_bar_is_drawn_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    source = tmp_path / "values.txt"
+    source.write_text("\n".join(f"shop{i}.example" for i in range(3000)) + "\n", encoding="utf-8")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [str(BIN), "check", "--file", str(source), "--json"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+            check=False,
+            env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+        )
+        os.close(follower)
+        follower = -1
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 3000  # stdout is not the terminal: no bar in it
+    assert b"Checking" in drawn
+    assert b"3000 values checked" in drawn
