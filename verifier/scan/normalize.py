@@ -87,11 +87,13 @@ class Normalized:
     text: str
     original: str
     _steps: tuple[_Edits, ...]  # in the order applied
+    _changed: bool = True
 
     @property
     def changed(self) -> bool:
-        """Whether ``text`` differs from the original."""
-        return self.text is not self.original and self.text != self.original
+        """Whether ``text`` differs from the original (decided once, when normalizing: a
+        comparison of two long texts here would cost a pass per call)."""
+        return self._changed
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original that ``text[start:end]`` comes from."""
@@ -113,7 +115,7 @@ def normalize(text: str) -> Normalized:
     current, edits = _rewrite_words(current)
     if edits is not None:
         steps.append(edits)
-    return Normalized(current, text, tuple(steps))
+    return Normalized(current, text, tuple(steps), current is not text and current != text)
 
 
 def _apply(source: str, pieces: list[tuple[int, int, str]]) -> tuple[str, _Edits]:

@@ -24,6 +24,7 @@ from verifier.scan.matcher import compiled_rules
 from verifier.scan.placement import excerpt
 from verifier.scan.ruleset import FRAME, Rule, RuleDataError, load_rules, spec_from_entry
 
+_FRAME_REACH = 2000  # characters around a message rule's anchor read for warning cues
 CONTACTS = frozenset({"phone", "phone_like", "free_host", "free_mail", "contact"})
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
 # ".(650).239.5384", "1 8 8 8 7 3 1 6 3 3 4", "8OO" (letter O for zero). Searched only when a
@@ -98,7 +99,6 @@ def message_matches(
     for match in sentence_matches or ():
         placed.setdefault("rule:" + match.rule.code, match.span)
     present = frozenset(first) | frozenset(placed)
-    framed: bool | None = None
     found: list[PatternMatch] = []
     for rule in rules:
         if (
@@ -112,11 +112,9 @@ def message_matches(
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
         if alternative is None:
             continue
-        if rule.framed:
-            framed = _framed(scan) if framed is None else framed
-            if framed:
-                continue
         anchor = alternative[0]
+        if rule.framed and _framed(scan, first.get(anchor) or _inner_start(scan, placed[anchor])):
+            continue
         if anchor in placed:
             found.append(_match(scan, rule.rule, placed[anchor], original=True))
         else:
@@ -147,10 +145,19 @@ def _original(scan: RuleScan) -> str:
     return scan.origin.original if scan.origin is not None else scan.text
 
 
-def _framed(scan: RuleScan) -> bool:
-    """Whether a warning cue occurs anywhere in the message (one pass of those cues only: the
-    negation cues, far more frequent, are not needed here)."""
-    return bool(_frame_cues().find(scan.padded))
+def _framed(scan: RuleScan, near: tuple[int, int]) -> bool:
+    """Whether a warning cue occurs in the message near where the rule is placed (within
+    ``_FRAME_REACH`` characters: a whole short message; in a long page, its neighbourhood).
+    One pass of the warning cues only: the negation cues, far more frequent, are not needed."""
+    start = max(0, near[0] - _FRAME_REACH)
+    end = min(len(scan.padded), near[1] + _FRAME_REACH)
+    return bool(_frame_cues().find(scan.padded, start, end))
+
+
+def _inner_start(scan: RuleScan, span: tuple[int, int]) -> tuple[int, int]:
+    """About where an original-text span lies in the rules' text (near enough for _framed)."""
+    shift = len(scan.text) - len(_original(scan))
+    return max(0, span[0] + min(0, shift)), max(0, span[1] + max(0, shift))
 
 
 @cache
