@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from verifier.allowlist.model import Allowlist, Brand, unknown_brand_message
+from verifier.allowlist.model import Allowlist, unknown_brand_message
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
@@ -204,29 +204,16 @@ def check(
             lang=lang.value,
             allowlist=allowlist,
         )
-        if result.verdict is Verdict.INVALID and _is_message(value):
-            result = _check_message(value, brand, kind, platform, region, language, allowlist)
+        if result.verdict is Verdict.INVALID:
+            from verifier.cli_message import is_message  # noqa: PLC0415 (scan data only for text)
+
+            if is_message(value):
+                result = _check_message(value, brand, kind, platform, region, language, allowlist)
     except UnknownBrand as exc:
         _fail(unknown_brand_message(exc.name, exc.known, language), language)
     _finish(
         allowlist, result.to_dict(), _human(result, lang.value), as_json, lang.value, result.verdict.exit_code
     )
-
-
-def _is_message(value: str) -> bool:
-    """Whether ``value`` reads as pasted text: words with spaces, no control characters (a value
-    with those is shown escaped as invalid, never searched for a channel to print in its place)."""
-    words = value.strip()
-    return any(c.isspace() for c in words) and shown(words) == words
-
-
-def _named_brand(message: str, allowlist: Allowlist) -> Brand | None:
-    """The one brand ``message`` names (TP钱包 in "TP钱包客服电话 ..."), else None."""
-    from verifier.scan.mentions import brand_mentions  # noqa: PLC0415 (only for text with spaces)
-    from verifier.scan.normalize import normalize  # noqa: PLC0415
-
-    named = brand_mentions(allowlist).find(normalize(message).text)
-    return allowlist.brands[next(iter(named))] if len(named) == 1 else None
 
 
 def _check_message(
@@ -240,24 +227,22 @@ def _check_message(
 ) -> CheckResult:
     """The check of the one channel written in ``message`` (text pasted rather than a value),
     said on stderr; exit 2 with a pointer to ``verifier scan -`` when it holds none or several."""
-    from verifier.scan.extract import extract_channels  # noqa: PLC0415 (only for text with spaces)
+    from verifier.cli_message import read_message  # noqa: PLC0415 (scan data only for text with spaces)
 
-    found = [item for item in extract_channels(message, limit=20) if kind is None or item.kind == kind.value]
-    if len(found) != 1:
-        if not found:
-            _fail(text("cli.message_no_channel", lang), lang)
-        listed = ", ".join(item.raw for item in found[:5])
-        _fail(text("cli.message_several_channels", lang, count=len(found), channels=listed), lang)
-    channel = found[0]
+    read = read_message(message, allowlist, kind=kind.value if kind else None)
+    if not read.found:
+        _fail(text("cli.message_no_channel", lang), lang)
+    if len(read.found) > 1:
+        _fail(text("cli.message_several_channels", lang, count=len(read.found), channels=read.listed), lang)
+    channel = read.found[0]
     kind_said = text("kind." + channel.kind.value, lang)
-    named = _named_brand(message, allowlist) if brand is None else None
-    if named is None:
-        said = text("cli.message_one_channel", lang, channel=channel.raw, kind=kind_said)
-    else:
-        brand = named.id
+    if brand is None and read.brand is not None:
+        brand = read.brand.id
         said = text(
-            "cli.message_one_channel_brand", lang, channel=channel.raw, kind=kind_said, brand=named.name
+            "cli.message_one_channel_brand", lang, channel=channel.raw, kind=kind_said, brand=read.brand.name
         )
+    else:
+        said = text("cli.message_one_channel", lang, channel=channel.raw, kind=kind_said)
     typer.echo(shown(said), err=True)
     return check_value(
         channel.raw,
