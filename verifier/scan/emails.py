@@ -70,8 +70,8 @@ def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
         yield from (m.span() for m in patterns.address.finditer(shadow))
         return
     anchors = _find_all(shadow, "@")
-    if "[" in shadow or "(" in shadow:
-        lowered = shadow.lower()
+    if any(at in shadow for at in ("at]", "at)", "AT]", "AT)", "At]", "At)", "aT]", "aT)")):
+        lowered = shadow.lower()  # rare: only text that writes "[at]" or "(at)" in some case
         for marker in ("[at]", "(at)"):
             anchors += _find_all(lowered, marker)
     pos = 0
