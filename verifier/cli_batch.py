@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -167,7 +166,11 @@ def cores() -> int:
 
 def parallel_pays(count: int) -> bool:
     """Whether ``count`` values are checked faster by a pool of forked workers."""
-    return count >= PARALLEL_MIN and cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if count < PARALLEL_MIN or cores() < 2:
+        return False
+    import multiprocessing  # noqa: PLC0415 (only for a large batch: 5 to 20 ms to import)
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def run_checks(
@@ -192,6 +195,8 @@ def run_checks(
         for chunk in _chunks(rest):
             on_chunk(check_chunk(chunk, options, allowlist))
         return
+    import multiprocessing  # noqa: PLC0415 (only for a large batch)
+
     _worker_job = (options, allowlist)
     try:
         with multiprocessing.get_context("fork").Pool(cores()) as pool:
