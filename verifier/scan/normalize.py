@@ -164,28 +164,27 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
         if separator not in text:
             continue
         done = 0
-        for hit in pattern.finditer(text):
+        hit = pattern.search(text)
+        while hit is not None:
             start = hit.start() - 1  # the letter before the first separator found, if any
             if start < 0 or not _single(text, start):
                 start += 2  # the run starts after the separator
-            if start < done:
-                continue
             while start - 2 >= done and text[start - 1] == separator and _single(text, start - 2):
                 start -= 2
-            run = words.spaced.match(text, max(start, 0))
-            if run is None:
-                continue
-            done = run.end()  # never read again: every hit is read at most once
-            if run.end() - run.start() > 2 * _SPACED_MAX or (
-                run.group().isascii() and not any(c.isalpha() for c in run.group())
+            run = words.spaced.match(text, max(start, done, 0))
+            done = max(run.end() if run else 0, hit.end() - 1, done + 1)  # each place read once
+            if run is not None and not (
+                run.end() - run.start() > 2 * _SPACED_MAX
+                or (run.group().isascii() and not any(c.isalpha() for c in run.group()))
             ):
-                continue  # "1 2 3", "1.2.3": numbers; "a.a.a..." longer than any word
-            runs.append(run.span())
+                runs.append(run.span())  # not "1 2 3", "1.2.3" (numbers), nor "a.a.a..." (no word)
+            hit = pattern.search(text, done)
+    # One piece per run: a span inside it maps to the whole run, as written.
     pieces: list[tuple[int, int, str]] = []
     covered = 0
     for start, end in sorted(runs):
         if start >= covered:  # a run with mixed separators is found once per separator
-            pieces.extend((i, i + 1, "") for i in range(start + 1, end, 2))
+            pieces.append((start, end, text[start:end:2]))
             covered = end
     edits = None
     if pieces:
@@ -208,41 +207,53 @@ def _single(text: str, i: int) -> bool:
 def _leet_pieces(text: str) -> list[tuple[int, str]]:
     """(position, letter) for each leet character of the words that hold one."""
     words = _word_patterns()
-    table = _leet()
-    chars = words.token_chars
     found: list[tuple[int, str]] = []
     done = -1  # the end of the last token read
+    known: dict[str, list[tuple[int, str]]] = {}  # a token written again is read once
     sites = sorted(
         m.start() for char, pattern in words.leet_hits if char in text for m in pattern.finditer(text)
     )
     for site in sites:
         if site < done:
             continue
-        start = site
-        while start > 0 and start > site - _TOKEN_MAX and text[start - 1] in chars:
-            start -= 1
+        back = words.token_back.search(text, max(0, site - _TOKEN_MAX - 1), site)
+        start = back.start() if back else site
         end = words.token_end.match(text, site)
         stop = end.end() if end else site + 1
         done = stop
-        token = text[start:stop].lower()
-        if (
-            len(token) > _TOKEN_MAX
-            or (start > 0 and text[start - 1] in chars)
-            or token.startswith("0x")
-            or (len(token) >= 8 and all(c in "0123456789abcdef" for c in token))
-        ):
-            continue  # numbers, hex strings, addresses and long identifiers stay as written
-        for piece in words.leet_inner.finditer(token):
-            run = piece.group()
-            if len(run) > 1 and set(run) == {"1"}:
-                letters = "l" * len(run)
-            else:
-                letters = "".join(table.letters[c] for c in run)
-            found.extend((start + piece.start() + i, letter) for i, letter in enumerate(letters))
-        if words.leet_lead.match(token):
-            found.append((start, table.letters[token[0]]))
-        if words.leet_trail.search(token):
-            found.append((stop - 1, table.letters[token[-1]]))
+        written = text[start:stop]
+        letters = known.get(written)
+        if letters is None:
+            letters = known[written] = _token_letters(
+                written, start > 0 and text[start - 1] in words.token_chars
+            )
+        found.extend((start + offset, letter) for offset, letter in letters)
+    return found
+
+
+def _token_letters(written: str, runs_on: bool) -> list[tuple[int, str]]:
+    """(offset, letter) for the leet characters of one token, none for numbers, hex strings,
+    addresses and long identifiers."""
+    words, table = _word_patterns(), _leet()
+    token = written.lower()
+    if (
+        len(token) > _TOKEN_MAX
+        or runs_on
+        or token.startswith("0x")
+        or (len(token) >= 8 and all(c in "0123456789abcdef" for c in token))
+    ):
+        return []
+    found: list[tuple[int, str]] = []
+    for piece in words.leet_inner.finditer(token):
+        run = piece.group()
+        letters = (
+            "l" * len(run) if len(run) > 1 and set(run) == {"1"} else "".join(table.letters[c] for c in run)
+        )
+        found.extend((piece.start() + i, letter) for i, letter in enumerate(letters))
+    if words.leet_lead.match(token):
+        found.append((0, table.letters[token[0]]))
+    if words.leet_trail.search(token):
+        found.append((len(token) - 1, table.letters[token[-1]]))
     return found
 
 
@@ -268,6 +279,7 @@ class _WordPatterns:
     spaced: re.Pattern[str]  # a whole run of spaced letters, from its first
     leet_hits: tuple[tuple[str, re.Pattern[str]], ...]  # per leet character: next to a letter
     token_chars: frozenset[str]
+    token_back: re.Pattern[str]  # the part of a token before a place (searched up to it)
     token_end: re.Pattern[str]
     leet_inner: re.Pattern[str]
     leet_lead: re.Pattern[str]
@@ -297,6 +309,7 @@ def _word_patterns() -> _WordPatterns:
         re.compile(rf"(?<![a-zA-Z0-9]){_SPACED}(?![a-zA-Z0-9])"),
         leet_hits,
         frozenset(letters + symbols),
+        re.compile(rf"(?:[a-zA-Z0-9]|{cls})+\Z"),
         re.compile(rf"(?:[a-zA-Z0-9]|{cls}){{1,{_TOKEN_MAX + 1}}}"),
         re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
         re.compile(rf"{lead}(?=[a-z]{{2}})"),
