@@ -152,3 +152,36 @@ def test_verifier_serve_writes_an_access_line_per_request(tmp_path: Path) -> Non
     lines = [json.loads(line) for line in log.read().splitlines() if line.startswith('{"time"')]
     assert [line["path"] for line in lines[-2:]] == ["/v1/check", "/metrics"]
     assert lines[-2]["verdict"] == "lookalike"
+
+
+def test_with_several_workers_every_scrape_counts_all_of_them() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/v1/allowlist", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and process.poll() is None, "verifier serve did not start"
+                time.sleep(0.2)
+        for _ in range(30):  # a new connection each: the kernel spreads them over the workers
+            httpx.post(f"{base}/v1/check", json={"value": "metamask-support.com"})
+        for _ in range(8):
+            page = samples(httpx.get(f"{base}/metrics").text)
+            assert value(page, "verifier_verdicts_total", verdict="lookalike") == 30
+            assert (
+                value(page, "verifier_http_requests_total", endpoint="/v1/check", method="POST", status="200")
+                == 30
+            )
+            assert value(page, "verifier_allowlist_verified") == 1
+    finally:
+        process.terminate()
+        process.wait(40)

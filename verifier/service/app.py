@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -250,7 +250,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         """Prometheus text: requests and latency per endpoint, verdicts, the allowlist's state."""
-        return Response(generate_latest(observer.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(observer.page(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:

@@ -18,14 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from json.encoder import encode_basestring as quoted
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from verifier.allowlist.model import Allowlist
@@ -125,11 +130,25 @@ class Observer:
             ["endpoint", "risk"],
             registry=self.registry,
         )
-        self.registry.register(AllowlistCollector(current))
+        self.allowlist_collector = AllowlistCollector(current)
+        self.registry.register(self.allowlist_collector)
+        # Under ``verifier serve --workers N`` the values live in files of a directory shared by
+        # the workers (prometheus-client's multiprocess mode, chosen when it is first imported).
+        self.multiprocess = values.ValueClass is not values.MutexValue
         # The hot path's children, looked up once: labels() costs more than the increment.
         self._check_latency = self.latency.labels("/v1/check", "POST")
         self._check_requests: dict[int, Any] = {}
         self._verdict_children: dict[str, Any] = {}
+
+    def page(self) -> bytes:
+        """The Prometheus text of ``GET /metrics``: every worker's counts summed when there are
+        several, and the allowlist in use."""
+        if not self.multiprocess:
+            return bytes(generate_latest(self.registry))
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        registry.register(self.allowlist_collector)
+        return bytes(generate_latest(registry))
 
     def check_answered(self, status: int, verdict: str | None, started: float) -> None:
         """Count one ``POST /v1/check`` answered by the hot path (``started``: perf_counter)."""
@@ -203,6 +222,26 @@ def enable_access_log(stream: Any = None) -> None:
     access_log.addHandler(handler)
     access_log.setLevel(logging.INFO)
     access_log.propagate = False
+
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextmanager
+def shared_metrics(workers: int) -> Iterator[None]:
+    """Let ``workers`` processes started inside keep their metrics in one fresh directory (removed
+    afterwards), so that any of them answers ``/metrics`` with the sum of all; nothing for one
+    worker, or when the operator set ``$PROMETHEUS_MULTIPROC_DIR`` (theirs to clean)."""
+    if workers < 2 or os.environ.get(MULTIPROCESS_ENV):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="verifier-metrics-")
+    os.environ[MULTIPROCESS_ENV] = folder
+    try:
+        yield
+    finally:
+        os.environ.pop(MULTIPROCESS_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 OUTCOME_KEY = "verifier.outcome"  # where a route notes its verdict or risk, in the ASGI scope

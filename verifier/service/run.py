@@ -12,7 +12,7 @@ import uvicorn
 from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_service
 from verifier.service.coalesce import PROTOCOL
 from verifier.service.hotpath import CheckHotPath
-from verifier.service.observe import enable_access_log
+from verifier.service.observe import enable_access_log, shared_metrics
 from verifier.service.workers import Workers, reuse_port_supported
 
 SETTINGS_ENV = "VERIFIER_SERVICE_SETTINGS"
@@ -61,6 +61,11 @@ def run(
             not in ("0", "off", "false", "no"),
         }
     )
+    with shared_metrics(workers):
+        _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
     if workers > 1 and reuse_port_supported():
         options = {
             "http": PROTOCOL,
