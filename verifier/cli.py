@@ -21,6 +21,7 @@ from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, 
 from verifier.cli_serve import serve
 from verifier.cli_usage import argv_lang, missing_argument, plain_flags, shown, unknown_region
 from verifier.cli_usage import run as run_localized
+from verifier.cli_watch import watch
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
 from verifier.model import CheckResult, Verdict
@@ -456,6 +457,7 @@ def update(
 
 
 app.command()(serve)
+app.command()(watch)
 app.add_typer(allowlist_app, name="allowlist")
 
 

@@ -1,9 +1,7 @@
 """The script contract in a real process: ``verifier watch --log-list FILE --once --start
 beginning --json`` with VERIFIER_STATE_DIR set prints one JSON object per alert on stdout and
-nothing else, and exits 0 when every log was read to its end.
-
-Until verifier/cli.py registers the command, the process builds the app the same way
-(``cli_watch.register``) and runs it with the same arguments."""
+nothing else, and exits 0 when every log was read to its end. Run as ``python -m verifier``,
+the installed command's entry point."""
 
 from __future__ import annotations
 
@@ -16,22 +14,11 @@ from pathlib import Path
 from tests.integration.test_watch_rfc6962 import LOOKALIKES, mixed_entries
 from tests.watchlog import StubLog, log_list, serve
 
-PROGRAM = """
-import sys, typer
-from verifier.cli_watch import register
-app = typer.Typer()
-@app.callback()
-def main() -> None:
-    pass
-register(app)
-app(sys.argv[1:], prog_name="verifier")
-"""
-
 
 def _watch(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VERIFIER_STATE_DIR": str(state)}
     return subprocess.run(
-        [sys.executable, "-c", PROGRAM, "watch", *args],
+        [sys.executable, "-m", "verifier", "watch", *args],
         capture_output=True,
         text=True,
         env=env,
