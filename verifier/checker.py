@@ -7,7 +7,7 @@ from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
 from verifier.errors import InvalidChannel
 from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder, index_for
-from verifier.messages import Lang, normalize_lang, reason, text
+from verifier.messages import Lang, invalid_detail, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 from verifier.speedups import maker
 
@@ -53,7 +53,8 @@ def check(
             value, kind, platform=platform, region=region or (target.default_region if target else None)
         )
     except InvalidChannel as exc:
-        detail = reason("invalid." + exc.code.removeprefix("invalid."), lang_code, "invalid", detail=str(exc))
+        code = "invalid." + exc.code.removeprefix("invalid.")
+        detail = reason(code, lang_code, "invalid", detail=invalid_detail(code, str(exc), lang_code))
         return CheckResult(
             str(value)[:200], None, None, Verdict.INVALID, None, None, None, (detail,), allowlist.state
         )

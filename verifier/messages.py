@@ -73,6 +73,16 @@ class Message:
         return self.text("en")
 
 
+def invalid_detail(code: str, detail: str, lang: Lang) -> str:
+    """Why an input is invalid, in ``lang``: in English the parser's own sentence (``detail``,
+    which names the value), in Chinese the catalogue's ``invalid_detail.*`` text for the
+    InvalidChannel ``code`` (``invalid.bad_url``), the English sentence where there is none."""
+    if lang == "en":
+        return detail
+    key = "invalid_detail." + code.removeprefix("invalid.")
+    return text(key, lang) if has_text(key) else detail
+
+
 def os_reason(exc: OSError) -> Message:
     """Why a file could not be read or written: in English the system's own words, in Chinese the
     usual reasons (by errno name) translated, the others left in the system's words."""
