@@ -69,7 +69,8 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
     by the same functions as ``_Judge``'s, and tests compare the two.
     """
     host = channel.normalized
-    if not allowlist.verified or allowlist.lists_host(host) or channel.userinfo:
+    state = allowlist.state  # read once, as _Judge does
+    if not state.verified or allowlist.lists_host(host) or channel.userinfo:
         return None
     finder: HostFinder | None = allowlist.derived.get(HOST_FINDER)  # type: ignore[assignment]
     look = (finder or host_finder(allowlist))(
@@ -94,7 +95,7 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
         matched,
         technique,
         reasons,
-        allowlist.state,
+        state,
         channel,
     )
 
@@ -141,6 +142,9 @@ class _Judge:
         use_denylist: bool = True,
     ) -> None:
         self.allowlist = allowlist
+        # Read once: a list expiring during this check is either verified for all of it or not at
+        # all, so an answer never says official beside "verified": false.
+        self.state = allowlist.state
         self.use_denylist = use_denylist
         self.channel = channel
         self.target = target
@@ -156,7 +160,7 @@ class _Judge:
     def result(self) -> CheckResult:
         verdict, brand, matched, reasons = self._decide()
         context = self._context_reasons()
-        if not self.allowlist.verified:
+        if not self.state.verified:
             problem = self.allowlist.problem_text(self.lang)
             context.insert(0, reason("allowlist.unverified", self.lang, problem=problem))
         channel = self.channel
@@ -169,7 +173,7 @@ class _Judge:
             matched,
             self.technique,
             tuple(reasons + context) if context else tuple(reasons),
-            self.allowlist.state,
+            self.state,
             channel,
         )
 
@@ -268,7 +272,7 @@ class _Judge:
 
     def _matched(self, entry: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:
         brand_name = self._brand_name(entry.brand)
-        if not self.allowlist.verified:
+        if not self.state.verified:
             return (
                 Verdict.UNKNOWN,
                 entry.brand,
