@@ -18,6 +18,7 @@ from verifier.allowlist.store import default_allowlist, load_allowlist, state_di
 from verifier.checker import check as check_value
 from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, values_of, write_batch
+from verifier.cli_denylist import app as denylist_app
 from verifier.cli_serve import serve
 from verifier.cli_usage import argv_lang, missing_argument, plain_flags, shown, unknown_region
 from verifier.cli_usage import run as run_localized
@@ -459,6 +460,7 @@ def update(
 app.command()(serve)
 app.command()(watch)
 app.add_typer(allowlist_app, name="allowlist")
+app.add_typer(denylist_app, name="denylist")
 
 
 # The options of ``check`` that main() reads itself, and the parameter each one sets.
