@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import random
 import subprocess
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,6 +189,7 @@ def differences(texts: list[str], node: str = "node") -> tuple[list[tuple[str, s
     browser = node_parse(absolutes, node)
     allowlist = default_allowlist()
     found: list[tuple[str, str]] = []
+    folded: list[tuple[str, str]] = []
     counts: Counter[str] = Counter()
     for text, absolute_url, node_says in zip(texts, absolutes, browser, strict=True):
         # A scheme with no host a browser opens (file:, data:): verifier refuses those too.
@@ -219,6 +221,9 @@ def differences(texts: list[str], node: str = "node") -> tuple[list[tuple[str, s
         if channel.kind not in (ChannelKind.URL, ChannelKind.HANDLE) or bare_name:
             counts[f"verifier {channel.kind.value}"] += 1  # read as an email, a phone or a bare @name
             continue
+        if "url.folded" in channel.notes:
+            folded.append((text, channel.host or ""))  # no browser opens it: judged as retyped
+            continue
         if seen is None:
             found.append((text, f"verifier accepted {channel.normalized}, node refused"))
             continue
@@ -238,4 +243,10 @@ def differences(texts: list[str], node: str = "node") -> tuple[list[tuple[str, s
                 found.append((text, f"account: verifier {channel.normalized} node {host} {seen[2]}"))
         if result.verdict is Verdict.OFFICIAL:
             counts["official"] += 1
+    # A link read as a person retypes it (NFKC) must be the host Node opens for that retyping.
+    retyped = node_parse([absolute(unicodedata.normalize("NFKC", text)) for text, _ in folded], node)
+    for (text, host), seen_folded in zip(folded, retyped, strict=True):
+        counts["retyped"] += 1
+        if seen_folded is None or _host(seen_folded[1]) != host:
+            found.append((text, f"retyped: verifier {host} node {seen_folded}"))
     return found, counts

@@ -121,7 +121,7 @@ def _lookalike_reason(
 
 def _note_reason(note: str, channel: Channel, lang: Lang) -> Reason:
     """The reason for a note the parser left on ``channel`` (a userinfo trick, an IDN ...)."""
-    if note in ("url.userinfo", "url.defanged"):
+    if note in ("url.userinfo", "url.defanged", "url.folded"):
         return reason(note, lang, host=channel.host_unicode or channel.host)
     if note == "url.idn":
         return reason(note, lang, unicode=channel.host_unicode, ascii=channel.host)

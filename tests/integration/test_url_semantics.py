@@ -38,7 +38,6 @@ BACKSLASH = [
     ("https:\\\\evil.com\\@tokenpocket.pro", "evil.com"),
     ("https://evil.com/\\@tokenpocket.pro", "evil.com"),
     ("https://tokenpocket.pro%2eevil.com", "tokenpocket.pro.evil.com"),
-    ("https://tokenpocket.pro＃@evil.com", "evil.com"),  # a fullwidth "#" is no delimiter
     ("https://tokenpocket.pro%23@evil.com", "evil.com"),
 ]
 # The reverse: the browser opens the official host, whatever the path says.
@@ -61,7 +60,7 @@ DOT_SEGMENTS = [
     ("github.com/TP-Lab/../evil", "evil"),
     ("facebook.com/tokenpocket/../evilpage", "evilpage"),
 ]
-ATTACKER_LINKS = [link for link, _ in BACKSLASH + DOT_SEGMENTS]
+ATTACKER_LINKS = [link for link, _ in BACKSLASH + DOT_SEGMENTS] + ["https://tokenpocket.pro＃@evil.com"]
 
 
 @pytest.mark.parametrize(("link", "host"), BACKSLASH)
@@ -69,6 +68,28 @@ def test_a_backslash_or_encoded_delimiter_never_makes_an_attacker_host_official(
     result = check(link)
     assert result.verdict is not Verdict.OFFICIAL
     assert result.channel is not None and result.channel.host == host
+
+
+# Links a browser opens one way and a person retyping them reads another: neither is trusted.
+AMBIGUOUS = [
+    "https://tokenpocket.pro＃@evil.com",  # browser: evil.com ("＃" is no delimiter); typed: tokenpocket.pro
+    "ｈｔｔｐｓ：／／evil.com＃@tokenpocket.pro",  # the address bar: tokenpocket.pro; retyped: evil.com
+    "https://tokenpocket.pro／@evil.com",
+]
+
+
+@pytest.mark.parametrize("link", AMBIGUOUS)
+def test_a_link_that_reads_two_ways_is_refused(link: str) -> None:
+    result = check(link)
+    assert result.verdict is Verdict.INVALID
+    assert result.reasons[0].code == "invalid.ambiguous"
+    assert "不可信" in check(link, lang="zh").reasons[0].message
+
+
+def test_a_link_only_a_person_can_retype_is_judged_as_retyped() -> None:
+    result = check("ｈｔｔｐｓ：／／tokenpocket.pro")  # no browser opens it; retyped it is the official site
+    assert result.verdict is Verdict.OFFICIAL
+    assert [r.code for r in result.reasons][-1] == "url.folded"
 
 
 @pytest.mark.parametrize(("link", "host"), OPENS_OFFICIAL)

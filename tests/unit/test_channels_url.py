@@ -37,6 +37,8 @@ VALID = [
     ("tokenpocket。pro", TP, TP, TP, ()),
     ("tokenpocket｡pro", TP, TP, TP, ()),
     ("ＴＯＫＥＮＰＯＣＫＥＴ.ＰＲＯ", TP, TP, TP, ()),
+    # no browser opens a link with a fullwidth scheme; a person retypes it in plain letters
+    ("ｈｔｔｐｓ：／／tokenpocket.pro", TP, TP, TP, ("url.folded",)),
     # IDN: Unicode and xn-- give the same host; Cyrillic к in "tokenpocкet"
     (TP_IDN_U, TP_IDN, TP_IDN_U, TP_IDN, IDN),
     (TP_IDN, TP_IDN, TP_IDN_U, TP_IDN, IDN),
@@ -122,8 +124,8 @@ INVALID = [
     ("file:///etc/passwd", "invalid.scheme"),
     ("chrome://settings", "invalid.scheme"),
     ("http://", "invalid.no_host"),
-    # a scheme in fullwidth letters is no scheme to a browser: the host would be "https://tokenpocket.pro"
-    ("ｈｔｔｐｓ：／／tokenpocket.pro", "invalid.bad_url"),
+    # read by a browser one way, retyped another
+    ("https://tokenpocket.pro＃@evil.com", "invalid.ambiguous"),
     ("https:///path", "invalid.no_suffix"),  # WHATWG: slashes skipped, the host is "path"
     ("https://?x", "invalid.no_host"),
     ("http://[fe80::1%25eth0]/", "invalid.bad_url"),  # browsers refuse IPv6 zone ids

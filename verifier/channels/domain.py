@@ -11,7 +11,7 @@ from functools import lru_cache
 from verifier.channels.cleaning import clean_link, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
-from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, parse_link, punycode_ok, scheme_of
+from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, WebURL, parse_link, punycode_ok, scheme_of
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 from verifier.speedups import maker, native
@@ -180,13 +180,52 @@ def parse_url(raw: object) -> Channel:
     is ignored by the browser (``https://brand.com@evil.com`` is evil.com, noted as
     ``url.userinfo``), percent-encoded and IPv4 number forms are decoded. Also accepts bare
     hosts, defanged forms (``hxxps://``, ``example[.]com``), IDN in Unicode or ``xn--`` form,
-    fullwidth dots and ports. Raises InvalidChannel.
+    fullwidth dots and ports.
+
+    A link written with compatibility characters ("ｈｔｔｐｓ：／／", "＃", "＠") is also read as
+    a person retypes it (NFKC): when only that reading is a link it is the one judged; when the
+    two readings name different hosts the link is refused (``invalid.ambiguous``), since
+    neither can be trusted. Raises InvalidChannel.
     """
     text, notes_in = clean_link(raw)
     notes = list(notes_in)
     text, defanged = refang(text)
     if defanged:
         notes.append("url.defanged")
+    try:
+        url = _read_link(text)
+    except InvalidChannel:
+        folded = None if text.isascii() else _folded_link(text)
+        if folded is None:
+            raise
+        url, notes = folded, [*notes, "url.folded"]
+    else:
+        folded = None if text.isascii() else _folded_link(text)
+        if folded is not None and folded.hostname != url.hostname:
+            raise InvalidChannel(
+                f"the link opens {url.hostname} in a browser but reads as {folded.hostname}",
+                "invalid.ambiguous",
+            )
+    userinfo = url.userinfo
+    if userinfo is not None:
+        notes.append("url.userinfo")
+        userinfo = userinfo[:253]
+    return _host_channel(str(raw), url.hostname, notes, userinfo)
+
+
+def _folded_link(text: str) -> WebURL | None:
+    """The link ``text`` is when retyped in plain characters (NFKC), if that differs and is one."""
+    folded = unicodedata.normalize("NFKC", text)
+    if folded == text:
+        return None
+    try:
+        return _read_link(folded)
+    except InvalidChannel:
+        return None
+
+
+def _read_link(text: str) -> WebURL:
+    """``text`` (cleaned and refanged) as the browser reads it; InvalidChannel if it is no link."""
     if _SPACE.search(text):
         raise InvalidChannel("a link cannot contain spaces", "invalid.spaces")
     if ":" in text and not text.startswith("[") and _ip_host(text) is not None:
@@ -197,17 +236,12 @@ def parse_url(raw: object) -> Channel:
             raise InvalidChannel(f"links with the scheme {scheme!r} are not checked", "invalid.scheme")
         raise InvalidChannel("not a web link or host name", "invalid.scheme")  # javascript:, mailto:
     try:
-        url = parse_link(text)
+        return parse_link(text)
     except NotAWebURL:
         rest = text[len(scheme) + 1 :] if scheme else text
         if not rest.lstrip("/\\") or rest.lstrip("/\\")[0] in "?#":
             raise InvalidChannel("no host name found in the link", "invalid.no_host") from None
         raise InvalidChannel("not a valid link", "invalid.bad_url") from None
-    userinfo = url.userinfo
-    if userinfo is not None:
-        notes.append("url.userinfo")
-        userinfo = userinfo[:253]
-    return _host_channel(str(raw), url.hostname, notes, userinfo)
 
 
 def _host_channel(raw: str, hostname: str, notes: list[str], userinfo: str | None) -> Channel:
