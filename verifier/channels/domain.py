@@ -11,7 +11,7 @@ from functools import lru_cache
 from verifier.channels.cleaning import clean_link, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
-from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, WebURL, parse_link, punycode_ok, scheme_of
+from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, WebURL, idn_host_ok, parse_link, scheme_of
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 from verifier.speedups import maker, native
@@ -128,7 +128,9 @@ def native_host_parser() -> Callable[[str], Channel | None] | None:
 
     def parse(raw: str) -> Channel | None:
         channel = parse_bare(raw)
-        if channel is not None and channel.notes and not all(map(punycode_ok, channel.normalized.split("."))):
+        if channel is None or not channel.notes:
+            return channel  # no xn-- label: nothing more to check
+        if not idn_host_ok(channel.normalized, channel.host_unicode or ""):
             return None  # punycode a browser refuses (UTS #46, as ada checks it): Python says invalid
         return channel
 

@@ -84,6 +84,21 @@ def punycode_ok(label: str) -> bool:
         return False  # a lone surrogate: no code point a label may hold
 
 
+def idn_host_ok(ascii_host: str, unicode_host: str) -> bool:
+    """Whether ``unicode_host`` is the valid Unicode form of ``ascii_host`` under UTS #46 as
+    browsers apply it: its ToASCII (ada's) gives back exactly ``ascii_host``. One call for the
+    whole host, for a parser that has decoded the ``xn--`` labels already."""
+    try:
+        data = unicode_host.encode("utf-8")
+    except UnicodeEncodeError:
+        return False  # a lone surrogate: no code point a label may hold
+    result = _lib.ada_idna_to_ascii(data, len(data))
+    try:
+        return bool(result.length) and _ffi.unpack(result.data, result.length) == ascii_host.encode("ascii")
+    finally:
+        _lib.ada_free_owned_string(result)
+
+
 def scheme_of(text: str) -> str | None:
     """The lowercased scheme ``text`` starts with (``https`` in ``https://x``), or None.
 
