@@ -14,6 +14,7 @@ from verifier.checker import check
 from verifier.errors import InvalidChannel, VerifierError
 from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
+from verifier.scan.disguised import disguised_pairs, opens_elsewhere
 from verifier.scan.extract import Found, extract_channels
 from verifier.scan.hosts import contact_tags
 from verifier.scan.html import html_to_text
@@ -28,7 +29,7 @@ _RISK_ORDER = ("none", "low", "medium", "high")
 _CATEGORY_ORDER = {
     category: i
     for i, category in enumerate([
-        "secret_request", "remote_access", "fee_request", "fake_dapp", "recovery_offer",
+        "secret_request", "remote_access", "fee_request", "fake_dapp", "disguised_link", "recovery_offer",
         "off_platform", "content_farm_claim", "secrecy", "urgency",
     ])
 }  # fmt: skip
@@ -214,13 +215,16 @@ def scan(
     addressees = {
         id(result) for found, result in zip(found_channels, channels, strict=True) if _addressee(plain, found)
     }
-    channels = [c for c in channels if c.verdict is not Verdict.INVALID]
+    disguised = _disguised(plain, found_channels, channels, html, code)
+    shown_only = {id(channels[i]) for i, _ in disguised}
+    channels = [c for c in channels if c.verdict is not Verdict.INVALID and id(c) not in shown_only]
     rules = rule_scan(normalized)
     matches = rules.matches()
     seen = {m.rule.code for m in matches}
     matches += [m for m in message_matches(rules, contact_tags(channels), matches) if m.rule.code not in seen]
     matches.sort(key=lambda m: (m.span[0], m.rule.code))
-    patterns = [_finding(m, code) for m in matches]
+    patterns = [_finding(m, code) for m in matches] + [finding for _, finding in disguised]
+    patterns.sort(key=lambda p: (p.span[0], p.code))
     risk = _max_risk(
         [_channel_risk(c, addressee=id(c) in addressees) for c in channels] + [p.severity for p in patterns]
     )
@@ -232,6 +236,35 @@ def scan(
         brands,
         _reply(risk, code, target, [c for c in channels if id(c) not in addressees], patterns),
     )
+
+
+def _disguised(
+    plain: str, found: list[Found], results: list[CheckResult], html: bool, lang: Lang
+) -> list[tuple[int, PatternFinding]]:
+    """Links that show one site and open another: the index of the shown one (a text, not a
+    channel anyone reaches) and the finding that names both."""
+    out = []
+    for shown_at, target_at in disguised_pairs(plain, found, html=html):
+        shown, target = results[shown_at], results[target_at]
+        if not opens_elsewhere(shown, target):
+            continue
+        claims_brand = shown.brand is not None or shown.verdict in (
+            Verdict.OFFICIAL,
+            Verdict.LOOKALIKE,
+            Verdict.KNOWN_SCAM,
+        )
+        span = (found[shown_at].span[0], found[target_at].span[1])
+        message = text("scan.disguised_link", lang, shown=shown.normalized, opens=target.normalized)
+        finding = PatternFinding(
+            "disguised_link",
+            "link.shows_other_site",
+            "high" if claims_brand else "medium",
+            span,
+            plain[span[0] : span[1]][:200],
+            message,
+        )
+        out.append((shown_at, finding))
+    return out
 
 
 def _finding(match: PatternMatch, lang: Lang) -> PatternFinding:
