@@ -117,6 +117,18 @@ def test_update_refuses_redirects_missing_files_and_oversize(
     assert not (isolated_state / "allowlist.json").exists()
 
 
+def _publish_rotation(www: Path, moderator_keys: list[Ed25519PrivateKey], sign_bundle: SignFn) -> None:
+    """Root 2 (moderator 0 and a newcomer, signed by the old threshold and the new keys) and a
+    bundle v6 signed under it, as files a server publishes."""
+    newcomer = Ed25519PrivateKey.generate()
+    document = root_document([moderator_keys[0].public_key(), newcomer.public_key()], threshold=2, version=2)
+    for key in (moderator_keys[0], moderator_keys[1], newcomer):
+        document = sign_document(document, key)
+    (www / "2.root.json").write_bytes(canonical_bytes(document))
+    bundle = sign_document(sign_document(json.loads(sign_bundle()), moderator_keys[0]), newcomer)
+    (www / "v6.json").write_bytes(canonical_bytes(bundle))
+
+
 def test_update_with_rotated_root(
     server: tuple[str, Path],
     moderator_keys: list[Ed25519PrivateKey],
@@ -125,14 +137,7 @@ def test_update_with_rotated_root(
     isolated_state: Path,
 ) -> None:
     base, www = server
-    newcomer = Ed25519PrivateKey.generate()
-    document = root_document([moderator_keys[0].public_key(), newcomer.public_key()], threshold=2, version=2)
-    for key in (moderator_keys[0], moderator_keys[1], newcomer):
-        document = sign_document(document, key)
-    (www / "2.root.json").write_bytes(canonical_bytes(document))
-    bundle = sign_document(json.loads(sign_bundle()), moderator_keys[0])
-    bundle = sign_document(bundle, newcomer)
-    (www / "v6.json").write_bytes(canonical_bytes(bundle))
+    _publish_rotation(www, moderator_keys, sign_bundle)
     result = update(
         f"{base}/v6.json",
         directory=isolated_state,
@@ -159,13 +164,7 @@ def test_a_rotated_root_and_the_bundle_share_one_time_limit(
 ) -> None:
     www = tmp_path / "www"
     www.mkdir()
-    newcomer = Ed25519PrivateKey.generate()
-    document = root_document([moderator_keys[0].public_key(), newcomer.public_key()], threshold=2, version=2)
-    for key in (moderator_keys[0], moderator_keys[1], newcomer):
-        document = sign_document(document, key)
-    (www / "2.root.json").write_bytes(canonical_bytes(document))
-    bundle = sign_document(sign_document(json.loads(sign_bundle()), moderator_keys[0]), newcomer)
-    (www / "v6.json").write_bytes(canonical_bytes(bundle))
+    _publish_rotation(www, moderator_keys, sign_bundle)
 
     def handler(*args: object) -> _SlowHandler:
         return _SlowHandler(*args, directory=str(www))  # type: ignore[arg-type]
