@@ -11,13 +11,18 @@ import signal
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 from enum import StrEnum
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     from verifier.watch import Alert, LogReport
+
+
+_METRICS_HELP = "Serve GET /metrics (backlog per log, Prometheus text) on 127.0.0.1:PORT; 0 picks one."
 
 
 class StartAt(StrEnum):
@@ -41,6 +46,7 @@ def watch(
     interval: Annotated[float, typer.Option(help="Seconds between polls without --once.", min=1.0)] = 30.0,
     rate: Annotated[float, typer.Option(help="Requests per second to each log at most.", min=0.1)] = 4.0,
     quiet: Annotated[bool, typer.Option("--quiet", help="No per-log progress lines on stderr.")] = False,
+    metrics_port: Annotated[int | None, typer.Option(help=_METRICS_HELP, min=0, max=65535)] = None,
 ) -> None:
     """Follow Certificate Transparency logs and report certificates for lookalike domains."""
     from verifier.watch import (  # noqa: PLC0415 (httpx and the log code only when watching)
@@ -112,6 +118,7 @@ def watch(
                 stop=stop,
                 progress=progress,
             )
+            server = None if metrics_port is None else _serve_metrics(watcher.metrics, metrics_port)
             try:
                 if once:
                     reports = watcher.run_once()
@@ -124,6 +131,9 @@ def watch(
             except KeyboardInterrupt:
                 stop.set()
             finally:
+                if server is not None:
+                    server.shutdown()
+                    server.server_close()
                 watcher.close()
     except WatchError as exc:
         typer.echo(f"Error: {exc}", err=True)
@@ -134,6 +144,34 @@ def watch(
         client.close()
         if hooks and hooks[0].failed:
             typer.echo(f"webhook: {hooks[0].failed} alerts could not be delivered", err=True)
+
+
+def _serve_metrics(metrics: Callable[[], str], port: int) -> ThreadingHTTPServer:
+    """``GET /metrics`` on 127.0.0.1 from a thread of its own; says where on stderr."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] != "/metrics":
+                self.send_error(404)
+                return
+            body = metrics().encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # alerts and progress own the terminal
+
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError as exc:
+        typer.echo(f"Error: cannot serve metrics on 127.0.0.1:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    typer.echo(f"metrics on http://127.0.0.1:{server.server_address[1]}/metrics", err=True)
+    return server
 
 
 def register(app: typer.Typer) -> None:
