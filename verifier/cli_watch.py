@@ -7,6 +7,7 @@ its end, 1 when one could not be, 2 for a log list, webhook or state that cannot
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from verifier.watch import Alert, LogReport
 
 
+_TELEGRAM_HELP = "Send each alert to this Telegram chat (token: $VERIFIER_TELEGRAM_TOKEN)."
 _METRICS_HELP = "Serve GET /metrics (backlog per log, Prometheus text) on 127.0.0.1:PORT; 0 picks one."
 
 
@@ -46,6 +48,10 @@ def watch(
     interval: Annotated[float, typer.Option(help="Seconds between polls without --once.", min=1.0)] = 30.0,
     rate: Annotated[float, typer.Option(help="Requests per second to each log at most.", min=0.1)] = 4.0,
     quiet: Annotated[bool, typer.Option("--quiet", help="No per-log progress lines on stderr.")] = False,
+    telegram_chat: Annotated[
+        str | None,
+        typer.Option(help="Send each alert to this Telegram chat (token: VERIFIER_TELEGRAM_TOKEN)."),
+    ] = None,
     metrics_port: Annotated[int | None, typer.Option(help=_METRICS_HELP, min=0, max=65535)] = None,
 ) -> None:
     """Follow Certificate Transparency logs and report certificates for lookalike domains."""
@@ -54,6 +60,7 @@ def watch(
         Matcher,
         Politeness,
         Start,
+        TelegramAlerts,
         Watcher,
         WatchError,
         WatchState,
@@ -83,6 +90,8 @@ def watch(
     try:
         if webhook:
             hooks.append(Webhook(webhook, client))
+        if telegram_chat:
+            hooks.append(TelegramAlerts(os.environ.get("VERIFIER_TELEGRAM_TOKEN", ""), telegram_chat, client))
     except WatchError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -142,8 +151,9 @@ def watch(
         for hook in hooks:
             hook.close(timeout=120.0)
         client.close()
-        if hooks and hooks[0].failed:
-            typer.echo(f"webhook: {hooks[0].failed} alerts could not be delivered", err=True)
+        for hook in hooks:
+            if hook.failed:
+                typer.echo(f"{type(hook).__name__}: {hook.failed} alerts could not be delivered", err=True)
 
 
 def _serve_metrics(metrics: Callable[[], str], port: int) -> ThreadingHTTPServer:

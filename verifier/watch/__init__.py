@@ -4,7 +4,7 @@ report names that imitate an official domain the day their certificate is logged
     from verifier.watch import Watcher, load_log_list
 """
 
-from verifier.watch.alerts import Alert, Webhook
+from verifier.watch.alerts import Alert, TelegramAlerts, Webhook
 from verifier.watch.errors import (
     BadTreeHeadSignature,
     LogFormatError,
@@ -47,6 +47,7 @@ __all__ = [
     "Politeness",
     "Start",
     "StateLocked",
+    "TelegramAlerts",
     "TreeShrank",
     "WatchError",
     "WatchState",

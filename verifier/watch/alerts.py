@@ -108,13 +108,17 @@ class Webhook:
         while (alert := self._queue.get()) is not None:
             self.deliver(alert)
 
+    def body(self, alert: Alert) -> bytes:
+        """What is POSTed for ``alert``: its JSON line."""
+        return alert.json_line().encode()
+
     def deliver(self, alert: Alert) -> bool:
         """POST one alert now, with the retries; whether it was accepted."""
         for attempt in range(self.retries + 1):
             try:
                 response = self.client.post(
                     self.url,
-                    content=alert.json_line().encode(),
+                    content=self.body(alert),
                     headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
                     timeout=httpx.Timeout(self.timeout),
                 )
@@ -129,3 +133,32 @@ class Webhook:
                 time.sleep(self.backoff * 2.0**attempt * random.uniform(0.5, 1.0))
         self.failed += 1
         return False
+
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class TelegramAlerts(Webhook):
+    """Each alert as a message to one Telegram chat, through the Bot API's ``sendMessage``
+    (token from the environment, never the command line), with the webhook's order and retries.
+    The names are written defanged ("evil[.]com") so the chat app does not make them links."""
+
+    def __init__(self, token: str, chat_id: str, client: httpx.Client, *, api: str = TELEGRAM_API) -> None:
+        if not token or "/" in token or not chat_id:
+            raise WatchError("a Telegram bot token (VERIFIER_TELEGRAM_TOKEN) and a chat id are needed")
+        self.chat_id = chat_id
+        super().__init__(f"{api}/bot{token}/sendMessage", client)
+
+    def body(self, alert: Alert) -> bytes:
+        name = alert.name_unicode or alert.name
+        target = f" imitates {alert.matched} [{alert.technique}]" if alert.matched else ""
+        text = (
+            f"{alert.verdict.upper()}: {_defanged(name)}{target}\n"
+            f"certificate {alert.cert_sha256[:16]} from {alert.not_before} ({alert.log} #{alert.index})"
+        )
+        payload = {"chat_id": self.chat_id, "text": text, "disable_web_page_preview": True}
+        return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def _defanged(host: str) -> str:
+    return host.replace(".", "[.]")
