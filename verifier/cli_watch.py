@@ -1,6 +1,6 @@
 """``verifier watch``: follow CT logs and print an alert per lookalike name (see docs/watch.md).
 
-Registered on the main app by ``register(app)``. Alerts go to stdout (JSON Lines with
+A command of the main app (``verifier/cli.py``). Alerts go to stdout (JSON Lines with
 ``--json``), one progress line per log to stderr. Exit 0 when every followed log was read to
 its end, 1 when one could not be, 2 for a log list, webhook or state that cannot be used.
 """
@@ -182,8 +182,3 @@ def _serve_metrics(metrics: Callable[[], str], port: int) -> ThreadingHTTPServer
     threading.Thread(target=server.serve_forever, daemon=True).start()
     typer.echo(f"metrics on http://127.0.0.1:{server.server_address[1]}/metrics", err=True)
     return server
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``watch`` to the ``verifier`` app."""
-    app.command()(watch)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from tests.watchlog import (
     serve,
     x509_entry,
 )
-from verifier.cli_watch import register
+from verifier.cli import app
 from verifier.watch import (
     Alert,
     LogReport,
@@ -372,15 +371,8 @@ def test_webhook_urls_refused(url: str) -> None:
 
 
 @pytest.fixture
-def cli() -> Iterator[typer.Typer]:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """verifier (test app)."""
-
-    register(app)
-    yield app
+def cli() -> typer.Typer:
+    return app  # the verifier command itself
 
 
 def test_cli_contract(tmp_path: Path, cli: typer.Typer, isolated_state: Path) -> None:
