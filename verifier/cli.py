@@ -20,6 +20,7 @@ from verifier.cli_allowlist import app as allowlist_app
 from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, values_of, write_batch
 from verifier.cli_denylist import app as denylist_app
 from verifier.cli_serve import serve
+from verifier.cli_suffixes import app as suffixes_app
 from verifier.cli_usage import argv_lang, missing_argument, plain_flags, shown, unknown_region
 from verifier.cli_usage import run as run_localized
 from verifier.cli_watch import watch
@@ -461,6 +462,7 @@ app.command()(serve)
 app.command()(watch)
 app.add_typer(allowlist_app, name="allowlist")
 app.add_typer(denylist_app, name="denylist")
+app.add_typer(suffixes_app, name="suffixes")
 
 
 # The options of ``check`` that main() reads itself, and the parameter each one sets.

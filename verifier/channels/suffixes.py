@@ -1,17 +1,18 @@
-"""Public Suffix List lookups with set probes, on the list bundled with tldextract.
+"""Public Suffix List lookups with set probes, on the list shipped in the package.
 
-tldextract decodes every ``xn--`` label with the ``idna`` package on each call, which
-costs more than the rest of a check for the punycode hosts phishing uses, and importing it
-loads ``requests``. Here the PSL snapshot file that tldextract ships is read once (never
-fetched), IDN rules are encoded to ASCII once, and a lookup is a few set probes on ASCII
-labels. Tests compare the answers with tldextract's own.
+The list is the package's own data, ``verifier/data/public_suffix_list.dat``: a verbatim copy of
+https://publicsuffix.org/list/public_suffix_list.dat (MPL 2.0) whose ``// VERSION:`` and
+``// COMMIT:`` lines say which snapshot it is. It is read once and never fetched at run time;
+``verifier suffixes refresh`` replaces it (network only when asked). IDN rules are encoded to
+ASCII once, and a lookup is a few set probes on ASCII labels.
+Tests compare the answers with tldextract's, given the same file.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 
@@ -66,21 +67,46 @@ def _ascii(rule: str) -> str:
     return ".".join(label if label.isascii() else label.encode("idna").decode("ascii") for label in labels)
 
 
-@cache
-def _snapshot_rules() -> tuple[list[str], list[str]]:
-    """The ICANN and the private rules of tldextract's bundled PSL snapshot, as written."""
-    # find_spec locates the package without importing it (its import loads requests).
-    spec = importlib.util.find_spec("tldextract")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("tldextract is not installed: it provides the bundled Public Suffix List")
-    snapshot = Path(next(iter(spec.submodule_search_locations))) / ".tld_set_snapshot"
-    lines = [line.strip() for line in snapshot.read_text("utf-8").splitlines()]
-    private_start = next(
-        (i for i, line in enumerate(lines) if line.startswith("// ===BEGIN PRIVATE DOMAINS===")), len(lines)
-    )
+PSL_FILE = "public_suffix_list.dat"
+PSL_SOURCE = "https://publicsuffix.org/list/public_suffix_list.dat"
+_ICANN_BEGIN = "// ===BEGIN ICANN DOMAINS==="
+_PRIVATE_BEGIN = "// ===BEGIN PRIVATE DOMAINS==="
+
+
+def psl_path() -> Path:
+    """Where the shipped Public Suffix List lives in the installed package."""
+    return Path(str(resources.files("verifier.data").joinpath(PSL_FILE)))
+
+
+def split_sections(text: str) -> tuple[list[str], list[str]]:
+    """The ICANN and the private rules of a Public Suffix List file, as written.
+
+    Raises ValueError when the text is not a Public Suffix List (no section markers, no rules)."""
+    lines = [line.strip() for line in text.splitlines()]
+    if _ICANN_BEGIN not in lines or _PRIVATE_BEGIN not in lines:
+        raise ValueError("not a Public Suffix List: the ICANN and PRIVATE section markers are missing")
+    private_start = lines.index(_PRIVATE_BEGIN)
     icann = [line.split()[0] for line in lines[:private_start] if line and not line.startswith("//")]
     private = [line.split()[0] for line in lines[private_start:] if line and not line.startswith("//")]
+    if "com" not in icann or len(icann) < 1000:
+        raise ValueError(f"not a Public Suffix List: only {len(icann)} ICANN rules, or no 'com'")
     return icann, private
+
+
+def snapshot_of(text: str) -> dict[str, str]:
+    """The ``// VERSION:`` and ``// COMMIT:`` header values of a Public Suffix List file."""
+    found: dict[str, str] = {}
+    for line in text.splitlines()[:40]:
+        for key in ("VERSION", "COMMIT"):
+            if line.startswith(f"// {key}:"):
+                found[key.lower()] = line.split(":", 1)[1].strip()
+    return found
+
+
+@cache
+def _snapshot_rules() -> tuple[list[str], list[str]]:
+    """The ICANN and the private rules of the shipped Public Suffix List, as written."""
+    return split_sections(psl_path().read_text("utf-8"))
 
 
 def _compile(raw_rules: list[str]) -> SuffixRules:
@@ -112,7 +138,7 @@ def _private_rules() -> SuffixRules:
 
 @cache
 def suffix_rules() -> SuffixRules:
-    """The bundled Public Suffix List, ICANN and private sections, compiled once."""
+    """The shipped Public Suffix List, ICANN and private sections, compiled once."""
     icann, private = public_suffix_rules(), _private_rules()
     return SuffixRules(
         icann.rules | private.rules,
@@ -125,3 +151,27 @@ def suffix_rules() -> SuffixRules:
 def public_suffix_rules() -> SuffixRules:
     """The ICANN section alone: a host that is itself one of these suffixes has no owner."""
     return _compile(_snapshot_rules()[0])
+
+
+MAX_PSL_BYTES = 2_000_000  # today's list is about 320 kB
+
+
+def refresh(source: str = PSL_SOURCE, target: Path | None = None) -> dict[str, str]:
+    """Replace the shipped list with ``source`` (an https URL, fetched with the update fetcher:
+    public addresses only, bounded, one deadline; or a local file). The new text must parse as a
+    Public Suffix List before it is written (atomically). Returns its VERSION and COMMIT."""
+    from verifier.allowlist.store import atomic_write  # noqa: PLC0415 - maintainers' command only
+
+    if source.startswith(("https://", "http://")):
+        from verifier.allowlist.update import fetch  # noqa: PLC0415
+
+        data = fetch(source, max_bytes=MAX_PSL_BYTES, timeout=60.0)
+    else:
+        path = Path(source)
+        if path.stat().st_size > MAX_PSL_BYTES:
+            raise ValueError(f"{source} is larger than {MAX_PSL_BYTES} bytes")
+        data = path.read_bytes()
+    text = data.decode("utf-8")
+    split_sections(text)
+    atomic_write(target or psl_path(), text.encode("utf-8"))
+    return snapshot_of(text)
