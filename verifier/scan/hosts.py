@@ -5,6 +5,7 @@ domain (``verifier/data/free_mail.txt``), any channel that is not official."""
 from __future__ import annotations
 
 import fnmatch
+import tomllib
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -44,19 +45,44 @@ def is_free_host(link: str) -> bool:
 
 
 @cache
+def link_words() -> tuple[str, ...]:
+    """Words that dress a link up as a support or repair desk (``scan/rules/links.toml``)."""
+    data = tomllib.loads(resources.files("verifier.scan").joinpath("rules", "links.toml").read_text("utf-8"))
+    return tuple(str(w).lower() for w in data["link_words"]["words"])
+
+
+def is_support_link(link: str) -> bool:
+    """Whether a link's host or path holds one of ``link_words()``."""
+    link = link.lower().split("://", 1)[-1]
+    return any(word in link for word in link_words())
+
+
+@cache
 def _free_mail() -> frozenset[str]:
     return frozenset(_lines("free_mail.txt"))
 
 
+# Handles on these platforms are private messaging: a "support agent" there is one person.
+MESSENGERS = frozenset({"telegram", "whatsapp", "wechat", "qq", "signal"})
+
+
 def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
-    """ "phone", "free_host", "free_mail" and "contact" as the channels hold them (official
-    channels hold none)."""
+    """ "phone", "free_host", "free_mail", "messenger" (a Telegram, WhatsApp, WeChat ... handle
+    or link), "link" (a link that is not official), "support_link" (one whose host or path says
+    support, ticket, rectify, dapp ...: ``scan/rules/links.toml``) and "contact" (any) as the channels hold
+    them (official channels hold none)."""
     tags: set[str] = set()
     for channel in channels:
         if channel.verdict is Verdict.OFFICIAL:
             continue
         tags.add("contact")
         value = (channel.normalized or "").lower()
+        if channel.kind is ChannelKind.HANDLE and value.partition(":")[0] in MESSENGERS:
+            tags.add("messenger")
+        if channel.kind is ChannelKind.URL:
+            tags.add("link")
+            if is_support_link(value) or is_support_link(channel.input or ""):
+                tags.add("support_link")
         if channel.kind is ChannelKind.PHONE:
             tags.add("phone")
         elif channel.kind is ChannelKind.EMAIL:

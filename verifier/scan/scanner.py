@@ -4,8 +4,10 @@ and a reply a bot can send."""
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from verifier.allowlist.model import Allowlist, Brand
@@ -20,6 +22,7 @@ from verifier.scan.hosts import contact_tags
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
 from verifier.scan.normalize import normalize
+from verifier.scan.clauses import RuleScan
 from verifier.scan.rules import PatternMatch, rule_scan
 from verifier.scan.structure import message_matches
 
@@ -221,9 +224,11 @@ def scan(
     rules = rule_scan(normalized)
     matches = rules.matches()
     seen = {m.rule.code for m in matches}
-    matches += [m for m in message_matches(rules, contact_tags(channels), matches) if m.rule.code not in seen]
+    contacts = contact_tags(c for c in channels if id(c) not in addressees)
+    matches += [m for m in message_matches(rules, contacts, matches) if m.rule.code not in seen]
     matches.sort(key=lambda m: (m.span[0], m.rule.code))
-    patterns = [_finding(m, code) for m in matches] + [finding for _, finding in disguised]
+    exchange = _exchange_context(rules, [allowlist.brands[b] for b in mentioned] + ([target] if target else []))
+    patterns = [_finding(m, code, exchange=exchange) for m in matches] + [finding for _, finding in disguised]
     patterns.sort(key=lambda p: (p.span[0], p.code))
     risk = _max_risk(
         [_channel_risk(c, addressee=id(c) in addressees) for c in channels] + [p.severity for p in patterns]
@@ -267,12 +272,29 @@ def _disguised(
     return out
 
 
-def _finding(match: PatternMatch, lang: Lang) -> PatternFinding:
+@cache
+def _self_only() -> frozenset[str]:
+    """Codes of the claims only a self-custody wallet cannot make (rules/farm.toml [custody])."""
+    data = tomllib.loads(resources.files("verifier.scan").joinpath("rules", "farm.toml").read_text("utf-8"))
+    return frozenset(data.get("custody", {}).get("self_only", []))
+
+
+def _exchange_context(scanned: RuleScan, brands: list[Brand]) -> bool:
+    """Whether the text is about an exchange (a brand with custody "exchange", or an exchange
+    word) and names no self-custody wallet: exchanges can freeze accounts, wallets cannot."""
+    names: set[str] = set().union(*(hit[2] for hit in scanned.hits)) if scanned.hits else set()
+    if names & {"zh_wallet", "wallet_noun"}:
+        return False
+    return "exchange_context" in names or any(b.custody == "exchange" for b in brands)
+
+
+def _finding(match: PatternMatch, lang: Lang, *, exchange: bool = False) -> PatternFinding:
     rule = match.rule
+    severity = "low" if exchange and rule.code in _self_only() else rule.severity
     return PatternFinding(
         rule.category,
         rule.code,
-        rule.severity,
+        severity,
         match.span,
         match.excerpt,
         rule.message_zh if lang == "zh" else rule.message_en,

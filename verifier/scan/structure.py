@@ -25,7 +25,10 @@ from verifier.scan.placement import excerpt
 from verifier.scan.ruleset import FRAME, Rule, RuleDataError, load_rules, spec_from_entry
 
 _FRAME_REACH = 2000  # characters around a message rule's anchor read for warning cues
-CONTACTS = frozenset({"phone", "phone_like", "free_host", "free_mail", "contact"})
+CONTACTS = frozenset({
+    "phone", "phone_like", "free_host", "free_mail", "messenger", "link", "support_link", "recovery_name",
+    "contact",
+})  # fmt: skip
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
 # ".(650).239.5384", "1 8 8 8 7 3 1 6 3 3 4", "8OO" (letter O for zero). Searched only when a
 # message rule needs it.
@@ -105,6 +108,7 @@ def message_matches(
             rule.contact
             and not rule.contact & contacts
             and not ("phone_like" in rule.contact and _phone_like(_original(scan)))
+            and not ("recovery_name" in rule.contact and _recovery_name(scan))
         ):
             continue
         if rule.unless & present:
@@ -138,6 +142,34 @@ def _phone_like(text: str) -> bool:
                     nanp.fullmatch(digits) or ("+" in written and 11 <= len(digits) <= 15)
                 ):
                     return True
+    return False
+
+
+RECOVERY_NAME = "recovery_name_word"
+_CAPITALIZED_BEFORE = r"(?:[A-Z][A-Za-z0-9&'-]*[ \t]){1,3}\Z"
+
+
+@cache
+def _name_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(_CAPITALIZED_BEFORE), re.compile(r"[ \t]+([A-Za-z]+)")
+
+
+def _recovery_name(scan: RuleScan) -> bool:
+    """Whether the text names a service the way recovery scammers brand themselves: capitalized
+    words ending in a word of the trade ("Wizard Web Recovery", "Adrian Lamo Hacker",
+    "RECOVERY EXPERT"), not a product term that goes on ("Secret Recovery Phrase")."""
+    before, after = _name_patterns()
+    text = scan.text
+    words = {text[start:end].lower() for start, end, names in scan.hits if RECOVERY_NAME in names}
+    for start, end, names in scan.hits:
+        if RECOVERY_NAME not in names or not text[start : start + 1].isupper():
+            continue
+        if not before.search(text, max(0, start - 60), start):
+            continue
+        following = after.match(text, end)
+        if following and following.group(1)[:1].isupper() and following.group(1).lower() not in words:
+            continue  # the name goes on: "Recovery Phrase", "Recovery Mode"
+        return True
     return False
 
 
