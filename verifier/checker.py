@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
@@ -10,6 +12,9 @@ from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalik
 from verifier.messages import Lang, invalid_detail, normalize_lang, reason, text
 from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
 from verifier.speedups import maker
+
+if TYPE_CHECKING:
+    from verifier.online import OnlineConfig
 
 _MAX_LISTED = 5
 # CheckResult(*fields): built without the frozen dataclass's per-field __setattr__ (verifier.speedups).
@@ -26,6 +31,7 @@ def check(
     lang: str = "en",
     use_denylist: bool = True,
     allowlist: Allowlist | None = None,
+    online: bool | OnlineConfig = False,
 ) -> CheckResult:
     """Check whether ``value`` is an official support channel, and if not, what it is.
 
@@ -37,7 +43,13 @@ def check(
     judged by resemblance alone (to measure detection apart from known lists).
     Unparseable input gives the ``invalid`` verdict. Raises UnknownBrand for a brand
     that is not in the allowlist.
+
+    ``online`` (True, or an ``verifier.online.OnlineConfig`` naming resolvers, the RDAP server
+    and the deadline) adds the ``evidence`` of DNS, RDAP, redirects and the page
+    (``verifier.online``): the result is then an ``OnlineCheckResult``.
     """
+    if online is not False:
+        return _check_online(value, brand, kind, platform, region, lang, use_denylist, allowlist, online)
     lang_code: Lang = "en" if lang == "en" else normalize_lang(lang)  # the usual case without a call
     allowlist = allowlist if allowlist is not None else default_allowlist()
     if brand is None and kind is None and platform is None and native_host is not None:
@@ -59,6 +71,39 @@ def check(
             str(value)[:200], None, None, Verdict.INVALID, None, None, None, (detail,), allowlist.state
         )
     return _Judge(allowlist, channel, target, lang_code, use_denylist).result()
+
+
+def _check_online(
+    value: str,
+    brand: str | None,
+    kind: ChannelKind | str | None,
+    platform: str | None,
+    region: str | None,
+    lang: str,
+    use_denylist: bool,
+    allowlist: Allowlist | None,
+    online: bool | OnlineConfig,
+) -> CheckResult:
+    """``check`` with ``online``: the offline answer, then ``verifier.online.with_evidence``."""
+    from verifier.online import OnlineConfig, with_evidence  # noqa: PLC0415 (network code only when asked)
+
+    allowlist = allowlist if allowlist is not None else default_allowlist()
+    config = online if isinstance(online, OnlineConfig) else OnlineConfig()
+    result = check(
+        value,
+        brand=brand,
+        kind=kind,
+        platform=platform,
+        region=region,
+        lang=lang,
+        use_denylist=use_denylist,
+        allowlist=allowlist,
+    )
+
+    def recheck(url: str) -> CheckResult:
+        return check(url, brand=brand, lang=lang, use_denylist=use_denylist, allowlist=allowlist)
+
+    return with_evidence(result, config=config, allowlist=allowlist, lang=lang, recheck=recheck)
 
 
 def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResult | None:

@@ -165,6 +165,11 @@ class CheckResult:
     allowlist: AllowlistState
     channel: Channel | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def evidence(self) -> dict[str, Any] | None:
+        """What ``--online`` lookups found (``OnlineCheckResult``); None for an offline check."""
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "input": self.input,
@@ -177,3 +182,17 @@ class CheckResult:
             "reasons": [reason.to_dict() for reason in self.reasons],
             "allowlist": self.allowlist.to_dict(),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineCheckResult(CheckResult):
+    """A ``CheckResult`` of ``check(..., online=True)``: the same fields and ``evidence``, the
+    online lookups' findings (``dns``, ``rdap``, ``redirects``, ``page``: each key present only
+    when looked up). ``to_dict()`` adds it as ``"evidence"``."""
+
+    evidence: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = CheckResult.to_dict(self)
+        out["evidence"] = self.evidence
+        return out

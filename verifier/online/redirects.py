@@ -1,0 +1,190 @@
+"""Where a link really goes: its redirect chain, followed with verifier's pinned fetcher.
+
+Each hop is a GET that connects only to a public address of the hop's host, checked before the
+connection and pinned for it (``verifier.enrich.page``: ``public_address``, ``pinned_request``,
+``deadline_client``), so no link, and no redirect a link's server sends, can make verifier
+request a private, loopback or link-local address. The only exception is configuration:
+``OnlineConfig.pinned_hosts`` (names the operator, or a test, fixed to an address).
+
+The final answer's body (HTML or text, at most ``MAX_PAGE_BYTES``) is kept for ``page.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier.channels.weburl import WebURL
+from verifier.enrich.page import (
+    ACCEPT_ENCODING,
+    REDIRECT_STATUSES,
+    Deadline,
+    FetchError,
+    Resolver,
+    _location,
+    _redirect,
+    _target,
+    deadline_client,
+    pinned_request,
+    public_address,
+    read_bounded,
+    system_resolver,
+)
+from verifier.online.config import OnlineConfig
+
+MAX_HOPS = 6  # redirects followed (shorteners nest: t.co -> bit.ly -> ...)
+MAX_PAGE_BYTES = 1_000_000
+USER_AGENT = "Mozilla/5.0 (compatible; verifier/0.1; +verifier check --online)"
+_TEXT_TYPES = ("text/html", "application/xhtml", "text/plain")
+
+
+@dataclass(slots=True)
+class Followed:
+    """A followed link: the URLs visited with their status, and the last answer's page."""
+
+    chain: list[dict[str, Any]] = field(default_factory=list)
+    final_url: str | None = None
+    final_host: str | None = None
+    status: int | None = None
+    content_type: str = ""
+    text: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+
+    def evidence(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "chain": [hop["url"] for hop in self.chain],
+            "statuses": [hop["status"] for hop in self.chain],
+            "final_url": self.final_url,
+            "final_host": self.final_host,
+            "redirected": len(self.chain) > 1,
+        }
+        if self.error:
+            out["error"] = self.error
+            out["error_code"] = self.error_code
+        return out
+
+
+def dns_resolver(config: OnlineConfig) -> Resolver:
+    """The addresses of a host by ``config``'s nameservers (the system's when none are set)."""
+    if not config.nameservers:
+        return system_resolver
+    from verifier.online.dns import make_resolver  # noqa: PLC0415
+
+    resolver = make_resolver(config)
+
+    def resolve(host: str, port: int) -> list[str]:
+        import dns.exception  # noqa: PLC0415
+
+        addresses: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = resolver.resolve(host, rdtype, lifetime=5.0, raise_on_no_answer=False, search=False)
+            except dns.exception.DNSException as exc:
+                if rdtype == "A":
+                    raise FetchError("fetch.cannot_resolve", host=host, reason=type(exc).__name__) from None
+                continue
+            if answer.rrset is not None:
+                addresses += [rdata.to_text() for rdata in answer.rrset]
+        return addresses
+
+    return resolve
+
+
+def _address(target: WebURL, config: OnlineConfig, resolve: Resolver, deadline: Deadline) -> str:
+    pinned = config.pinned_hosts.get(target.hostname.lower())
+    if pinned is not None:  # configuration, not the link: allowed whatever the address
+        return pinned
+    return public_address(target.hostname, target.effective_port, resolve, deadline, target.href)
+
+
+def start_url(value: str) -> str:
+    """The URL a browser opens for ``value`` (a link, or a bare host: https)."""
+    text = value.strip()
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://")):
+        return text
+    if "://" in text[:12]:
+        return text  # another scheme: _target refuses it with fetch.not_http
+    return "https://" + text.lstrip("/")
+
+
+def follow(
+    value: str,
+    config: OnlineConfig,
+    deadline: Deadline,
+    *,
+    resolve: Resolver | None = None,
+    client: Any = None,
+    read_page: bool = True,
+    stop_at: Callable[[str], bool] | None = None,
+) -> Followed:
+    """Follow ``value``'s redirects (at most ``MAX_HOPS``) by ``deadline``; keep the last page.
+
+    A redirect to a URL for which ``stop_at(url)`` is true (an official site) ends the chain
+    there without a request: where it leads is known, and it needs no visit. A hop that fails is
+    still the chain's last URL (its status null), with ``error``."""
+    import httpx  # noqa: PLC0415 (the network stack only with --online)
+
+    out = Followed()
+    resolve = resolve or dns_resolver(config)
+    try:
+        current = _target(start_url(value))
+    except FetchError as exc:
+        out.error, out.error_code = str(exc), exc.code
+        return out
+    own = client is None
+    session = client or deadline_client(deadline)
+    try:
+        for hop in range(MAX_HOPS + 1):
+            out.final_url, out.final_host = current.href, current.hostname
+            if hop and stop_at is not None and stop_at(current.href):
+                out.chain.append({"url": current.href, "status": None})
+                return out
+            address = _address(current, config, resolve, deadline)
+            pinned, headers, extensions = pinned_request(current, address)
+            headers["User-Agent"] = USER_AGENT
+            headers["Accept-Encoding"] = ACCEPT_ENCODING
+            extensions["timeout"] = deadline.timeouts()
+            if deadline.passed():
+                raise FetchError("fetch.too_slow", url=current.href)
+            request = session.build_request("GET", pinned, headers=headers, extensions=extensions)
+            response = session.send(request, stream=True)
+            try:
+                out.chain.append({"url": current.href, "status": response.status_code})
+                out.status = response.status_code
+                locations = _location(response)
+                if response.status_code in REDIRECT_STATUSES and locations:
+                    current = _redirect(current, locations)
+                    continue
+                out.content_type = response.headers.get("content-type", "").lower()
+                if (
+                    read_page
+                    and response.status_code == 200
+                    and (not out.content_type or out.content_type.startswith(_TEXT_TYPES))
+                ):
+                    body = read_bounded(response, MAX_PAGE_BYTES, deadline.at, current.href)
+                    encoding = response.charset_encoding or "utf-8"
+                    try:
+                        out.text = body.decode(encoding, errors="replace")
+                    except LookupError:
+                        out.text = body.decode("utf-8", errors="replace")
+                return out
+            finally:
+                response.close()
+        raise FetchError("fetch.too_many_redirects", limit=MAX_HOPS, url=value[:200])
+    except FetchError as exc:
+        out.error, out.error_code = str(exc), exc.code
+        if exc.code != "fetch.too_many_redirects" and (
+            not out.chain or out.chain[-1]["url"] != out.final_url
+        ):
+            out.chain.append({"url": out.final_url, "status": None})
+    except httpx.TimeoutException:
+        out.error, out.error_code = "timeout", "fetch.too_slow"
+    except httpx.HTTPError as exc:
+        out.error, out.error_code = f"{type(exc).__name__}: {exc}"[:200], "fetch.failed"
+    finally:
+        if own:
+            session.close()
+    return out
