@@ -1209,6 +1209,14 @@ typedef struct {
     uint32_t mask;
 } HeadTable;
 
+/* A short ASCII string of a table: its characters, its head_key, and two numbers. */
+typedef struct {
+    Py_UCS4 *chars;
+    Py_ssize_t len;
+    uint32_t key;
+    Py_ssize_t number, offset;
+} Piece;
+
 typedef struct {
     PyObject *entry, *label, *suffix, *registrable, *skeleton, *unrelated; /* unrelated: a set */
     int common;
@@ -1244,6 +1252,19 @@ typedef struct {
     PyObject *skeleton_token_heads;  /* dict: first three letters -> tuple of token skeletons */
     HeadTable seed_heads;     /* head_key()s of seed_heads: the embedded finder's gate */
     PyObject *seed_heads_map; /* dict: first three letters -> tuple of seeds (skeletons), or NULL */
+    /* What proves that EmbeddedIndex.find finds nothing past its gate (the optional `embedded`
+     * table; emb_ready 0 without it, and every gated label goes to Python as before). */
+    int emb_ready;
+    Piece *emb_names;         /* skeletons of the strong and short brand names */
+    Py_ssize_t n_emb_names;
+    HeadTable emb_name_heads;
+    Piece *emb_halves;        /* halves of the fuzzy names: number (which fuzzy name), offset in it */
+    Py_ssize_t n_emb_halves;
+    HeadTable emb_half_heads;
+    Pattern *emb_fuzzy;       /* the names a misspelling is looked for */
+    int *emb_edits;           /* edits allowed for each */
+    Py_ssize_t n_emb_fuzzy;
+    PyObject *registrables;   /* frozenset of DomainIndex.by_registrable's keys (for _subdomain) */
 } DomainMatcherObject;
 
 #define COMMON_TYPOS_FROM 6 /* verifier.lookalike.domains.COMMON_TYPOS_FROM */
@@ -2090,17 +2111,132 @@ has_seed(DomainMatcherObject *self, PyObject *skel)
     return 0;
 }
 
-/* _embedded: a brand's name inside a longer label; rare, so judged in Python behind the gate. */
+/* Whether a piece of table (pieces with head_key()s in heads) starts at some place of text. */
 static int
-find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
-              Found *f)
+has_piece(const Piece *pieces, Py_ssize_t count, const HeadTable *heads, const Py_UCS4 *text, Py_ssize_t n)
+{
+    for (Py_ssize_t at = 0; at + 3 <= n; at++) {
+        uint32_t key = head_key(text[at], text[at + 1], text[at + 2]);
+        if (!head_known(heads, key)) {
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < count; i++) {
+            const Piece *p = &pieces[i];
+            if (p->key == key && at + p->len <= n && memcmp(text + at, p->chars, (size_t)p->len * sizeof(Py_UCS4)) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* EmbeddedIndex._misspelt(flat) is not None: a window of flat around an intact half of a fuzzy
+ * name, within that name's edits (1 or more, not 0). Every window _misspelt tries is tried here;
+ * only whether one fits matters, not which. */
+static int
+has_misspelling(DomainMatcherObject *self, const Py_UCS4 *flat, Py_ssize_t n)
+{
+    for (Py_ssize_t at = 0; at + 3 <= n; at++) {
+        uint32_t key = head_key(flat[at], flat[at + 1], flat[at + 2]);
+        if (!head_known(&self->emb_half_heads, key)) {
+            continue;
+        }
+        for (Py_ssize_t h = 0; h < self->n_emb_halves; h++) {
+            const Piece *half = &self->emb_halves[h];
+            if (half->key != key || at + half->len > n ||
+                memcmp(flat + at, half->chars, (size_t)half->len * sizeof(Py_UCS4)) != 0) {
+                continue;
+            }
+            const Pattern *token = &self->emb_fuzzy[half->number];
+            Py_ssize_t edits = self->emb_edits[half->number], m = token->len, origin = at - half->offset;
+            for (Py_ssize_t start = origin - edits; start <= origin + edits; start++) {
+                if (start < 0) {
+                    continue;
+                }
+                for (Py_ssize_t length = m - edits; length <= m + edits; length++) {
+                    if (start + length > n) {
+                        break;
+                    }
+                    Py_ssize_t d = osa_pattern(token, flat + start, length);
+                    if (d >= 1 && d <= edits) {
+                        return 1;
+                    }
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* Whether EmbeddedIndex.find may find a brand name in this label (shown as displayed, skel its
+ * skeleton): 1 when Python must judge, 0 when it finds nothing there, -1 error. It reads a label
+ * as find does: past the gate (a seed in skel), a strong or short name's skeleton in the
+ * skeleton of the label without separators is a hit or a maybe, and so is a misspelling
+ * (_misspelt); with none of these, find has nothing to report for the label. */
+static int
+embedded_candidate(DomainMatcherObject *self, PyObject *shown, PyObject *skel)
 {
     int gate = has_seed(self, skel);
-    if (gate <= 0) {
+    if (gate <= 0 || !self->emb_ready) {
         return gate;
     }
-    return found_from_python(self, PyObject_CallMethod(self->index, "_embedded_of", "OOOO", label, shown, skel, suffix),
-                             f);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(shown);
+    if (!PyUnicode_IS_ASCII(shown) || len > MAX_HOST) {
+        return 1;
+    }
+    const Py_UCS1 *chars = PyUnicode_1BYTE_DATA(shown);
+    Py_UCS4 flat[MAX_HOST], flat_skel[1024];
+    Py_ssize_t n = 0, m = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS1 c = chars[i];
+        if (c == '-' || c == '_') {
+            continue;
+        }
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            return 1; /* casefolding or other characters: Python's to read */
+        }
+        flat[n++] = c;
+        Py_ssize_t got = as_ucs4(self->ascii_skeleton[c], flat_skel + m, (Py_ssize_t)(sizeof(flat_skel) / sizeof(flat_skel[0])) - m);
+        if (got < 0) {
+            return 1;
+        }
+        m += got;
+    }
+    if (has_piece(self->emb_names, self->n_emb_names, &self->emb_name_heads, flat_skel, m)) {
+        return 1;
+    }
+    return has_misspelling(self, flat, n);
+}
+
+/* _embedded: a brand's name inside a longer label; rare, so judged in Python past the C proof that
+ * there is nothing (embedded_candidate). subs: the subdomain labels (a tuple), or NULL for none. */
+static int
+find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
+              PyObject *subs, Found *f)
+{
+    int candidate = 0;
+    Py_ssize_t k = subs == NULL ? 0 : PyTuple_GET_SIZE(subs);
+    for (Py_ssize_t i = 0; i < k && candidate == 0; i++) {
+        PyObject *sub = PyTuple_GET_ITEM(subs, i);
+        PyObject *sub_skel = skeleton_of(self, sub);
+        if (sub_skel == NULL) {
+            return -1;
+        }
+        candidate = embedded_candidate(self, sub, sub_skel);
+        Py_DECREF(sub_skel);
+    }
+    if (candidate == 0) {
+        candidate = embedded_candidate(self, shown, skel);
+    }
+    if (candidate <= 0) {
+        return candidate;
+    }
+    if (subs == NULL) {
+        return found_from_python(
+            self, PyObject_CallMethod(self->index, "_embedded_of", "OOOO", label, shown, skel, suffix), f);
+    }
+    return found_from_python(
+        self, PyObject_CallMethod(self->index, "_embedded_of", "OOOOO", label, shown, skel, suffix, subs), f);
 }
 
 /* _combo_typo: a misspelt brand plus keywords ("metamsk-support", "tokenpockct-kefu"). */
@@ -2200,6 +2336,98 @@ find_combo_typo(DomainMatcherObject *self, PyObject *name, Found *f)
     return result;
 }
 
+/* The subdomain labels of host, as _split reads them, into *subs (a new tuple of strings): 1 when
+ * host is plain subdomain labels, a dot and reg (ASCII, no label empty or in punycode); 0 to leave
+ * it to Python; -1 error. */
+static int
+split_subdomains(DomainMatcherObject *self, PyObject *host, PyObject *reg, Py_ssize_t reg_dot, PyObject **subs)
+{
+    *subs = NULL;
+    Py_ssize_t host_len = PyUnicode_GET_LENGTH(host), reg_len = PyUnicode_GET_LENGTH(reg);
+    Py_ssize_t sub_len = host_len - reg_len - 1;
+    if (sub_len < 1 || !PyUnicode_IS_ASCII(host) || !PyUnicode_IS_ASCII(reg)) {
+        return 0;
+    }
+    const Py_UCS1 *h = PyUnicode_1BYTE_DATA(host);
+    if (h[sub_len] != '.' || memcmp(h + sub_len + 1, PyUnicode_1BYTE_DATA(reg), (size_t)reg_len) != 0) {
+        return 0;
+    }
+    (void)reg_dot;
+    Py_ssize_t count = 1;
+    for (Py_ssize_t i = 0; i < sub_len; i++) {
+        count += h[i] == '.';
+    }
+    PyObject *tuple = PyTuple_New(count);
+    if (tuple == NULL) {
+        return -1;
+    }
+    Py_ssize_t start = 0, k = 0;
+    for (Py_ssize_t i = 0; i <= sub_len; i++) {
+        if (i < sub_len && h[i] != '.') {
+            continue;
+        }
+        if (i == start || (i - start >= 4 && memcmp(h + start, "xn--", 4) == 0)) {
+            Py_DECREF(tuple);
+            return 0; /* an empty label (rstrip and split read it otherwise) or punycode: Python's */
+        }
+        PyObject *sub = PyUnicode_Substring(host, start, i);
+        if (sub == NULL) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        PyTuple_SET_ITEM(tuple, k++, sub);
+        start = i + 1;
+    }
+    *subs = tuple;
+    return 1;
+}
+
+/* Whether _subdomain could name an official for these subdomain labels: two or more of them in a
+ * row that are an official registrable domain, one that is a brand token, or all of them glued to
+ * the registrable label that are an official label. 1 maybe (Python judges), 0 no, -1 error. */
+static int
+subdomain_named(DomainMatcherObject *self, PyObject *host, PyObject *subs, PyObject *label)
+{
+    Py_ssize_t k = PyTuple_GET_SIZE(subs);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        int in = PyDict_Contains(self->tokens, PyTuple_GET_ITEM(subs, i));
+        if (in != 0) {
+            return in;
+        }
+    }
+    /* subs[start:end] joined by dots is the host's text from the start of one label to the end of another */
+    Py_ssize_t begin = 0;
+    for (Py_ssize_t a = 0; a + 1 < k; a++) {
+        Py_ssize_t end = begin + PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(subs, a));
+        for (Py_ssize_t b = a + 1; b < k; b++) {
+            end += 1 + PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(subs, b));
+            PyObject *joined = PyUnicode_Substring(host, begin, end);
+            if (joined == NULL) {
+                return -1;
+            }
+            int in = PySet_Contains(self->registrables, joined);
+            Py_DECREF(joined);
+            if (in != 0) {
+                return in;
+            }
+        }
+        begin += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(subs, a)) + 1;
+    }
+    PyObject *glued = PyUnicode_New(0, 127);
+    for (Py_ssize_t i = 0; i < k && glued != NULL; i++) {
+        PyUnicode_Append(&glued, PyTuple_GET_ITEM(subs, i));
+    }
+    if (glued != NULL) {
+        PyUnicode_Append(&glued, label);
+    }
+    if (glued == NULL) {
+        return -1;
+    }
+    int in = PyDict_Contains(self->by_label, glued);
+    Py_DECREF(glued);
+    return in;
+}
+
 static PyObject *
 domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2222,8 +2450,18 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
     }
     Py_ssize_t host_len = PyUnicode_GET_LENGTH(host), reg_len = PyUnicode_GET_LENGTH(reg);
     Py_ssize_t dot = PyUnicode_FindChar(reg, '.', 0, reg_len, 1);
-    /* Only a host that is its registrable domain is judged here; subdomains go to Python. */
-    if (dot < 1 || host_len != reg_len || PyUnicode_Compare(host, reg) != 0 || !PyUnicode_IS_ASCII(host)) {
+    /* A host that is its registrable domain is judged here, and one with plain subdomain labels
+     * when the embedded tables are there; the rest goes to Python. */
+    int plain = dot >= 1 && host_len == reg_len && PyUnicode_IS_ASCII(host) && PyUnicode_Compare(host, reg) == 0;
+    PyObject *subs = NULL;
+    if (!plain && !PyErr_Occurred() && dot >= 1 && self->emb_ready) {
+        int got = split_subdomains(self, host, reg, dot, &subs);
+        if (got < 0) {
+            return NULL;
+        }
+        plain = got == 1;
+    }
+    if (!plain) {
         if (PyErr_Occurred()) {
             return NULL;
         }
@@ -2235,7 +2473,21 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
     if (label == NULL || suffix == NULL) {
         goto done;
     }
+    if (subs != NULL) {
+        /* _subdomain: any of its lookups naming something leaves the whole host to Python */
+        int named = subdomain_named(self, host, subs, label);
+        if (named != 0) {
+            if (named > 0) {
+                result = PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
+            }
+            goto done;
+        }
+    }
     if (PyUnicode_Tailmatch(label, self->strings[S_N], 0, 4, -1) == 1) {
+        if (subs != NULL) {
+            result = PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
+            goto done;
+        }
         /* the label as shown: the first label of host_unicode (no subdomains here) */
         Py_ssize_t ulen = PyUnicode_GET_LENGTH(host_unicode);
         Py_ssize_t udot = PyUnicode_FindChar(host_unicode, '.', 0, ulen, 1);
@@ -2276,7 +2528,7 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
             got = find_fuzzy(self, label, shown, skel, suffix, &f);
             break;
         default:
-            got = find_embedded(self, label, shown, skel, suffix, &f);
+            got = find_embedded(self, label, shown, skel, suffix, subs, &f);
         }
         if (got < 0) {
             goto done;
@@ -2307,11 +2559,175 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
     result = Py_None;
     Py_INCREF(result);
 done:
+    Py_XDECREF(subs);
     Py_XDECREF(label);
     Py_XDECREF(suffix);
     Py_XDECREF(shown);
     Py_XDECREF(skel);
     return result;
+}
+
+static void
+pieces_free(Piece *pieces, Py_ssize_t count)
+{
+    for (Py_ssize_t i = 0; pieces != NULL && i < count; i++) {
+        PyMem_Free(pieces[i].chars);
+    }
+    PyMem_Free(pieces);
+}
+
+static void
+embedded_free(DomainMatcherObject *self)
+{
+    self->emb_ready = 0;
+    pieces_free(self->emb_names, self->n_emb_names);
+    pieces_free(self->emb_halves, self->n_emb_halves);
+    self->emb_names = self->emb_halves = NULL;
+    self->n_emb_names = self->n_emb_halves = 0;
+    for (Py_ssize_t i = 0; self->emb_fuzzy != NULL && i < self->n_emb_fuzzy; i++) {
+        PyMem_Free(self->emb_fuzzy[i].chars);
+    }
+    PyMem_Free(self->emb_fuzzy);
+    PyMem_Free(self->emb_edits);
+    self->emb_fuzzy = NULL;
+    self->emb_edits = NULL;
+    self->n_emb_fuzzy = 0;
+    head_table_free(&self->emb_name_heads);
+    head_table_free(&self->emb_half_heads);
+    Py_CLEAR(self->registrables);
+}
+
+/* One piece from a string of at least three ASCII characters (at most 255). 0, or -1 with an error. */
+static int
+piece_init(Piece *p, PyObject *text, Py_ssize_t number, Py_ssize_t offset)
+{
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) < 3 ||
+        PyUnicode_GET_LENGTH(text) > 255) {
+        PyErr_SetString(PyExc_ValueError, "an embedded name or half is not 3-255 ASCII characters");
+        return -1;
+    }
+    p->len = PyUnicode_GET_LENGTH(text);
+    p->chars = PyMem_Malloc((size_t)p->len * sizeof(Py_UCS4));
+    if (p->chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    as_ucs4(text, p->chars, p->len);
+    p->key = head_key(p->chars[0], p->chars[1], p->chars[2]);
+    if (p->key == 0) {
+        PyErr_SetString(PyExc_ValueError, "an embedded name or half begins with a NUL character");
+        return -1;
+    }
+    p->number = number;
+    p->offset = offset;
+    return 0;
+}
+
+/* A head table of the pieces' keys. */
+static int
+pieces_heads(HeadTable *t, const Piece *pieces, Py_ssize_t count)
+{
+    head_table_free(t);
+    uint32_t size = 16;
+    while (size < 2 * (uint32_t)count + 2) {
+        size *= 2;
+    }
+    t->keys = PyMem_Calloc(size, sizeof(uint32_t));
+    if (t->keys == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->mask = size - 1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        uint32_t key = pieces[k].key;
+        uint32_t i = (key * 2654435761u) & t->mask;
+        while (t->keys[i] != 0 && t->keys[i] != key) {
+            i = (i + 1) & t->mask;
+        }
+        t->keys[i] = key;
+    }
+    return 0;
+}
+
+/* embedded = (names, fuzzy, halves, registrables): the skeletons of EmbeddedIndex's strong and
+ * short names; its fuzzy names as (token, edits); their halves as (half, fuzzy number, offset in
+ * the token); DomainIndex.by_registrable's keys. 0, or -1 with an error. */
+static int
+embedded_build(DomainMatcherObject *self, PyObject *embedded)
+{
+    embedded_free(self);
+    PyObject *names, *fuzzy, *halves, *registrables;
+    if (!PyArg_ParseTuple(embedded, "O!O!O!O!:embedded", &PyTuple_Type, &names, &PyTuple_Type, &fuzzy, &PyTuple_Type,
+                          &halves, &PyFrozenSet_Type, &registrables)) {
+        return -1;
+    }
+    Py_ssize_t n_names = PyTuple_GET_SIZE(names), n_fuzzy = PyTuple_GET_SIZE(fuzzy),
+               n_halves = PyTuple_GET_SIZE(halves);
+    self->emb_names = PyMem_Calloc(n_names ? n_names : 1, sizeof(Piece));
+    self->emb_halves = PyMem_Calloc(n_halves ? n_halves : 1, sizeof(Piece));
+    self->emb_fuzzy = PyMem_Calloc(n_fuzzy ? n_fuzzy : 1, sizeof(Pattern));
+    self->emb_edits = PyMem_Calloc(n_fuzzy ? n_fuzzy : 1, sizeof(int));
+    if (self->emb_names == NULL || self->emb_halves == NULL || self->emb_fuzzy == NULL || self->emb_edits == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n_names; i++) {
+        if (piece_init(&self->emb_names[i], PyTuple_GET_ITEM(names, i), 0, 0) < 0) {
+            return -1;
+        }
+        self->n_emb_names = i + 1;
+    }
+    for (Py_ssize_t i = 0; i < n_fuzzy; i++) {
+        PyObject *token;
+        int edits;
+        PyObject *item = PyTuple_GET_ITEM(fuzzy, i);
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Ui", &token, &edits)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "a fuzzy name is not (token, edits)");
+            }
+            return -1;
+        }
+        Py_UCS4 buf[256];
+        Py_ssize_t len = as_ucs4(token, buf, 255);
+        if (len < 1 || edits < 1 || edits > 8) {
+            PyErr_SetString(PyExc_ValueError, "a fuzzy name is empty, too long or allows no edits");
+            return -1;
+        }
+        if (pattern_init(&self->emb_fuzzy[i], buf, len) < 0) {
+            return -1;
+        }
+        self->emb_edits[i] = edits;
+        self->n_emb_fuzzy = i + 1;
+    }
+    for (Py_ssize_t i = 0; i < n_halves; i++) {
+        PyObject *half;
+        Py_ssize_t number, offset;
+        PyObject *item = PyTuple_GET_ITEM(halves, i);
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Unn", &half, &number, &offset)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "a half is not (half, number, offset)");
+            }
+            return -1;
+        }
+        if (number < 0 || number >= n_fuzzy || offset < 0 || offset > 255) {
+            PyErr_SetString(PyExc_ValueError, "a half names an unknown fuzzy name");
+            return -1;
+        }
+        if (piece_init(&self->emb_halves[i], half, number, offset) < 0) {
+            return -1;
+        }
+        self->n_emb_halves = i + 1;
+    }
+    if (pieces_heads(&self->emb_name_heads, self->emb_names, self->n_emb_names) < 0 ||
+        pieces_heads(&self->emb_half_heads, self->emb_halves, self->n_emb_halves) < 0) {
+        return -1;
+    }
+    self->registrables = PyFrozenSet_New(registrables);
+    if (self->registrables == NULL) {
+        return -1;
+    }
+    self->emb_ready = 1;
+    return 0;
 }
 
 static void
@@ -2345,6 +2761,7 @@ domain_matcher_clear_tables(DomainMatcherObject *self)
         Py_XDECREF(off->unrelated);
     }
     PyMem_Free(officials);
+    embedded_free(self);
 }
 
 /* DomainMatcher(index, officials, forms, scan, tables..., skeletons, only_keywords, lookalike_maker)
@@ -2424,20 +2841,22 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
 {
     static char *names[] = {"index", "officials", "forms", "scan", "official_hosts", "by_label", "by_skeleton",
                             "tokens", "common_tokens", "token_heads", "by_delete", "skeletons", "only_keywords",
-                            "lookalike", "skeleton_tokens", "skeleton_token_heads", "seed_heads", NULL};
+                            "lookalike", "skeleton_tokens", "skeleton_token_heads", "seed_heads", "embedded", NULL};
     PyObject *index, *officials, *forms, *hosts, *by_label, *by_skeleton, *tokens, *common, *heads, *by_delete,
-        *skeletons, *only_keywords, *lookalike, *skeleton_tokens, *skeleton_heads, *seed_heads = NULL;
+        *skeletons, *only_keywords, *lookalike, *skeleton_tokens, *skeleton_heads, *seed_heads = NULL,
+        *embedded = NULL;
     int scan;
     if (self->initialised) {
         PyErr_SetString(PyExc_TypeError, "DomainMatcher is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!O!O!|O!:DomainMatcher", names, &index,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!pO!O!O!O!O!O!O!OOO!O!O!|O!O!:DomainMatcher", names, &index,
                                      &PyTuple_Type, &officials, &PyTuple_Type, &forms, &scan, &PySet_Type, &hosts,
                                      &PyDict_Type, &by_label, &PyDict_Type, &by_skeleton, &PyDict_Type, &tokens,
                                      &PySet_Type, &common, &PyDict_Type, &heads, &PyDict_Type, &by_delete,
                                      &skeletons, &only_keywords, &MakerType, &lookalike, &PyDict_Type,
-                                     &skeleton_tokens, &PyDict_Type, &skeleton_heads, &PyDict_Type, &seed_heads)) {
+                                     &skeleton_tokens, &PyDict_Type, &skeleton_heads, &PyDict_Type, &seed_heads,
+                                     &PyTuple_Type, &embedded)) {
         return -1;
     }
     domain_matcher_clear_tables(self);
@@ -2631,6 +3050,9 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
             return -1;
         }
     }
+    if (embedded != NULL && seed_heads != NULL && embedded_build(self, embedded) < 0) {
+        return -1;
+    }
     self->initialised = 1;
     return 0;
 }
@@ -2652,6 +3074,7 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->skeleton_tokens);
     Py_VISIT(self->skeleton_token_heads);
     Py_VISIT(self->seed_heads_map);
+    Py_VISIT(self->registrables);
     for (int i = 0; i < 8; i++) {
         Py_VISIT(self->strings[i]);
     }

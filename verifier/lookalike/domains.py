@@ -272,10 +272,20 @@ class DomainIndex:
             skeleton_tokens={key: tuple(tokens) for key, tokens in self.skeleton_tokens.items()},
             skeleton_token_heads={head: tuple(keys) for head, keys in self.skeleton_token_heads.items()},
             seed_heads=dict(self.embedded.seed_heads),
+            embedded=self._native_embedded(),
             skeletons=skeleton_table(),
             only_keywords=wallet_words,
             lookalike=maker(Lookalike),
         )
+
+    def _native_embedded(self) -> tuple[object, ...] | None:
+        """What the C version needs to prove that the embedded finder finds nothing in a host
+        (``EmbeddedIndex.proof_tables``) and the keys of ``by_registrable`` (for ``_subdomain``);
+        None when the tables hold anything it cannot read (then it asks Python past the gate)."""
+        tables = self.embedded.proof_tables()
+        if tables is None:
+            return None
+        return (*tables, frozenset(self.by_registrable))
 
     @staticmethod
     def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
@@ -546,9 +556,13 @@ class DomainIndex:
             return official, "typo", f"{label!r} is {distance} edit(s) from {official.label!r}"
         return None
 
-    def _embedded_of(self, label: str, shown: str, name_skeleton: str, suffix: str) -> _Found | None:
-        """``_embedded`` for a host without subdomains (the C version calls it past its gate)."""
-        return self._embedded(_Name(label, shown, suffix, [], f"{label}.{suffix}", name_skeleton), gated=True)
+    def _embedded_of(
+        self, label: str, shown: str, name_skeleton: str, suffix: str, subs: tuple[str, ...] = ()
+    ) -> _Found | None:
+        """``_embedded`` for a host of ``subs`` (subdomain labels, ASCII) and a registrable label
+        (the C version calls it when it cannot prove that nothing is there)."""
+        n = _Name(label, shown, suffix, list(subs), f"{label}.{suffix}", name_skeleton)
+        return self._embedded(n, gated=not subs)
 
     def _embedded(self, n: _Name, gated: bool = False) -> _Found | None:
         """A brand's name inside a longer label, glued, split or misspelt (see ``embedded``)."""

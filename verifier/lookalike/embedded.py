@@ -198,6 +198,26 @@ class EmbeddedIndex:
         self.other_pattern = other if other is not None else re.compile("(?!)")
         self.platforms = hosting_platforms()
 
+    def proof_tables(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...], tuple[tuple[str, int, int], ...]] | None:
+        """What proves that ``find`` finds nothing in a label past the gate, for the C version:
+        the skeletons of the strong and short names (one of them in the label's skeleton without
+        separators is a hit or a maybe), the fuzzy names with their edits and their halves with
+        (fuzzy number, offset) (``_misspelt``). None when a string is not ASCII of at least
+        ``MIN_SEED`` letters, which the C version does not read."""
+        names = tuple(sorted({*self.strong_of, *(s for s, _ in self.short)}))
+        fuzzy = tuple((token, edits) for token, edits, _ in self.fuzzy)
+        halves = tuple(
+            (half, number, offset) for half, places in self.halves.items() for number, offset in places
+        )
+        texts = [*names, *(h for h, _, _ in halves)]
+        if not all(t.isascii() and len(t) >= MIN_SEED and "\0" not in t for t in texts):
+            return None
+        if not all(t.isascii() and len(t) <= 255 for t, _ in fuzzy):
+            return None
+        return names, fuzzy, halves
+
     def on_platform(self, suffix: str, registrable: str) -> bool:
         return suffix in self.platforms or registrable in self.platforms
 
