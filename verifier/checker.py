@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from verifier.allowlist.hostdeny import DeniedHost
 from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
@@ -56,7 +57,7 @@ def check(
         channel = native_host(value)  # a bare ASCII host name, parsed in C (verifier.speedups)
         if channel is not None:
             return (
-                _judge_host(allowlist, channel, lang_code)
+                _judge_host(allowlist, channel, lang_code, use_denylist)
                 or _Judge(allowlist, channel, None, lang_code, use_denylist).result()
             )
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
@@ -106,7 +107,9 @@ def _check_online(
     return with_evidence(result, config=config, allowlist=allowlist, lang=lang, recheck=recheck)
 
 
-def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResult | None:
+def _judge_host(
+    allowlist: Allowlist, channel: Channel, lang: Lang, use_denylist: bool = True
+) -> CheckResult | None:
     """``_Judge``'s answer for a url checked against every brand, in fewer steps, when the
     verified list names nothing about it (a lookalike or unknown); None for the rest.
 
@@ -117,6 +120,9 @@ def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResu
     state = allowlist.state  # read once, as _Judge does
     if not state.verified or allowlist.lists_host(host) or channel.userinfo:
         return None
+    feed = allowlist.feed_hosts
+    if feed is not None and use_denylist and feed.listed(host) is not None:
+        return None  # a host a public feed lists: _Judge says known_scam
     finder: HostFinder | None = allowlist.derived.get(HOST_FINDER)  # type: ignore[assignment]
     look = (finder or host_finder(allowlist))(
         host, channel.registrable_domain or "", channel.host_unicode or host
@@ -229,6 +235,11 @@ class _Judge:
         denied = self.allowlist.find_denied(self.channel) if self.use_denylist else None
         if denied is not None:
             return self._known_scam(denied)
+        feed = self.allowlist.feed_hosts if self.use_denylist else None
+        if feed is not None and self.channel.kind is ChannelKind.URL and self.channel.host:
+            listed = feed.find(self.channel.host)
+            if listed is not None:
+                return self._feed_scam(listed)
         matches = self.allowlist.find(self.channel)
         if self.target is not None:
             matches_mine = [m for m in matches if m.brand == self.target.id]
@@ -311,6 +322,25 @@ class _Judge:
                     kind=self.kind_name,
                     brand=self._brand_name(denied.brand) or "?",
                     evidence=denied.evidence,
+                )
+            ],
+        )
+
+    def _feed_scam(self, listed: DeniedHost) -> tuple[Verdict, str | None, str | None, list[Reason]]:
+        """A host (or a parent of it) that a public phishing feed lists: known_scam, naming the
+        feed and the snapshot that first listed it."""
+        return (
+            Verdict.KNOWN_SCAM,
+            None,
+            None,
+            [
+                reason(
+                    "known_scam.feed",
+                    self.lang,
+                    value=self.value,
+                    feed=listed.feed,
+                    listed=listed.host,
+                    first_listed=listed.first_listed,
                 )
             ],
         )

@@ -67,10 +67,11 @@ def build(
     Signatures in OUT are kept when the signed content is unchanged; any change
     empties them, so the new bundle must be signed again.
     """
-    from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle  # noqa: PLC0415
+    from verifier.allowlist.bundle import build_release, canonical_bytes, write_bundle  # noqa: PLC0415
 
     try:
-        bundle = build_bundle(sources)
+        release = build_release(sources)
+        bundle = release.bundle
     except SourceError as exc:
         for problem in exc.problems:
             typer.echo(problem, err=True)
@@ -89,18 +90,35 @@ def build(
             )
         if not root_same:
             raise _fail(f"{root_out} differs from {root_src}")
+        for name, data in release.targets.items():
+            if not (out.parent / name).is_file() or (out.parent / name).read_bytes() != data:
+                raise _fail(f"{out.parent / name} does not match the feeds in {sources}: run the build")
         typer.echo(f"{out} matches {sources} (version {bundle['signed']['version']})")
         return
     if same and existing is not None:
         bundle["signatures"] = existing.get("signatures", [])
+    for name, data in release.targets.items():  # the targets first: the bundle names them
+        _write_atomic(out.parent / name, data)
     write_bundle(bundle, out)
     if not root_same:
         root_out.write_bytes(root_src.read_bytes())
     kept = len(bundle["signatures"])
-    typer.echo(
-        f"wrote {out}: version {bundle['signed']['version']}, {len(bundle['signed']['brands'])} brands, "
-        f"{kept} signature(s) kept" + ("" if kept else "; sign it with `verifier allowlist sign --key`")
+    targets = "".join(
+        f", {name} ({meta['length']} bytes, {sum(f['hosts'] for f in meta.get('feeds', {}).values())} hosts)"
+        for name, meta in bundle["signed"].get("targets", {}).items()
     )
+    typer.echo(
+        f"wrote {out}: version {bundle['signed']['version']}, {len(bundle['signed']['brands'])} brands"
+        f"{targets}, {kept} signature(s) kept"
+        + ("" if kept else "; sign it with `verifier allowlist sign --key`")
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _existing_bundle(out: Path) -> dict[str, Any] | None:
@@ -175,22 +193,24 @@ def verify(
     ] = None,
 ) -> None:
     """Verify a bundle's signatures (threshold of trusted keys) and expiry. Exit 3 on failure."""
-    from verifier.allowlist.store import trusted_root  # noqa: PLC0415
+    from verifier.allowlist.store import read_targets, targets_in, trusted_root  # noqa: PLC0415
     from verifier.allowlist.trust import Root, verify_bundle  # noqa: PLC0415
 
     try:
         trusted = Root.from_json(root.read_bytes()) if root else trusted_root()
         data = file.read_bytes()
         verified = verify_bundle(data, trusted)
+        targets = read_targets(verified.signed, targets_in(file.parent))
     except OSError as exc:
         raise _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_UNVERIFIED) from None
     except AllowlistError as exc:
         raise _fail(f"{file} does not verify: {exc}", EXIT_UNVERIFIED) from None
     signers = ", ".join(sorted(k[:12] for k in verified.signed_by))
+    files = "".join(f"; {name}: OK ({len(data)} bytes)" for name, data in targets.items())
     typer.echo(
         f"{file}: OK, version {verified.version}, expires {verified.expires}, "
         f"signed by {len(verified.signed_by)} of {len(trusted.keys)} trusted keys "
-        f"(threshold {trusted.threshold}): {signers}"
+        f"(threshold {trusted.threshold}): {signers}{files}"
     )
 
 

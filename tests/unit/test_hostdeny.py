@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.allowlist.hostdeny import DeniedHost, HostDenylist, target_meta, verify_target
+from verifier.allowlist.hostdeny import (
+    HEADER,
+    SCAN_LOOKUPS,
+    DeniedHost,
+    HostDenylist,
+    compose,
+    sections,
+    target_meta,
+    verify_target,
+)
 from verifier.errors import BundleFormatError
 from verifier.messages import text
 
@@ -37,8 +46,45 @@ def test_a_host_is_denied_when_it_or_a_parent_is_listed(host: str, expected: Den
 
 
 def test_a_feed_listing_a_top_level_domain_denies_no_site_under_it() -> None:
-    deny = HostDenylist({"com": ("x", "1")})
-    assert deny.find("evil.com") is None
+    with pytest.raises(ValueError, match="not a host name"):
+        compose([("x", {"com": "1"})])
+    deny = HostDenylist(HEADER + b"@ x 1\ncom\n")  # written by hand: still no whole TLD
+    for _ in range(SCAN_LOOKUPS + 2):  # by searching the text, then by the set
+        assert deny.find("evil.com") is None
+
+
+def test_searching_the_text_and_the_set_agree() -> None:
+    hosts = ["evil.com", "login.evil.com", "notevil.com", "x.phish.pages.dev", "com", "a.b", "b", ""]
+    scanned = [DENY.find(h) for h in hosts]  # a fresh list searches its text first
+    fresh = HostDenylist(DENY.data)
+    fresh.index()
+    assert [fresh.find(h) for h in hosts] == scanned
+    assert len(DENY) == 3  # evil.com once
+
+
+def test_the_file_is_deterministic_and_grouped_by_feed_and_snapshot() -> None:
+    data = DENY.data
+    assert data == compose(
+        [
+            ("polkadot-js", {"phish.pages.dev": "2026-02-01", "evil.com": "2026-02-01"}),
+            ("eth-phishing-detect", {"metamask-restore.io": "2025-06-30", "evil.com": "2025-01-01"}),
+        ]
+    )
+    assert data.splitlines()[1:] == [
+        b"@ eth-phishing-detect 2025-06-30",
+        b"metamask-restore.io",
+        b"@ polkadot-js 2026-02-01",
+        b"evil.com",
+        b"phish.pages.dev",
+    ]
+    assert sections(data)[("polkadot-js", "2026-02-01")] == ["evil.com", "phish.pages.dev"]
+
+
+@pytest.mark.parametrize("bad", [b"evil.com\n", HEADER + b"@ x 1\nevil.com", HEADER + "é.com\n".encode()])
+def test_a_file_not_in_the_format_is_refused(bad: bytes) -> None:
+    with pytest.raises(BundleFormatError) as raised:
+        HostDenylist(bad)
+    assert raised.value.code == "target.format"
 
 
 def test_a_target_file_is_used_only_with_the_signed_length_and_digest() -> None:

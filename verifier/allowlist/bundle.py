@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from verifier.allowlist.source import Sources, read_sources
 
 BUNDLE_TYPE = "verifier-allowlist"
 SPEC_VERSION = "1"
+DENYLIST_TARGET = "denylist-hosts.txt"  # the feed hosts, beside the bundle (``hostdeny``)
+FEEDS_DIR = "feeds"  # allowlists/feeds/<feed>.txt, written by ``verifier denylist import``
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -46,9 +49,40 @@ def signed_payload(sources: Sources) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Release:
+    """An unsigned bundle and the target files its signed part names (file name -> bytes)."""
+
+    bundle: dict[str, Any]
+    targets: dict[str, bytes] = field(default_factory=dict)
+
+
+def build_release(source_root: Path) -> Release:
+    """Compile ``allowlists/`` into an unsigned bundle and its target files; raises SourceError
+    on bad sources.
+
+    The feed source files (``allowlists/feeds/*.txt``) become one target file,
+    ``denylist-hosts.txt``; the signed part names its length, SHA-256 and, per feed, the number
+    of hosts, the snapshot and the licence (``signed.targets``). Without feed files there is no
+    target and no ``targets`` key, so older bundles build byte for byte as before.
+    """
+    sources = read_sources(source_root)
+    signed = signed_payload(sources)
+    targets: dict[str, bytes] = {}
+    if (source_root / FEEDS_DIR).is_dir():
+        from verifier.allowlist.feeds import feed_target  # noqa: PLC0415 (only builds read feeds)
+
+        built = feed_target(source_root / FEEDS_DIR, sources)
+        if built is not None:
+            data, meta = built
+            targets[DENYLIST_TARGET] = data
+            signed["targets"] = {DENYLIST_TARGET: meta}
+    return Release({"signed": signed, "signatures": []}, targets)
+
+
 def build_bundle(source_root: Path) -> dict[str, Any]:
     """Compile ``allowlists/`` into an unsigned bundle; raises SourceError on bad sources."""
-    return {"signed": signed_payload(read_sources(source_root)), "signatures": []}
+    return build_release(source_root).bundle
 
 
 def write_bundle(bundle: dict[str, Any], path: Path) -> None:

@@ -228,3 +228,68 @@ def _touches(host: str, official: frozenset[str], official_and_parents: frozense
     """Whether denying ``host`` (and everything under it) would deny an official site: ``host``
     is under an official registrable domain, is one, or is a parent of one."""
     return (registrable_domain(host) or host) in official or host in official_and_parents
+
+
+def feed_target(folder: Path, sources: Any) -> tuple[bytes, dict[str, Any]] | None:
+    """The denylist target file built from the feed source files in ``folder`` and its signed
+    metadata (length, SHA-256, and per feed: hosts, snapshot, licence); None when there are none.
+
+    ``sources`` are the brands being built (``verifier.allowlist.source.Sources``): a host that
+    would deny an official site of theirs is left out, whatever the feed said when it was
+    imported. A file of a feed we may not redistribute, or that is not a feed source file,
+    raises SourceError naming it.
+    """
+    from verifier.allowlist.hostdeny import compose, sections, target_meta  # noqa: PLC0415
+    from verifier.errors import SourceError  # noqa: PLC0415
+
+    known = feeds()
+    problems: list[str] = []
+    read: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            header, hosts = read_source(path)
+        except (FeedError, OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}:1: {exc}")
+            continue
+        spec = known.get(path.stem)
+        if spec is None or header.get("feed") != path.stem:
+            problems.append(f"{path}:1: not the source file of a known feed ({', '.join(known)})")
+        elif not spec.redistribute:
+            problems.append(f"{path}:1: {spec.id} is {spec.licence} and not redistributed: {spec.decision}")
+        else:
+            read[path.stem] = (header, hosts)
+    if problems:
+        raise SourceError(problems)
+    if not read:
+        return None
+    official = frozenset(
+        registrable_domain(entry["value"]) or entry["value"]
+        for brand in sources.brands.values()
+        for entry in brand.get("domains", [])
+    )
+    official_and_parents = _with_parents(official)
+    ordered = [feed_id for feed_id in known if feed_id in read]
+    kept = [
+        (
+            feed_id,
+            {h: f for h, f in read[feed_id][1].items() if not _touches(h, official, official_and_parents)},
+        )
+        for feed_id in ordered
+    ]
+    try:
+        data = compose(kept)
+    except ValueError as exc:
+        raise SourceError([f"{folder}:1: {exc}"]) from None
+    counts: Counter[str] = Counter()
+    for (feed_id, _first), listed in sections(data).items():
+        counts[feed_id] += len(listed)
+    meta = target_meta(data)
+    meta["feeds"] = {
+        feed_id: {
+            "hosts": counts[feed_id],
+            "snapshot": read[feed_id][0]["snapshot"],
+            "licence": read[feed_id][0]["licence"],
+        }
+        for feed_id in ordered
+    }
+    return data, meta

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from verifier.allowlist.hostdeny import HostDenylist
 from verifier.errors import BundleFormatError, UnknownBrand
 from verifier.messages import Lang, Message, normalize_lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
@@ -100,6 +101,10 @@ class Allowlist:
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
     # When ``expires`` comes, as a Unix time (shifted when verified "as of" another time).
     _deadline: float = field(default=math.inf, repr=False, compare=False)
+    # Set by verification: the hosts of the feeds' target file (verified by length and SHA-256)
+    # and the bundle's own bytes, as a service offers them to replicas.
+    feed_hosts: HostDenylist | None = field(default=None, repr=False, compare=False)
+    bundle_bytes: bytes | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.problems and self.problem is None:

@@ -14,15 +14,19 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from verifier.allowlist import strictjson
+from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.hostdeny import HostDenylist, verify_target
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_root_update
-from verifier.errors import AllowlistError
+from verifier.errors import AllowlistError, BundleFormatError
 from verifier.messages import Message, os_reason
 
 try:
@@ -187,6 +191,56 @@ def reset_state(directory: Path, version: int, *, force: bool = False) -> int | 
     return before
 
 
+# Reads the target file ``name`` whose signed metadata is ``meta``: at most one byte more than its
+# signed length, so a longer file is a mismatch, not a memory cost. OSError when it is not there.
+TargetReader = Callable[[str, dict[str, Any]], bytes]
+TARGETS_DIR = "targets"
+
+
+def targets_in(folder: Path | Traversable) -> TargetReader:
+    """Read target files from ``folder`` by their names (beside a bundle, in the package)."""
+
+    def read(name: str, meta: dict[str, Any]) -> bytes:
+        with folder.joinpath(name).open("rb") as file:
+            return file.read(meta["length"] + 1)
+
+    return read
+
+
+def installed_target_path(directory: Path, name: str, meta: dict[str, Any]) -> Path:
+    """Where ``verifier update`` keeps a target: ``targets/<sha256>.<name>``, so the bundle
+    installed before is never left beside a file it does not name (TUF's consistent snapshots)."""
+    return directory / TARGETS_DIR / f"{meta['sha256']}.{name}"
+
+
+def installed_targets(directory: Path) -> TargetReader:
+    def read(name: str, meta: dict[str, Any]) -> bytes:
+        with installed_target_path(directory, name, meta).open("rb") as file:
+            return file.read(meta["length"] + 1)
+
+    return read
+
+
+def shipped_targets() -> TargetReader:
+    return targets_in(resources.files("verifier.data"))
+
+
+def read_targets(signed: dict[str, Any], read: TargetReader | None) -> dict[str, bytes]:
+    """Every target file the verified ``signed`` part names, each checked by its length and
+    SHA-256 before use; BundleFormatError ``target.missing`` or ``target.mismatch`` otherwise."""
+    out: dict[str, bytes] = {}
+    for name, meta in signed.get("targets", {}).items():
+        if read is None:
+            raise BundleFormatError("target.missing", name=name, reason="-")
+        try:
+            data = read(name, meta)
+        except OSError as exc:
+            raise BundleFormatError("target.missing", name=name, reason=os_reason(exc)) from None
+        verify_target(name, data, meta)
+        out[name] = data
+    return out
+
+
 def verify_bytes(
     data: bytes,
     *,
@@ -194,13 +248,19 @@ def verify_bytes(
     directory: Path | None = None,
     now: dt.datetime | None = None,
     remember: bool = True,
+    targets: TargetReader | None = None,
 ) -> Allowlist:
-    """Verify bundle bytes and index them; raise an AllowlistError subclass on failure."""
+    """Verify bundle bytes and the target files it names (read by ``targets``) and index them;
+    raise an AllowlistError subclass on failure."""
     directory = directory or state_dir()
     verified = verify_bundle(
         data, root or trusted_root(directory), now=now, highest_seen=highest_seen(directory)
     )
+    files = read_targets(verified.signed, targets)
     allowlist = Allowlist.from_signed(verified.signed, verified=True, now=now)
+    if DENYLIST_TARGET in files:
+        allowlist.feed_hosts = HostDenylist(files[DENYLIST_TARGET])
+    allowlist.bundle_bytes = data
     if remember:
         remember_version(directory, verified.version)
     return allowlist
@@ -229,26 +289,27 @@ def load_allowlist(
     ``problems`` (to say in any language) set, so no check reports ``official`` from it.
     """
     directory = directory or state_dir()
-    candidates: list[tuple[bytes, str | None]] = []  # a bundle's bytes and its file (None: shipped)
+    # a bundle's bytes, its file (None: shipped) and where its target files are
+    candidates: list[tuple[bytes, str | None, TargetReader]] = []
     if path is not None:
         try:
-            candidates.append((Path(path).read_bytes(), shown_path(path)))
+            candidates.append((Path(path).read_bytes(), shown_path(path), targets_in(Path(path).parent)))
         except OSError as exc:
             unreadable = Message("bundle.unreadable", {"path": shown_path(path), "reason": os_reason(exc)})
             return Allowlist.empty(problems=(unreadable,))
     else:
         installed = directory / BUNDLE_NAME
         with contextlib.suppress(OSError):
-            candidates.append((installed.read_bytes(), shown_path(installed)))
-        candidates.append((shipped_bundle_bytes(), None))
+            candidates.append((installed.read_bytes(), shown_path(installed), installed_targets(directory)))
+        candidates.append((shipped_bundle_bytes(), None, shipped_targets()))
     try:
         highest_seen(directory)
     except StateError as exc:  # one problem, not one per bundle: no bundle can verify without it
         return unverified(candidates[-1][0], (exc.problem,))
     problems: list[Message] = []
-    for data, file in candidates:
+    for data, file, targets in candidates:
         try:
-            return verify_bytes(data, root=root, directory=directory, now=now)
+            return verify_bytes(data, root=root, directory=directory, now=now, targets=targets)
         except AllowlistError as exc:
             if file is None:
                 problems.append(Message("bundle.in_shipped", {"problem": exc.problem}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from verifier.allowlist import strictjson
 from verifier.allowlist.bundle import BUNDLE_TYPE, canonical_bytes
+from verifier.allowlist.hostdeny import MAX_TARGET_BYTES
 from verifier.errors import (
     BundleFormatError,
     ExpiredBundleError,
@@ -235,7 +237,32 @@ def parse_bundle(data: bytes) -> dict[str, Any]:
     parse_expires(signed.get("expires"))
     if not isinstance(signed.get("brands"), dict) or not isinstance(signed.get("denylist", []), list):
         raise BundleFormatError("bundle.brands_type")
+    check_targets(signed.get("targets", {}))
     return document
+
+
+_TARGET_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_TARGETS = 8
+
+
+def check_targets(targets: Any) -> None:
+    """The signed ``targets``: ``{file name: {"length", "sha256", ...}}``, a plain file name (no
+    path), a length within MAX_TARGET_BYTES and a hex SHA-256; else BundleFormatError."""
+    if not isinstance(targets, dict) or len(targets) > MAX_TARGETS:
+        raise BundleFormatError("bundle.targets", name="targets")
+    for name, meta in targets.items():
+        if not _TARGET_NAME.fullmatch(name) or ".." in name or not isinstance(meta, dict):
+            raise BundleFormatError("bundle.targets", name=repr(name[:64]))
+        length, digest = meta.get("length"), meta.get("sha256")
+        if (
+            not isinstance(length, int)
+            or isinstance(length, bool)
+            or not 0 <= length <= MAX_TARGET_BYTES
+            or not isinstance(digest, str)
+            or not _SHA256.fullmatch(digest)
+        ):
+            raise BundleFormatError("bundle.targets", name=repr(name))
 
 
 def verify_bundle(

@@ -8,16 +8,28 @@ connection goes to the address that was checked (``verifier.enrich.page``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
+from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.hostdeny import HostDenylist, verify_target
 from verifier.allowlist.model import Allowlist
-from verifier.allowlist.store import BUNDLE_NAME, atomic_write, highest_seen, remember_version, trusted_root
+from verifier.allowlist.store import (
+    BUNDLE_NAME,
+    TARGETS_DIR,
+    atomic_write,
+    highest_seen,
+    installed_target_path,
+    remember_version,
+    trusted_root,
+)
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
 from verifier.channels.weburl import NotAWebURL, parse_web_url, scheme_of
 from verifier.enrich.page import (
@@ -164,9 +176,31 @@ def update(
     data = fetch(url, client=client, deadline=deadline)
     verified = verify_bundle(data, root, now=now, highest_seen=highest_seen(directory))
     Allowlist.from_signed(verified.signed, verified=True)  # content a check can use, else raises
+    files: dict[str, bytes] = {}
+    for name, meta in verified.signed.get("targets", {}).items():
+        # beside the bundle, as TUF's targets are; one byte over the signed length is a mismatch
+        body = fetch(urljoin(url, name), client=client, deadline=deadline, max_bytes=meta["length"] + 1)
+        verify_target(name, body, meta)
+        if name == DENYLIST_TARGET:
+            HostDenylist(body)  # in its format, else raises
+        files[name] = body
     for version, root_data in new_roots:
         atomic_write(directory / "roots" / f"{version}.root.json", root_data)
+    for name, body in files.items():  # first the files, then the bundle that names them
+        atomic_write(installed_target_path(directory, name, verified.signed["targets"][name]), body)
     target = directory / BUNDLE_NAME
     atomic_write(target, data)
     remember_version(directory, verified.version)
+    _remove_other_targets(directory, verified.signed.get("targets", {}))
     return UpdateResult(verified.version, verified.expires, target, root.version)
+
+
+def _remove_other_targets(directory: Path, targets: dict[str, Any]) -> None:
+    """Delete target files the installed bundle no longer names (best effort)."""
+    keep = {installed_target_path(directory, name, meta).name for name, meta in targets.items()}
+    folder = directory / TARGETS_DIR
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if path.name not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()

@@ -1,0 +1,165 @@
+"""The feed hosts as a signed target file: built beside the bundle, verified by length and SHA-256
+before use, and matched by checks (known_scam naming the feed and its snapshot)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tests.conftest import NOW, TEST_SOURCES
+from verifier import check
+from verifier.allowlist.bundle import DENYLIST_TARGET, build_release, canonical_bytes, write_bundle
+from verifier.allowlist.hostdeny import SCAN_LOOKUPS
+from verifier.allowlist.store import load_allowlist
+from verifier.allowlist.trust import Root, sign_document
+from verifier.errors import SourceError
+
+ETH = """# feed: eth-phishing-detect
+# source: https://registry.npmjs.org/eth-phishing-detect/latest
+# snapshot: 2026-12-01
+# licence: DBAD-1.1
+acme-wallet-restore.com 2026-11-20
+evil-feed.com 2026-12-01
+shop.acmewallet.com 2026-12-01
+"""
+POLKADOT = """# feed: polkadot-js
+# source: https://polkadot.js.org/phishing/all.json
+# snapshot: 2026-12-02
+# licence: Apache-2.0
+evil-feed.com 2026-12-02
+polka-phish.io 2026-12-02
+"""
+
+
+def sources_with_feeds(tmp_path: Path, **files: str) -> Path:
+    sources = tmp_path / "allowlists"
+    shutil.copytree(TEST_SOURCES, sources)
+    (sources / "feeds").mkdir()
+    for name, content in (files or {"eth-phishing-detect": ETH, "polkadot-js": POLKADOT}).items():
+        (sources / "feeds" / f"{name}.txt").write_text(content, "utf-8")
+    return sources
+
+
+def signed_release(tmp_path: Path, keys: list[Ed25519PrivateKey], **overrides: Any) -> Path:
+    """Build from sources with two feeds, sign with two throwaway keys, write bundle + target."""
+    release = build_release(sources_with_feeds(tmp_path))
+    document = {"signed": {**release.bundle["signed"], **overrides}, "signatures": []}
+    for key in keys[:2]:
+        document = sign_document(document, key)
+    out = tmp_path / "out" / "allowlist.json"
+    write_bundle(document, out)
+    for name, data in release.targets.items():
+        (out.parent / name).write_bytes(data)
+    return out
+
+
+def test_the_build_names_the_target_by_length_digest_and_feeds(tmp_path: Path) -> None:
+    release = build_release(sources_with_feeds(tmp_path))
+    meta = release.bundle["signed"]["targets"][DENYLIST_TARGET]
+    data = release.targets[DENYLIST_TARGET]
+    assert meta["length"] == len(data)
+    assert meta["feeds"] == {
+        # evil-feed.com is counted once, for the first feed; shop.acmewallet.com is official's
+        "eth-phishing-detect": {"hosts": 2, "snapshot": "2026-12-01", "licence": "DBAD-1.1"},
+        "polkadot-js": {"hosts": 1, "snapshot": "2026-12-02", "licence": "Apache-2.0"},
+    }
+    assert b"shop.acmewallet.com" not in data
+    assert canonical_bytes(build_release(sources_with_feeds(tmp_path / "again")).bundle) == canonical_bytes(
+        release.bundle
+    )
+
+
+def test_without_feed_files_the_bundle_has_no_targets() -> None:
+    release = build_release(TEST_SOURCES)
+    assert "targets" not in release.bundle["signed"] and release.targets == {}
+
+
+def test_a_feed_we_may_not_redistribute_is_refused_in_the_sources(tmp_path: Path) -> None:
+    scam = "# feed: scamsniffer\n# source: x\n# snapshot: 2026-12-01\n# licence: GPL-3.0\nevil.com 1\n"
+    with pytest.raises(SourceError) as raised:
+        build_release(sources_with_feeds(tmp_path, scamsniffer=scam))
+    assert "GPL-3.0" in raised.value.problems[0]
+
+
+def test_a_listed_host_or_subdomain_is_known_scam_naming_feed_and_snapshot(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root
+) -> None:
+    allowlist = load_allowlist(signed_release(tmp_path, moderator_keys), root=test_root, now=NOW)
+    assert allowlist.verified and allowlist.feed_hosts is not None
+    result = check("https://login.evil-feed.com/wallet", allowlist=allowlist)
+    assert result.verdict.value == "known_scam"
+    assert [r.code for r in result.reasons] == ["known_scam.feed"]
+    assert "eth-phishing-detect" in result.reasons[0].message
+    assert "2026-12-01" in result.reasons[0].message and "evil-feed.com" in result.reasons[0].message
+    zh = check("login.evil-feed.com", allowlist=allowlist, lang="zh")
+    assert "钓鱼" in zh.reasons[0].message and "eth-phishing-detect" in zh.reasons[0].message
+    assert check("polka-phish.io", allowlist=allowlist).reasons[0].message.count("polkadot-js") == 1
+    # known_scam outranks lookalike; use_denylist=False judges by resemblance alone
+    assert check("acme-wallet-restore.com", allowlist=allowlist).verdict.value == "known_scam"
+    alone = check("acme-wallet-restore.com", allowlist=allowlist, use_denylist=False)
+    assert alone.verdict.value == "lookalike"
+    assert check("evil-feed.com", allowlist=allowlist, use_denylist=False).verdict.value == "unknown"
+    # the official site and a name that only ends the same way are untouched
+    assert check("shop.acmewallet.com", allowlist=allowlist).verdict.value == "official"
+    assert check("notevil-feed.com", allowlist=allowlist).verdict.value != "known_scam"
+
+
+def test_many_checks_give_the_same_answers_once_the_set_is_built(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root
+) -> None:
+    allowlist = load_allowlist(signed_release(tmp_path, moderator_keys), root=test_root, now=NOW)
+    hosts = ["a.evil-feed.com", "polka-phish.io", "example.org", "evil-feed.com.example.org"]
+    first = [check(h, allowlist=allowlist).verdict.value for h in hosts]
+    for _ in range(SCAN_LOOKUPS):
+        check("nothing-listed.example", allowlist=allowlist)
+    assert [check(h, allowlist=allowlist).verdict.value for h in hosts] == first
+    assert first == ["known_scam", "known_scam", "unknown", "unknown"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda data: data.replace(b"polka-phish.io", b"polka-phish.in"), "target.mismatch"),
+        (lambda data: data + b"extra.com\n", "target.mismatch"),  # wrong length
+        (lambda data: data[:-10], "target.mismatch"),
+        (None, "target.missing"),
+    ],
+)
+def test_a_changed_or_missing_target_fails_closed(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root, change: Any, code: str
+) -> None:
+    bundle = signed_release(tmp_path, moderator_keys)
+    target = bundle.parent / DENYLIST_TARGET
+    if change is None:
+        target.unlink()
+    else:
+        target.write_bytes(change(target.read_bytes()))
+    allowlist = load_allowlist(bundle, root=test_root, now=NOW)
+    assert not allowlist.verified and allowlist.feed_hosts is None
+    (problem,) = allowlist.problems
+    assert problem.code == "bundle.in_file" and problem.params["problem"].code == code  # type: ignore[union-attr]
+    assert check("tokenpocket.pro", allowlist=allowlist).allowlist.verified is False
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [
+        {"../x.txt": {"length": 1, "sha256": "0" * 64}},
+        {"a.txt": {"length": -1, "sha256": "0" * 64}},
+        {"a.txt": {"length": 1, "sha256": "xyz"}},
+        {"a.txt": {"length": True, "sha256": "0" * 64}},
+        ["a.txt"],
+    ],
+)
+def test_malformed_targets_metadata_is_refused(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root, targets: Any
+) -> None:
+    allowlist = load_allowlist(
+        signed_release(tmp_path, moderator_keys, targets=targets), root=test_root, now=NOW
+    )
+    assert not allowlist.verified
+    assert "targets" in (allowlist.problem or "")
