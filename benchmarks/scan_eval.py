@@ -4,8 +4,9 @@ Run: ``python benchmarks/scan_eval.py`` (``--quality`` or ``--speed`` for one pa
 counts as flagged when its risk is high or medium. Quality is reported on the whole dev set
 (plain), by language (English; Chinese = zh, zh-Hans, zh-Hant) and by category, and
 cross-validated by source: the messages are split into K folds that never share a source (a
-GitHub repository, else a web host), and each fold is scanned with the phrases (rule terms) and
-free hosting entries that only that fold's messages contain removed, i.e. with what the other
+GitHub repository, else a web host), and each fold is scanned with the phrases (rule terms),
+free hosting entries and link words (the three lists of rules/links.toml) that only that fold's messages contain
+removed, i.e. with what the other
 folds alone would justify. The rules are hand-written, not fitted, so this measures how much
 the figures lean on wording seen only in the messages being scored. Throughput is measured on
 a corpus of about 8 MB built by repeating the messages with filler paragraphs (typical text)
@@ -129,9 +130,16 @@ def _term_keys_hit(text: str) -> set[str]:
 
 
 def _hosts_hit(text: str, allowlist: verifier.Allowlist) -> set[str]:
+    """The free hosting entries and link words (rules/links.toml, as "word:...") a message's
+    links hold."""
     result = scan(text, allowlist=allowlist)
     links = [c.input for c in result.channels] + [c.normalized or "" for c in result.channels]
-    return {entry for entry in hosts.free_hosting() for link in links if _entry_matches(entry, link)}
+    found = {entry for entry in hosts.free_hosting() for link in links if _entry_matches(entry, link)}
+    lowered = [link.lower() for link in links]
+    found |= {f"word:{word}" for word in hosts.link_words() if any(word in link for link in lowered)}
+    found |= {f"recovery:{word}" for word in hosts.recovery_link_words() if any(word in link for link in lowered)}
+    shown = [m.group(1).lower() for m in hosts._markdown_link().finditer(text)]
+    return found | {f"text:{word}" for word in hosts.link_text_words() if any(word in s for s in shown)}
 
 
 def _entry_matches(entry: str, link: str) -> bool:
@@ -147,10 +155,16 @@ def _without(terms_out: set[str], hosts_out: set[str]) -> Iterator[None]:
     kept = {name: values or ["\u0000never\u0000"] for name, values in kept.items()}
     ablated = matcher.Matcher(specs, kept)
     entries = tuple(e for e in hosts.free_hosting() if e not in hosts_out)
+    words = tuple(w for w in hosts.link_words() if f"word:{w}" not in hosts_out)
+    recovery_words = tuple(w for w in hosts.recovery_link_words() if f"recovery:{w}" not in hosts_out)
+    text_words = tuple(w for w in hosts.link_text_words() if f"text:{w}" not in hosts_out)
     with (
         mock.patch.object(rules, "compiled_rules", return_value=ablated),
         mock.patch.object(structure, "compiled_rules", return_value=ablated),
         mock.patch.object(hosts, "free_hosting", return_value=entries),
+        mock.patch.object(hosts, "link_words", return_value=words),
+        mock.patch.object(hosts, "recovery_link_words", return_value=recovery_words),
+        mock.patch.object(hosts, "link_text_words", return_value=text_words),
     ):
         yield
 

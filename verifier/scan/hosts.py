@@ -5,6 +5,7 @@ domain (``verifier/data/free_mail.txt``), any channel that is not official."""
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from collections.abc import Iterable
 from functools import cache
@@ -47,8 +48,46 @@ def is_free_host(link: str) -> bool:
 @cache
 def link_words() -> tuple[str, ...]:
     """Words that dress a link up as a support or repair desk (``scan/rules/links.toml``)."""
+    return _link_table("link_words")
+
+
+def recovery_link_words() -> tuple[str, ...]:
+    """Words in a link that sell recovery (``scan/rules/links.toml``)."""
+    return _link_table("recovery_words")
+
+
+def link_text_words() -> tuple[str, ...]:
+    """Words in a markdown link's text that present it as a support desk (``links.toml``)."""
+    return _link_table("link_text_words")
+
+
+@cache
+def _markdown_link() -> re.Pattern[str]:
+    return re.compile(r"\[([^\[\]\n]{1,100})\]\(\s*<?([^()\s<>]{1,500})")
+
+
+def markdown_support_link(text: str, channels: Iterable[CheckResult]) -> bool:
+    """Whether a markdown link's text says support, wallet, live chat ... while its target is a
+    channel of the text that is not official ("[SUPPORT](https://x.web.app)")."""
+    if "](" not in text:
+        return False
+    unofficial = [
+        (c.input or "").lower() for c in channels if c.verdict is not Verdict.OFFICIAL and c.kind is ChannelKind.URL
+    ]
+    if not unofficial:
+        return False
+    words = link_text_words()
+    for match in _markdown_link().finditer(text):
+        shown, target = match.group(1).lower(), match.group(2).lower()
+        if any(word in shown for word in words) and any(u and (u in target or target in u) for u in unofficial):
+            return True
+    return False
+
+
+@cache
+def _link_table(name: str) -> tuple[str, ...]:
     data = tomllib.loads(resources.files("verifier.scan").joinpath("rules", "links.toml").read_text("utf-8"))
-    return tuple(str(w).lower() for w in data["link_words"]["words"])
+    return tuple(str(w).lower() for w in data[name]["words"])
 
 
 def is_support_link(link: str) -> bool:
@@ -68,8 +107,10 @@ MESSENGERS = frozenset({"telegram", "whatsapp", "wechat", "qq", "signal"})
 
 def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
     """ "phone", "free_host", "free_mail", "messenger" (a Telegram, WhatsApp, WeChat ... handle
-    or link), "link" (a link that is not official), "support_link" (one whose host or path says
-    support, ticket, rectify, dapp ...: ``scan/rules/links.toml``) and "contact" (any) as the channels hold
+    or link), "link" (a link that is not official), "unofficial_link" (a link
+    that is not on the list of the brand the text is about), "support_link" (one whose host or path says
+    support, ticket, rectify, dapp ...: ``scan/rules/links.toml``), "recovery_link" (any
+    channel whose name sells recovery: "...recoveryspecialist.expert", "walletrecover@...") and "contact" (any) as the channels hold
     them (official channels hold none)."""
     tags: set[str] = set()
     for channel in channels:
@@ -81,8 +122,12 @@ def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
             tags.add("messenger")
         if channel.kind is ChannelKind.URL:
             tags.add("link")
+            if channel.verdict is Verdict.NOT_OFFICIAL:
+                tags.add("unofficial_link")  # a brand is named and this link is not on its list
             if is_support_link(value) or is_support_link(channel.input or ""):
                 tags.add("support_link")
+        if any(word in value for word in recovery_link_words()):
+            tags.add("recovery_link")
         if channel.kind is ChannelKind.PHONE:
             tags.add("phone")
         elif channel.kind is ChannelKind.EMAIL:

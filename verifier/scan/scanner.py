@@ -18,13 +18,13 @@ from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
 from verifier.scan.disguised import disguised_pairs, opens_elsewhere
 from verifier.scan.extract import Found, extract_channels
-from verifier.scan.hosts import contact_tags
+from verifier.scan.hosts import contact_tags, markdown_support_link
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
 from verifier.scan.normalize import normalize
 from verifier.scan.clauses import RuleScan
 from verifier.scan.rules import PatternMatch, rule_scan
-from verifier.scan.structure import message_matches
+from verifier.scan.structure import frame_cues, message_matches
 
 MAX_SCAN_CHARS = 2_000_000
 _RISK_ORDER = ("none", "low", "medium", "high")
@@ -127,6 +127,24 @@ def _addressee(text: str, found: Found) -> bool:
     return len(line) <= 20 and _greeting().match(line) is not None
 
 
+@cache
+def _sentence_end() -> re.Pattern[str]:
+    return re.compile(r"[.!?。！？](?=\s|\Z)|[。！？\n]")
+
+
+def _warned_about(text: str, span: tuple[int, int], reach: int = 300) -> bool:
+    """Whether the sentence around ``span`` is framed as a warning (scam, phishing, fake,
+    impersonating, 诈骗 ... : cues.toml warning_frame)."""
+    ends = _sentence_end()
+    low = max(0, span[0] - reach)
+    before = [m.end() for m in ends.finditer(text, low, span[0])]
+    start = before[-1] if before else low
+    after = ends.search(text, span[1], min(len(text), span[1] + reach))
+    end = after.start() if after else min(len(text), span[1] + reach)
+    sentence = " " + normalize(text[start:end]).text.lower()
+    return bool(frame_cues().find(sentence))
+
+
 def _max_risk(levels: list[str]) -> str:
     return max(levels, key=_RISK_ORDER.index, default="none")
 
@@ -218,6 +236,13 @@ def scan(
     addressees = {
         id(result) for found, result in zip(found_channels, channels, strict=True) if _addressee(plain, found)
     }
+    # A look-alike named in a sentence that warns about it ("exodus.com.ag is a phishing website
+    # impersonating Exodus") is shown with its verdict but does not make the text a scam.
+    warned = {
+        id(result)
+        for found, result in zip(found_channels, channels, strict=True)
+        if result.verdict is Verdict.LOOKALIKE and _warned_about(plain, found.span)
+    }
     disguised = _disguised(plain, found_channels, channels, html, code)
     shown_only = {id(channels[i]) for i, _ in disguised}
     channels = [c for c in channels if c.verdict is not Verdict.INVALID and id(c) not in shown_only]
@@ -225,13 +250,16 @@ def scan(
     matches = rules.matches()
     seen = {m.rule.code for m in matches}
     contacts = contact_tags(c for c in channels if id(c) not in addressees)
+    if markdown_support_link(plain, channels):
+        contacts |= {"support_link"}
     matches += [m for m in message_matches(rules, contacts, matches) if m.rule.code not in seen]
     matches.sort(key=lambda m: (m.span[0], m.rule.code))
     exchange = _exchange_context(rules, [allowlist.brands[b] for b in mentioned] + ([target] if target else []))
     patterns = [_finding(m, code, exchange=exchange) for m in matches] + [finding for _, finding in disguised]
     patterns.sort(key=lambda p: (p.span[0], p.code))
     risk = _max_risk(
-        [_channel_risk(c, addressee=id(c) in addressees) for c in channels] + [p.severity for p in patterns]
+        [_channel_risk(c, addressee=id(c) in addressees) if id(c) not in warned else "low" for c in channels]
+        + [p.severity for p in patterns]
     )
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
     return ScanResult(

@@ -26,7 +26,9 @@ from verifier.scan.ruleset import FRAME, Rule, RuleDataError, load_rules, spec_f
 
 _FRAME_REACH = 2000  # characters around a message rule's anchor read for warning cues
 CONTACTS = frozenset({
-    "phone", "phone_like", "free_host", "free_mail", "messenger", "link", "support_link", "recovery_name",
+    "phone", "phone_like", "free_host", "free_mail", "messenger", "link", "unofficial_link", "support_link",
+    "recovery_link",
+    "recovery_name",
     "contact",
 })  # fmt: skip
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
@@ -183,7 +185,7 @@ def _framed(scan: RuleScan, near: tuple[int, int]) -> bool:
     One pass of the warning cues only: the negation cues, far more frequent, are not needed."""
     start = max(0, near[0] - _FRAME_REACH)
     end = min(len(scan.padded), near[1] + _FRAME_REACH)
-    return bool(_frame_cues().find(scan.padded, start, end))
+    return bool(frame_cues().find(scan.padded, start, end))
 
 
 def _inner_start(scan: RuleScan, span: tuple[int, int]) -> tuple[int, int]:
@@ -193,7 +195,8 @@ def _inner_start(scan: RuleScan, span: tuple[int, int]) -> tuple[int, int]:
 
 
 @cache
-def _frame_cues() -> Lexicon:
+def frame_cues() -> Lexicon:
+    """The warning cues of cues.toml alone, compiled once."""
     return Lexicon({FRAME: load_rules()[1][FRAME]}, tries=1)
 
 
