@@ -6,6 +6,7 @@ import codecs
 import json
 import os
 import sys
+import time
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
@@ -174,12 +175,35 @@ def check(
             "--format", help="Output of a batch: human, json (JSON Lines) or csv.", show_default=False
         ),
     ] = None,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also look it up: DNS, registration (RDAP), redirects and the page (public addresses only).",
+        ),
+    ] = False,
+    nameserver: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--nameserver",
+            metavar="HOST[:PORT]",
+            help="DNS resolver for --online (repeatable; default $VERIFIER_NAMESERVERS, else the system's).",
+        ),
+    ] = None,
+    online_timeout: Annotated[
+        float,
+        typer.Option("--online-timeout", help="Seconds for all the online lookups of one value.", min=0.1),
+    ] = 10.0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Values looked up at once in an --online batch.", min=1)
+    ] = 32,
 ) -> None:
     """Check one value (or one a line: - or --file). Exit 0 official, 1 other, 2 invalid, 3 unverified list.
 
     A batch exits 0 when every value is official, 2 when any is invalid, else 1.
     """
     language = normalize_lang(lang.value)
+    config = _online_config(nameserver, online_timeout, concurrency, language) if online else None
     if value == "-" or file is not None:
         if value is not None and file is not None:
             _fail(text("cli.batch_value_and_file", language), language)
@@ -193,6 +217,7 @@ def check(
             language,
             fmt,
             allowlist_file,
+            config,
         )
     if value is None:  # as typer says a missing argument (usage line, exit 2), in ``--lang``
         missing_argument("value")
@@ -206,6 +231,7 @@ def check(
             region=region,
             lang=lang.value,
             allowlist=allowlist,
+            online=config or False,
         )
         if result.verdict is Verdict.INVALID:
             from verifier.cli_message import is_message  # noqa: PLC0415 (scan data only for text)
@@ -217,6 +243,17 @@ def check(
     _finish(
         allowlist, result.to_dict(), _human(result, lang.value), as_json, lang.value, result.verdict.exit_code
     )
+
+
+def _online_config(nameservers: list[str] | None, timeout: float, concurrency: int, lang: Lang) -> Any:
+    """The ``--online`` configuration: ``--nameserver`` or $VERIFIER_NAMESERVERS, $VERIFIER_RDAP_URL
+    (resolvers and the RDAP server are the operator's choice: loopback allowed); exit 2 if malformed."""
+    from verifier.online import ConfigError, OnlineConfig  # noqa: PLC0415 (network code only with --online)
+
+    try:
+        return OnlineConfig.from_env(nameservers=nameservers, deadline=timeout, concurrency=concurrency)
+    except (ConfigError, ValueError) as exc:
+        _fail(str(exc), lang)
 
 
 def _check_message(
@@ -267,6 +304,7 @@ def _check_batch(
     lang: Lang,
     fmt: BatchFormat,
     allowlist_file: Path | None,
+    online: Any = None,
 ) -> NoReturn:
     """Check every line of ``source`` (a file or - for stdin), print a line each and a summary,
     then exit as ``cli_batch.exit_status`` says (3 when the allowlist did not verify)."""
@@ -275,11 +313,24 @@ def _check_batch(
     if not values:
         _fail(text("cli.batch_empty", lang, source=source), lang)
     allowlist = load_allowlist(allowlist_file) if allowlist_file else default_allowlist()
-    options = BatchOptions(brand, kind.value if kind else None, platform, region, lang, fmt)
+    options = BatchOptions(brand, kind.value if kind else None, platform, region, lang, fmt, online)
+    started = time.perf_counter()
     try:
         counts = write_batch(values, options, allowlist, progress=sys.stderr.isatty())
     except UnknownBrand as exc:
         _fail(unknown_brand_message(exc.name, exc.known, lang), lang)
+    if online is not None:  # the figure a batch of lookups is judged by
+        elapsed = time.perf_counter() - started
+        rate = len(values) / elapsed if elapsed > 0 else float(len(values))
+        said = text(
+            "online.batch_throughput",
+            lang,
+            count=f"{len(values):,}",
+            seconds=f"{elapsed:.2f}",
+            rate=f"{rate:,.0f}",
+            concurrency=online.concurrency,
+        )
+        typer.echo(said, err=True)
     state = allowlist.state
     allowlist_line = text(
         "cli.allowlist_line",

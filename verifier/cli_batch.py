@@ -60,6 +60,7 @@ class BatchOptions:
     region: str | None
     lang: Lang
     format: BatchFormat
+    online: Any = None  # an OnlineConfig: each value also looked up (verifier.online), concurrently
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ def check_chunk(values: Sequence[str], options: BatchOptions, allowlist: Allowli
             region=options.region,
             lang=options.lang,
             allowlist=allowlist,
+            online=options.online or False,
         )
         lines.append(line_of(result, options))
         verdicts.append(result.verdict.value)
@@ -189,6 +191,9 @@ def run_checks(
     if values:
         on_chunk(check_chunk(values[:1], options, allowlist))  # an unknown brand fails here, once
     rest = values[1:]
+    if options.online is not None:
+        _run_online(rest, options, allowlist, on_chunk)
+        return
     if parallel is None:
         parallel = parallel_pays(len(rest))
     if not parallel:
@@ -204,6 +209,28 @@ def run_checks(
                 on_chunk(answer)
     finally:
         _worker_job = None
+
+
+def _run_online(
+    values: Sequence[str],
+    options: BatchOptions,
+    allowlist: Allowlist,
+    on_chunk: Callable[[ChunkAnswer], None],
+) -> None:
+    """Check ``values`` with online lookups, ``options.online.concurrency`` at a time in threads
+    (the lookups wait on the network, not the CPU), handing each answer on in input order."""
+    from collections import deque  # noqa: PLC0415
+    from concurrent.futures import Future, ThreadPoolExecutor  # noqa: PLC0415
+
+    width = options.online.concurrency
+    with ThreadPoolExecutor(width, thread_name_prefix="verifier-batch") as pool:
+        waiting: deque[Future[ChunkAnswer]] = deque()
+        for value in values:
+            waiting.append(pool.submit(check_chunk, [value], options, allowlist))
+            if len(waiting) >= 4 * width:  # a window: memory stays small for a long batch
+                on_chunk(waiting.popleft().result())
+        while waiting:
+            on_chunk(waiting.popleft().result())
 
 
 def summary(counts: Counter[str], lang: Lang) -> str:

@@ -135,7 +135,7 @@ def follow(
         out.error, out.error_code = str(exc), exc.code
         return out
     own = client is None
-    session = client or deadline_client(deadline)
+    session = client  # built once an address passes (an SSL context costs milliseconds)
     try:
         for hop in range(MAX_HOPS + 1):
             out.final_url, out.final_host = current.href, current.hostname
@@ -143,6 +143,8 @@ def follow(
                 out.chain.append({"url": current.href, "status": None})
                 return out
             address = _address(current, config, resolve, deadline)
+            if session is None:
+                session = deadline_client(deadline)
             pinned, headers, extensions = pinned_request(current, address)
             headers["User-Agent"] = USER_AGENT
             headers["Accept-Encoding"] = ACCEPT_ENCODING
@@ -185,6 +187,6 @@ def follow(
     except httpx.HTTPError as exc:
         out.error, out.error_code = f"{type(exc).__name__}: {exc}"[:200], "fetch.failed"
     finally:
-        if own:
+        if own and session is not None:
             session.close()
     return out
