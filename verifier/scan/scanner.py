@@ -157,8 +157,33 @@ def _official_line(brand: Brand, lang: Lang) -> str:
     return line
 
 
+# Findings that offer a phone number as a wallet's support line.
+_PHONE_SUPPORT_CODES = frozenset({"farm.wallet_phone_line", "farm.phone_hotline", "vishing.call_line"})
+
+
+def _phone_line(allowlist: Allowlist, brand: Brand | None, patterns: list[PatternFinding], lang: Lang) -> str:
+    """For a number offered as wallet support with no brand named: that no self-custody wallet
+    of the verified list publishes a phone line (and no wallet at all, when none lists one)."""
+    if brand is not None or not any(
+        p.code in _PHONE_SUPPORT_CODES and p.severity in ("high", "medium") for p in patterns
+    ):
+        return ""
+    with_phones = [b for b in allowlist.brands.values() if b.entries_of(ChannelKind.PHONE)]
+    if not with_phones:
+        return text("scan.no_wallet_phone", lang, count=len(allowlist.brands))
+    if all(b.custody == "exchange" for b in with_phones):
+        names = ", ".join(sorted(b.name for b in with_phones)[:5])
+        return text("scan.no_self_custody_phone", lang, exchanges=names)
+    return ""
+
+
 def _reply(
-    risk: str, lang: Lang, brand: Brand | None, channels: list[CheckResult], patterns: list[PatternFinding]
+    risk: str,
+    lang: Lang,
+    brand: Brand | None,
+    channels: list[CheckResult],
+    patterns: list[PatternFinding],
+    phone_line: str = "",
 ) -> str:
     # The first clause of each message names the problem; the explanation after it is for the UI.
     # Most severe first (seed phrase, remote access and payment before urgency); every high
@@ -170,6 +195,12 @@ def _reply(
     items = list(dict.fromkeys(_first_clause(p.message) for p in ranked))
     highs = len({_first_clause(p.message) for p in ranked if p.severity == "high"})
     items = items[: max(3, highs)]
+    # The message's own channels: every high one (look-alikes, reported fakes), then medium
+    # ones up to three in all.
+    bad = sorted(
+        (c for c in channels if _channel_risk(c) in ("high", "medium")), key=lambda c: _channel_risk(c) != "high"
+    )
+    high_channels = sum(1 for c in bad if _channel_risk(c) == "high")
     items += [
         text(
             "scan.channel_bad",
@@ -177,12 +208,11 @@ def _reply(
             value=c.normalized,
             verdict=text(f"verdict_word.{c.verdict.value}", lang),
         )
-        for c in channels
-        if _channel_risk(c) in ("high", "medium")
-    ][:3]
+        for c in bad[: max(3, high_channels)]
+    ]
     separator = "；" if lang == "zh" else "; "
     findings = text("scan.findings", lang, items=separator.join(items)) if items else ""
-    brand_line = _official_line(brand, lang) if brand is not None else ""
+    brand_line = _official_line(brand, lang) if brand is not None else phone_line
     key = {"high": "scan.reply_danger", "medium": "scan.reply_caution"}.get(risk, "scan.reply_clear")
     return re.sub(r"\s+", " ", text(key, lang, findings=findings, brand_line=brand_line)).strip()
 
@@ -267,7 +297,14 @@ def scan(
         tuple(channels),
         tuple(patterns),
         brands,
-        _reply(risk, code, target, [c for c in channels if id(c) not in addressees], patterns),
+        _reply(
+            risk,
+            code,
+            target,
+            [c for c in channels if id(c) not in addressees],
+            patterns,
+            _phone_line(allowlist, target, patterns, code),
+        ),
     )
 
 
