@@ -310,3 +310,67 @@ def reset_state(
         raise _fail(f"cannot write {directory / store.STATE_NAME}: {exc.strerror or exc}") from None
     was = "missing or unreadable" if before is None else f"version {before}"
     typer.echo(f"{directory / store.STATE_NAME}: highest accepted version is now {version} (was {was})")
+
+
+@app.command()
+def audit(
+    sources: Annotated[Path, typer.Option(help="The allowlists/ directory.")] = DEFAULT_SOURCES,
+    max_age_days: Annotated[
+        int, typer.Option(help="An entry checked longer ago than this is stale.", min=1, max=36500)
+    ] = 365,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Also fetch each evidence page (public addresses only, bounded) and report "
+            "values it no longer contains.",
+        ),
+    ] = False,
+    deadline: Annotated[
+        float, typer.Option(help="Seconds for all --online fetches together.", min=1.0, max=3600.0)
+    ] = 120.0,
+    per_page: Annotated[
+        float, typer.Option(help="Seconds for one evidence page.", min=1.0, max=120.0)
+    ] = 15.0,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="One JSON object per finding (JSON Lines).")
+    ] = False,
+) -> None:
+    """List entries whose evidence needs another look.
+
+    Offline: `checked` older than --max-age-days (stale), evidence not on the brand's own
+    domain or one of its own accounts (not_own). With --online: the evidence page no longer
+    contains the value (value_missing) or could not be read (fetch_failed, not_checked).
+    Prints one ``file:line: [code] brand entry: message`` per finding; exits 1 if there is any.
+    """
+    import json  # noqa: PLC0415
+
+    from verifier.allowlist.audit import audit as run_audit  # noqa: PLC0415
+    from verifier.allowlist.audit import default_fetch, summary  # noqa: PLC0415
+
+    if not (sources / "brands").is_dir():
+        raise _fail(f"{sources}/brands is not a directory (run from the repository root or pass --sources)")
+    fetch = None
+    if online:
+        from verifier.online.config import ConfigError, OnlineConfig  # noqa: PLC0415
+
+        try:
+            fetch = default_fetch(OnlineConfig.from_env())
+        except ConfigError as exc:
+            raise _fail(str(exc), 2) from None
+    findings = run_audit(
+        sources,
+        today=dt.datetime.now(dt.UTC).date(),
+        max_age_days=max_age_days,
+        fetch=fetch,
+        deadline=deadline,
+        per_page=per_page,
+    )
+    for finding in findings:
+        typer.echo(json.dumps(finding.to_dict(), ensure_ascii=False) if json_out else str(finding))
+    if findings:
+        if not json_out:
+            typer.echo("; ".join(summary(findings)), err=True)
+        raise typer.Exit(1)
+    if not json_out:
+        typer.echo(f"{sources}: every entry's evidence is recent and on the brand's own domain or account")
