@@ -1217,6 +1217,18 @@ typedef struct {
     Py_ssize_t number, offset;
 } Piece;
 
+/* Words to look for anywhere in a text: those of three letters or more by their heads, the rest one by one. */
+typedef struct {
+    Piece *words;
+    Py_ssize_t n_words;
+    HeadTable heads;
+    Piece *short_words;
+    Py_ssize_t n_short_words;
+} WordSet;
+
+enum { SHORT_STANDALONE = 1, SHORT_EDGE = 2, SHORT_KEYWORD = 4 };
+enum { FUZZY_OFFICIAL_LABEL = 1, FUZZY_DISTINCTIVE = 2 };
+
 typedef struct {
     PyObject *entry, *label, *suffix, *registrable, *skeleton, *unrelated; /* unrelated: a set */
     int common;
@@ -1252,18 +1264,28 @@ typedef struct {
     PyObject *skeleton_token_heads;  /* dict: first three letters -> tuple of token skeletons */
     HeadTable seed_heads;     /* head_key()s of seed_heads: the embedded finder's gate */
     PyObject *seed_heads_map; /* dict: first three letters -> tuple of seeds (skeletons), or NULL */
-    /* What proves that EmbeddedIndex.find finds nothing past its gate (the optional `embedded`
-     * table; emb_ready 0 without it, and every gated label goes to Python as before). */
+    /* What proves that EmbeddedIndex.find finds nothing in a host (the optional `embedded` tables;
+     * emb_ready 0 without them, and every host past the gate goes to Python as before). */
     int emb_ready;
-    Piece *emb_names;         /* skeletons of the strong and short brand names */
-    Py_ssize_t n_emb_names;
-    HeadTable emb_name_heads;
+    Piece *emb_strong;        /* skeletons of the strong names: found anywhere, a hit */
+    Py_ssize_t n_emb_strong;
+    HeadTable emb_strong_heads;
+    Piece *emb_short;         /* skeletons of the short names; number: SHORT_* flags, offset: index in emb_short_tuple */
+    Py_ssize_t n_emb_short;
+    HeadTable emb_short_heads;
+    PyObject *emb_short_tuple; /* (skeleton, flags, home suffixes) */
     Piece *emb_halves;        /* halves of the fuzzy names: number (which fuzzy name), offset in it */
     Py_ssize_t n_emb_halves;
     HeadTable emb_half_heads;
     Pattern *emb_fuzzy;       /* the names a misspelling is looked for */
     int *emb_edits;           /* edits allowed for each */
+    int *emb_fuzzy_flags;     /* FUZZY_* */
     Py_ssize_t n_emb_fuzzy;
+    WordSet emb_context;      /* crypto context words */
+    WordSet emb_other;        /* words putting a dictionary-word name in another trade */
+    PyObject *emb_ordinary;   /* frozenset: ordinary words a misspelling may not be */
+    PyObject *emb_platforms;  /* frozenset: hosting platforms */
+    int emb_misspelt_piece;   /* Rules.misspelt_piece */
     PyObject *registrables;   /* frozenset of DomainIndex.by_registrable's keys (for _subdomain) */
 } DomainMatcherObject;
 
@@ -2130,12 +2152,176 @@ has_piece(const Piece *pieces, Py_ssize_t count, const HeadTable *heads, const P
     return 0;
 }
 
-/* EmbeddedIndex._misspelt(flat) is not None: a window of flat around an intact half of a fuzzy
- * name, within that name's edits (1 or more, not 0). Every window _misspelt tries is tried here;
- * only whether one fits matters, not which. */
+/* Whether a word of ws occurs in text[from:to]. */
 static int
-has_misspelling(DomainMatcherObject *self, const Py_UCS4 *flat, Py_ssize_t n)
+has_word(const WordSet *ws, const Py_UCS4 *text, Py_ssize_t from, Py_ssize_t to)
 {
+    if (to - from >= 3 && has_piece(ws->words, ws->n_words, &ws->heads, text + from, to - from)) {
+        return 1;
+    }
+    for (Py_ssize_t i = 0; i < ws->n_short_words; i++) {
+        const Piece *w = &ws->short_words[i];
+        for (Py_ssize_t at = from; at + w->len <= to; at++) {
+            if (memcmp(text + at, w->chars, (size_t)w->len * sizeof(Py_UCS4)) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The host's labels as EmbeddedIndex.find reads them: each label's text (lowercase ASCII, as shown)
+ * in one buffer. */
+#define MAX_LABELS 128
+typedef struct {
+    Py_UCS4 chars[MAX_HOST + MAX_LABELS];
+    Py_ssize_t start[MAX_LABELS], len[MAX_LABELS];
+    Py_ssize_t count;
+} HostTexts;
+
+/* EmbeddedIndex._has_context: a context word in the texts, outside text[skip][a:b]. */
+static int
+has_context(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t skip, Py_ssize_t a, Py_ssize_t b)
+{
+    for (Py_ssize_t j = 0; j < t->count; j++) {
+        const Py_UCS4 *text = t->chars + t->start[j];
+        if (j == skip) {
+            /* text[:a] + "." + text[b:]: no word holds a dot, so none spans the cut */
+            if (has_word(&self->emb_context, text, 0, a) || has_word(&self->emb_context, text, b, t->len[j])) {
+                return 1;
+            }
+        } else if (has_word(&self->emb_context, text, 0, t->len[j])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One label without its separators, as _Label reads it. */
+typedef struct {
+    Py_UCS4 flat[MAX_HOST];
+    Py_ssize_t n;
+    Py_ssize_t positions[MAX_HOST];   /* index in the shown label of each character of flat */
+    unsigned char cuts[MAX_HOST + 1]; /* piece boundaries in flat */
+    Py_UCS4 skel[1024];               /* skeleton(flat) */
+    Py_ssize_t m;
+    Py_ssize_t skel_start[MAX_HOST + 1]; /* where each character's skeleton starts in skel; [n] = m */
+} FlatLabel;
+
+/* _Label.of for a lowercase ASCII label of letters, digits, '-' and '_': 1, or 0 for one that is not. */
+static int
+flat_label(DomainMatcherObject *self, const Py_UCS4 *shown, Py_ssize_t len, FlatLabel *l)
+{
+    l->n = 0;
+    l->m = 0;
+    Py_ssize_t previous = -1; /* index in shown of the last kept character */
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = shown[i];
+        if (c == '-' || c == '_') {
+            continue;
+        }
+        int digit = c >= '0' && c <= '9';
+        if (!digit && !(c >= 'a' && c <= 'z')) {
+            return 0;
+        }
+        Py_ssize_t k = l->n;
+        if (k > 0) {
+            Py_UCS4 before = l->flat[k - 1];
+            int was_digit = before >= '0' && before <= '9';
+            l->cuts[k] = i != previous + 1 || was_digit != digit;
+        }
+        l->flat[k] = c;
+        l->positions[k] = i;
+        l->skel_start[k] = l->m;
+        Py_ssize_t got = as_ucs4(self->ascii_skeleton[c], l->skel + l->m,
+                                 (Py_ssize_t)(sizeof(l->skel) / sizeof(l->skel[0])) - l->m);
+        if (got <= 0) {
+            return 0; /* a skeleton too long, or empty: Python's to read */
+        }
+        l->m += got;
+        l->n = k + 1;
+        previous = i;
+    }
+    l->cuts[0] = 1;
+    l->cuts[l->n] = 1;
+    l->skel_start[l->n] = l->m;
+    return 1;
+}
+
+/* _flat_span: the characters of flat whose skeletons make skel[start:end] into *a, *b; 0 when the
+ * span begins or ends inside one character's skeleton (or is empty). */
+static int
+flat_span(const FlatLabel *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *a, Py_ssize_t *b)
+{
+    Py_ssize_t first = -1;
+    for (Py_ssize_t j = 0; j < l->n; j++) {
+        Py_ssize_t position = l->skel_start[j];
+        if (position == start && first < 0) {
+            first = j;
+        }
+        if (position == end && first >= 0) {
+            *a = first;
+            *b = j;
+            return j > first;
+        }
+    }
+    if (l->m == end && first >= 0) {
+        *a = first;
+        *b = l->n;
+        return l->n > first;
+    }
+    return 0;
+}
+
+/* Whether a short name found at skel[at:at+len] of label i makes find's hit: 1, 0, -1 error. */
+static int
+short_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, const Piece *name,
+          Py_ssize_t at, PyObject *suffix, int *elsewhere)
+{
+    Py_ssize_t start, end;
+    if (!flat_span(l, at, at + name->len, &start, &end)) {
+        return 0;
+    }
+    if (t->count == 1 && start == 0 && end == l->n) {
+        return 0; /* bare: the whole name of a host without subdomains is the other finders' */
+    }
+    Py_ssize_t a = l->positions[start], b = l->positions[end - 1] + 1;
+    int flags = (int)name->number;
+    int whole = l->cuts[start] && l->cuts[end];
+    if ((flags & SHORT_STANDALONE) && whole) {
+        if (*elsewhere < 0) {
+            *elsewhere = 0;
+            for (Py_ssize_t j = 0; j < t->count && !*elsewhere; j++) {
+                *elsewhere = has_word(&self->emb_other, t->chars + t->start[j], 0, t->len[j]);
+            }
+        }
+        if (!*elsewhere) {
+            return 1;
+        }
+    }
+    /* on the brand's own ending, keywords around it (_home_rest) are Python's to read */
+    PyObject *homes = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_short_tuple, name->offset), 2);
+    int home = PySet_Contains(homes, suffix);
+    if (home != 0) {
+        return home;
+    }
+    if ((flags & SHORT_EDGE) && l->cuts[start]) {
+        return 1;
+    }
+    return !(flags & SHORT_KEYWORD) && has_context(self, t, i, a, b);
+}
+
+/* EmbeddedIndex._misspelt(flat): the window of flat around an intact half of a fuzzy name within
+ * that name's edits (not 0), the nearest, then the leftmost, then the longest, then the first
+ * fuzzy name: 1 with *number, *start, *end set, 0 for none. */
+static int
+best_misspelling(DomainMatcherObject *self, const FlatLabel *l, Py_ssize_t *number, Py_ssize_t *start_out,
+                 Py_ssize_t *end_out)
+{
+    const Py_UCS4 *flat = l->flat;
+    Py_ssize_t n = l->n;
+    int found = 0;
+    Py_ssize_t best_d = 0, best_start = 0, best_len = 0, best_number = 0;
     for (Py_ssize_t at = 0; at + 3 <= n; at++) {
         uint32_t key = head_key(flat[at], flat[at + 1], flat[at + 2]);
         if (!head_known(&self->emb_half_heads, key)) {
@@ -2158,78 +2344,181 @@ has_misspelling(DomainMatcherObject *self, const Py_UCS4 *flat, Py_ssize_t n)
                         break;
                     }
                     Py_ssize_t d = osa_pattern(token, flat + start, length);
-                    if (d >= 1 && d <= edits) {
-                        return 1;
+                    if (d < 1 || d > edits) {
+                        continue;
+                    }
+                    int better = !found || d < best_d ||
+                                 (d == best_d && (start < best_start ||
+                                                  (start == best_start && (length > best_len ||
+                                                                           (length == best_len &&
+                                                                            half->number < best_number)))));
+                    if (better) {
+                        found = 1;
+                        best_d = d;
+                        best_start = start;
+                        best_len = length;
+                        best_number = half->number;
                     }
                 }
             }
         }
     }
+    *number = best_number;
+    *start_out = best_start;
+    *end_out = best_start + best_len;
+    return found;
+}
+
+/* Whether _misspelt's window in label i makes find's hit: 1, 0, -1 error. */
+static int
+misspelt_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, int platform)
+{
+    Py_ssize_t number, start, end;
+    if (!best_misspelling(self, l, &number, &start, &end)) {
+        return 0;
+    }
+    int flags = self->emb_fuzzy_flags[number];
+    int bare = t->count == 1 && start == 0 && end == l->n;
+    if (bare && (flags & FUZZY_OFFICIAL_LABEL)) {
+        return 0; /* a bare misspelling of an official domain's name: the typo finder's */
+    }
+    PyObject *written = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, l->flat + start, end - start);
+    if (written == NULL) {
+        return -1;
+    }
+    int ordinary = PySet_Contains(self->emb_ordinary, written);
+    Py_DECREF(written);
+    if (ordinary != 0) {
+        return ordinary < 0 ? -1 : 0;
+    }
+    Py_ssize_t a = l->positions[start], b = l->positions[end - 1] + 1;
+    return platform || bare ||
+           (self->emb_misspelt_piece && (flags & FUZZY_DISTINCTIVE) && l->cuts[start] && l->cuts[end]) ||
+           has_context(self, t, i, a, b);
+}
+
+/* Whether EmbeddedIndex.find may find a brand name in the host of labels[0..count) (subdomains,
+ * then the registrable label as shown; skels their skeletons): 1 when Python must judge, 0 when
+ * it finds nothing, -1 error. It reads the host as find does: only labels past the gate (a seed in
+ * the skeleton); there a strong name is a hit, a short name one when find's rules for it hold (or
+ * on the brand's own ending, a maybe), a misspelling one when find's rules for the best window
+ * hold. Labels it cannot read (not lowercase ASCII) leave the host to Python once past the gate. */
+static int
+embedded_possible(DomainMatcherObject *self, PyObject **labels, PyObject **skels, Py_ssize_t count, PyObject *suffix,
+                  PyObject *reg)
+{
+    int gated[MAX_LABELS];
+    int any = 0;
+    if (count > MAX_LABELS) {
+        return 1;
+    }
+    for (Py_ssize_t j = 0; j < count; j++) {
+        gated[j] = has_seed(self, skels[j]);
+        if (gated[j] < 0) {
+            return -1;
+        }
+        any |= gated[j];
+    }
+    if (!any || !self->emb_ready) {
+        return any;
+    }
+    HostTexts texts;
+    HostTexts *t = &texts;
+    t->count = count;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t j = 0; j < count; j++) {
+        Py_ssize_t len = PyUnicode_GET_LENGTH(labels[j]);
+        if (!PyUnicode_IS_ASCII(labels[j]) || used + len > MAX_HOST + MAX_LABELS) {
+            return 1;
+        }
+        const Py_UCS1 *chars = PyUnicode_1BYTE_DATA(labels[j]);
+        t->start[j] = used;
+        t->len[j] = len;
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                return 1; /* casefolding: Python's */
+            }
+            t->chars[used + i] = chars[i];
+        }
+        used += len;
+    }
+    FlatLabel flat;
+    FlatLabel *l = &flat;
+    int platform = -1, elsewhere = -1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (!gated[i]) {
+            continue;
+        }
+        if (t->len[i] > MAX_HOST || !flat_label(self, t->chars + t->start[i], t->len[i], l)) {
+            return 1;
+        }
+        if (has_piece(self->emb_strong, self->n_emb_strong, &self->emb_strong_heads, l->skel, l->m)) {
+            return 1;
+        }
+        for (Py_ssize_t at = 0; at + 3 <= l->m; at++) {
+            uint32_t key = head_key(l->skel[at], l->skel[at + 1], l->skel[at + 2]);
+            if (!head_known(&self->emb_short_heads, key)) {
+                continue;
+            }
+            for (Py_ssize_t k = 0; k < self->n_emb_short; k++) {
+                const Piece *name = &self->emb_short[k];
+                if (name->key != key || at + name->len > l->m ||
+                    memcmp(l->skel + at, name->chars, (size_t)name->len * sizeof(Py_UCS4)) != 0) {
+                    continue;
+                }
+                int hit = short_hit(self, t, i, l, name, at, suffix, &elsewhere);
+                if (hit != 0) {
+                    return hit;
+                }
+            }
+        }
+        if (platform < 0) {
+            platform = PySet_Contains(self->emb_platforms, suffix);
+            if (platform == 0) {
+                platform = PySet_Contains(self->emb_platforms, reg);
+            }
+            if (platform < 0) {
+                return -1;
+            }
+        }
+        int hit = misspelt_hit(self, t, i, l, platform);
+        if (hit != 0) {
+            return hit;
+        }
+    }
     return 0;
 }
 
-/* Whether EmbeddedIndex.find may find a brand name in this label (shown as displayed, skel its
- * skeleton): 1 when Python must judge, 0 when it finds nothing there, -1 error. It reads a label
- * as find does: past the gate (a seed in skel), a strong or short name's skeleton in the
- * skeleton of the label without separators is a hit or a maybe, and so is a misspelling
- * (_misspelt); with none of these, find has nothing to report for the label. */
-static int
-embedded_candidate(DomainMatcherObject *self, PyObject *shown, PyObject *skel)
-{
-    int gate = has_seed(self, skel);
-    if (gate <= 0 || !self->emb_ready) {
-        return gate;
-    }
-    Py_ssize_t len = PyUnicode_GET_LENGTH(shown);
-    if (!PyUnicode_IS_ASCII(shown) || len > MAX_HOST) {
-        return 1;
-    }
-    const Py_UCS1 *chars = PyUnicode_1BYTE_DATA(shown);
-    Py_UCS4 flat[MAX_HOST], flat_skel[1024];
-    Py_ssize_t n = 0, m = 0;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        Py_UCS1 c = chars[i];
-        if (c == '-' || c == '_') {
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-            return 1; /* casefolding or other characters: Python's to read */
-        }
-        flat[n++] = c;
-        Py_ssize_t got = as_ucs4(self->ascii_skeleton[c], flat_skel + m, (Py_ssize_t)(sizeof(flat_skel) / sizeof(flat_skel[0])) - m);
-        if (got < 0) {
-            return 1;
-        }
-        m += got;
-    }
-    if (has_piece(self->emb_names, self->n_emb_names, &self->emb_name_heads, flat_skel, m)) {
-        return 1;
-    }
-    return has_misspelling(self, flat, n);
-}
-
-/* _embedded: a brand's name inside a longer label; rare, so judged in Python past the C proof that
- * there is nothing (embedded_candidate). subs: the subdomain labels (a tuple), or NULL for none. */
+/* _embedded: a brand's name inside a longer label; judged in Python when C cannot prove there is
+ * none (embedded_possible). subs: the subdomain labels (a tuple), or NULL for none. */
 static int
 find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
-              PyObject *subs, Found *f)
+              PyObject *reg, PyObject *subs, Found *f)
 {
-    int candidate = 0;
     Py_ssize_t k = subs == NULL ? 0 : PyTuple_GET_SIZE(subs);
-    for (Py_ssize_t i = 0; i < k && candidate == 0; i++) {
-        PyObject *sub = PyTuple_GET_ITEM(subs, i);
-        PyObject *sub_skel = skeleton_of(self, sub);
-        if (sub_skel == NULL) {
+    if (k + 1 > MAX_LABELS) {
+        return found_from_python(
+            self, PyObject_CallMethod(self->index, "_embedded_of", "OOOOO", label, shown, skel, suffix, subs), f);
+    }
+    PyObject *labels[MAX_LABELS], *skels[MAX_LABELS];
+    for (Py_ssize_t i = 0; i < k; i++) {
+        labels[i] = PyTuple_GET_ITEM(subs, i);
+        skels[i] = skeleton_of(self, labels[i]);
+        if (skels[i] == NULL) {
+            for (Py_ssize_t j = 0; j < i; j++) {
+                Py_DECREF(skels[j]);
+            }
             return -1;
         }
-        candidate = embedded_candidate(self, sub, sub_skel);
-        Py_DECREF(sub_skel);
     }
-    if (candidate == 0) {
-        candidate = embedded_candidate(self, shown, skel);
+    labels[k] = shown;
+    skels[k] = skel;
+    int possible = embedded_possible(self, labels, skels, k + 1, suffix, reg);
+    for (Py_ssize_t i = 0; i < k; i++) {
+        Py_DECREF(skels[i]);
     }
-    if (candidate <= 0) {
-        return candidate;
+    if (possible <= 0) {
+        return possible;
     }
     if (subs == NULL) {
         return found_from_python(
@@ -2528,7 +2817,7 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
             got = find_fuzzy(self, label, shown, skel, suffix, &f);
             break;
         default:
-            got = find_embedded(self, label, shown, skel, suffix, subs, &f);
+            got = find_embedded(self, label, shown, skel, suffix, reg, subs, &f);
         }
         if (got < 0) {
             goto done;
@@ -2577,45 +2866,63 @@ pieces_free(Piece *pieces, Py_ssize_t count)
 }
 
 static void
+wordset_free(WordSet *ws)
+{
+    pieces_free(ws->words, ws->n_words);
+    pieces_free(ws->short_words, ws->n_short_words);
+    head_table_free(&ws->heads);
+    memset(ws, 0, sizeof(*ws));
+}
+
+static void
 embedded_free(DomainMatcherObject *self)
 {
     self->emb_ready = 0;
-    pieces_free(self->emb_names, self->n_emb_names);
+    pieces_free(self->emb_strong, self->n_emb_strong);
+    pieces_free(self->emb_short, self->n_emb_short);
     pieces_free(self->emb_halves, self->n_emb_halves);
-    self->emb_names = self->emb_halves = NULL;
-    self->n_emb_names = self->n_emb_halves = 0;
+    self->emb_strong = self->emb_short = self->emb_halves = NULL;
+    self->n_emb_strong = self->n_emb_short = self->n_emb_halves = 0;
     for (Py_ssize_t i = 0; self->emb_fuzzy != NULL && i < self->n_emb_fuzzy; i++) {
         PyMem_Free(self->emb_fuzzy[i].chars);
     }
     PyMem_Free(self->emb_fuzzy);
     PyMem_Free(self->emb_edits);
+    PyMem_Free(self->emb_fuzzy_flags);
     self->emb_fuzzy = NULL;
     self->emb_edits = NULL;
+    self->emb_fuzzy_flags = NULL;
     self->n_emb_fuzzy = 0;
-    head_table_free(&self->emb_name_heads);
+    head_table_free(&self->emb_strong_heads);
+    head_table_free(&self->emb_short_heads);
     head_table_free(&self->emb_half_heads);
+    wordset_free(&self->emb_context);
+    wordset_free(&self->emb_other);
+    Py_CLEAR(self->emb_short_tuple);
+    Py_CLEAR(self->emb_ordinary);
+    Py_CLEAR(self->emb_platforms);
     Py_CLEAR(self->registrables);
 }
 
-/* One piece from a string of at least three ASCII characters (at most 255). 0, or -1 with an error. */
+/* One piece from a string of min_len to 255 ASCII characters. 0, or -1 with an error. */
 static int
-piece_init(Piece *p, PyObject *text, Py_ssize_t number, Py_ssize_t offset)
+piece_init(Piece *p, PyObject *text, Py_ssize_t min_len, Py_ssize_t number, Py_ssize_t offset)
 {
-    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) < 3 ||
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) < min_len ||
         PyUnicode_GET_LENGTH(text) > 255) {
-        PyErr_SetString(PyExc_ValueError, "an embedded name or half is not 3-255 ASCII characters");
+        PyErr_SetString(PyExc_ValueError, "an embedded name, half or word is not a short ASCII string");
         return -1;
     }
     p->len = PyUnicode_GET_LENGTH(text);
-    p->chars = PyMem_Malloc((size_t)p->len * sizeof(Py_UCS4));
+    p->chars = PyMem_Malloc((size_t)(p->len ? p->len : 1) * sizeof(Py_UCS4));
     if (p->chars == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     as_ucs4(text, p->chars, p->len);
-    p->key = head_key(p->chars[0], p->chars[1], p->chars[2]);
-    if (p->key == 0) {
-        PyErr_SetString(PyExc_ValueError, "an embedded name or half begins with a NUL character");
+    p->key = p->len >= 3 ? head_key(p->chars[0], p->chars[1], p->chars[2]) : 0;
+    if (p->len >= 3 && p->key == 0) {
+        PyErr_SetString(PyExc_ValueError, "an embedded name, half or word begins with a NUL character");
         return -1;
     }
     p->number = number;
@@ -2649,47 +2956,121 @@ pieces_heads(HeadTable *t, const Piece *pieces, Py_ssize_t count)
     return 0;
 }
 
-/* embedded = (names, fuzzy, halves, registrables): the skeletons of EmbeddedIndex's strong and
- * short names; its fuzzy names as (token, edits); their halves as (half, fuzzy number, offset in
- * the token); DomainIndex.by_registrable's keys. 0, or -1 with an error. */
+/* Pieces (at least three characters each) from a tuple of strings, with their head table. */
+static int
+pieces_of(PyObject *tuple, Piece **out, Py_ssize_t *count, HeadTable *heads)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(tuple);
+    *out = PyMem_Calloc(n ? n : 1, sizeof(Piece));
+    if (*out == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (piece_init(&(*out)[i], PyTuple_GET_ITEM(tuple, i), 3, 0, 0) < 0) {
+            return -1;
+        }
+        *count = i + 1;
+    }
+    return pieces_heads(heads, *out, *count);
+}
+
+/* A word set from a tuple of non-empty strings. */
+static int
+wordset_build(WordSet *ws, PyObject *tuple)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(tuple);
+    ws->words = PyMem_Calloc(n ? n : 1, sizeof(Piece));
+    ws->short_words = PyMem_Calloc(n ? n : 1, sizeof(Piece));
+    if (ws->words == NULL || ws->short_words == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *word = PyTuple_GET_ITEM(tuple, i);
+        if (!PyUnicode_Check(word) || PyUnicode_GET_LENGTH(word) < 1) {
+            PyErr_SetString(PyExc_ValueError, "a word is not a non-empty string");
+            return -1;
+        }
+        if (PyUnicode_GET_LENGTH(word) >= 3) {
+            if (piece_init(&ws->words[ws->n_words], word, 3, 0, 0) < 0) {
+                return -1;
+            }
+            ws->n_words++;
+        } else {
+            if (piece_init(&ws->short_words[ws->n_short_words], word, 1, 0, 0) < 0) {
+                return -1;
+            }
+            ws->n_short_words++;
+        }
+    }
+    return pieces_heads(&ws->heads, ws->words, ws->n_words);
+}
+
+/* embedded = (strong, short, fuzzy, halves, context, other, ordinary, platforms, misspelt_piece,
+ * registrables), from EmbeddedIndex.proof_tables and DomainIndex: the skeletons of the strong
+ * names; the short names as (skeleton, SHORT_* flags, frozenset of home suffixes); the fuzzy names
+ * as (token, edits, FUZZY_* flags); their halves as (half, fuzzy number, offset in the token); the
+ * context words; the other-trade words; the ordinary words (frozenset); the hosting platforms
+ * (frozenset); Rules.misspelt_piece; DomainIndex.by_registrable's keys (frozenset). 0, or -1. */
 static int
 embedded_build(DomainMatcherObject *self, PyObject *embedded)
 {
     embedded_free(self);
-    PyObject *names, *fuzzy, *halves, *registrables;
-    if (!PyArg_ParseTuple(embedded, "O!O!O!O!:embedded", &PyTuple_Type, &names, &PyTuple_Type, &fuzzy, &PyTuple_Type,
-                          &halves, &PyFrozenSet_Type, &registrables)) {
+    PyObject *strong, *shorts, *fuzzy, *halves, *context, *other, *ordinary, *platforms, *registrables;
+    int misspelt_piece;
+    if (!PyArg_ParseTuple(embedded, "O!O!O!O!O!O!O!O!pO!:embedded", &PyTuple_Type, &strong, &PyTuple_Type, &shorts,
+                          &PyTuple_Type, &fuzzy, &PyTuple_Type, &halves, &PyTuple_Type, &context, &PyTuple_Type,
+                          &other, &PyFrozenSet_Type, &ordinary, &PyFrozenSet_Type, &platforms, &misspelt_piece,
+                          &PyFrozenSet_Type, &registrables)) {
         return -1;
     }
-    Py_ssize_t n_names = PyTuple_GET_SIZE(names), n_fuzzy = PyTuple_GET_SIZE(fuzzy),
+    if (pieces_of(strong, &self->emb_strong, &self->n_emb_strong, &self->emb_strong_heads) < 0 ||
+        wordset_build(&self->emb_context, context) < 0 || wordset_build(&self->emb_other, other) < 0) {
+        return -1;
+    }
+    Py_ssize_t n_short = PyTuple_GET_SIZE(shorts), n_fuzzy = PyTuple_GET_SIZE(fuzzy),
                n_halves = PyTuple_GET_SIZE(halves);
-    self->emb_names = PyMem_Calloc(n_names ? n_names : 1, sizeof(Piece));
+    self->emb_short = PyMem_Calloc(n_short ? n_short : 1, sizeof(Piece));
     self->emb_halves = PyMem_Calloc(n_halves ? n_halves : 1, sizeof(Piece));
     self->emb_fuzzy = PyMem_Calloc(n_fuzzy ? n_fuzzy : 1, sizeof(Pattern));
     self->emb_edits = PyMem_Calloc(n_fuzzy ? n_fuzzy : 1, sizeof(int));
-    if (self->emb_names == NULL || self->emb_halves == NULL || self->emb_fuzzy == NULL || self->emb_edits == NULL) {
+    self->emb_fuzzy_flags = PyMem_Calloc(n_fuzzy ? n_fuzzy : 1, sizeof(int));
+    if (self->emb_short == NULL || self->emb_halves == NULL || self->emb_fuzzy == NULL || self->emb_edits == NULL ||
+        self->emb_fuzzy_flags == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    for (Py_ssize_t i = 0; i < n_names; i++) {
-        if (piece_init(&self->emb_names[i], PyTuple_GET_ITEM(names, i), 0, 0) < 0) {
+    for (Py_ssize_t i = 0; i < n_short; i++) {
+        PyObject *name, *homes;
+        int flags;
+        PyObject *item = PyTuple_GET_ITEM(shorts, i);
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "UiO!", &name, &flags, &PyFrozenSet_Type, &homes)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "a short name is not (skeleton, flags, homes)");
+            }
             return -1;
         }
-        self->n_emb_names = i + 1;
+        if (piece_init(&self->emb_short[i], name, 3, flags, i) < 0) {
+            return -1;
+        }
+        self->n_emb_short = i + 1;
     }
+    Py_INCREF(shorts);
+    self->emb_short_tuple = shorts;
     for (Py_ssize_t i = 0; i < n_fuzzy; i++) {
         PyObject *token;
-        int edits;
+        int edits, flags;
         PyObject *item = PyTuple_GET_ITEM(fuzzy, i);
-        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Ui", &token, &edits)) {
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "Uii", &token, &edits, &flags)) {
             if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_TypeError, "a fuzzy name is not (token, edits)");
+                PyErr_SetString(PyExc_TypeError, "a fuzzy name is not (token, edits, flags)");
             }
             return -1;
         }
         Py_UCS4 buf[256];
         Py_ssize_t len = as_ucs4(token, buf, 255);
-        if (len < 1 || edits < 1 || edits > 8) {
+        if (len < 1 || edits < 1 || edits > 8 || len - edits < 1) {
             PyErr_SetString(PyExc_ValueError, "a fuzzy name is empty, too long or allows no edits");
             return -1;
         }
@@ -2697,6 +3078,7 @@ embedded_build(DomainMatcherObject *self, PyObject *embedded)
             return -1;
         }
         self->emb_edits[i] = edits;
+        self->emb_fuzzy_flags[i] = flags;
         self->n_emb_fuzzy = i + 1;
     }
     for (Py_ssize_t i = 0; i < n_halves; i++) {
@@ -2713,19 +3095,22 @@ embedded_build(DomainMatcherObject *self, PyObject *embedded)
             PyErr_SetString(PyExc_ValueError, "a half names an unknown fuzzy name");
             return -1;
         }
-        if (piece_init(&self->emb_halves[i], half, number, offset) < 0) {
+        if (piece_init(&self->emb_halves[i], half, 3, number, offset) < 0) {
             return -1;
         }
         self->n_emb_halves = i + 1;
     }
-    if (pieces_heads(&self->emb_name_heads, self->emb_names, self->n_emb_names) < 0 ||
+    if (pieces_heads(&self->emb_short_heads, self->emb_short, self->n_emb_short) < 0 ||
         pieces_heads(&self->emb_half_heads, self->emb_halves, self->n_emb_halves) < 0) {
         return -1;
     }
+    self->emb_ordinary = PyFrozenSet_New(ordinary);
+    self->emb_platforms = PyFrozenSet_New(platforms);
     self->registrables = PyFrozenSet_New(registrables);
-    if (self->registrables == NULL) {
+    if (self->emb_ordinary == NULL || self->emb_platforms == NULL || self->registrables == NULL) {
         return -1;
     }
+    self->emb_misspelt_piece = misspelt_piece;
     self->emb_ready = 1;
     return 0;
 }
@@ -3075,6 +3460,9 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->skeleton_token_heads);
     Py_VISIT(self->seed_heads_map);
     Py_VISIT(self->registrables);
+    Py_VISIT(self->emb_short_tuple);
+    Py_VISIT(self->emb_ordinary);
+    Py_VISIT(self->emb_platforms);
     for (int i = 0; i < 8; i++) {
         Py_VISIT(self->strings[i]);
     }

@@ -198,25 +198,52 @@ class EmbeddedIndex:
         self.other_pattern = other if other is not None else re.compile("(?!)")
         self.platforms = hosting_platforms()
 
-    def proof_tables(
-        self,
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...], tuple[tuple[str, int, int], ...]] | None:
-        """What proves that ``find`` finds nothing in a label past the gate, for the C version:
-        the skeletons of the strong and short names (one of them in the label's skeleton without
-        separators is a hit or a maybe), the fuzzy names with their edits and their halves with
-        (fuzzy number, offset) (``_misspelt``). None when a string is not ASCII of at least
-        ``MIN_SEED`` letters, which the C version does not read."""
-        names = tuple(sorted({*self.strong_of, *(s for s, _ in self.short)}))
-        fuzzy = tuple((token, edits) for token, edits, _ in self.fuzzy)
+    def proof_tables(self) -> tuple[object, ...] | None:
+        """What ``find`` reads, as tables for the C version, which proves with them that ``find``
+        finds nothing in most hosts (verifier/_speedups.c, ``embedded_possible``): the skeletons
+        of the strong names; the short names as (skeleton, flags: 1 standalone, 2 edge, 4 a
+        keyword, frozenset of home suffixes); the fuzzy names as (token, edits, flags: 1 an
+        official domain's name, 2 distinctive); their halves as (half, fuzzy number, offset in
+        the name); the context words; the other-trade words; the ordinary words; the hosting
+        platforms; ``Rules.misspelt_piece``. None when a name or half is not ASCII of at least
+        ``MIN_SEED`` letters or a word not ASCII, which the C version does not read (it then asks
+        ``find`` about every host past the gate)."""
+        rules = self.rules
+        strong = tuple(sorted(self.strong_of))
+        short = tuple(
+            (
+                skel,
+                (token in rules.standalone) | (token in rules.edge) << 1 | (token in self.keywords) << 2,
+                frozenset(self.homes.get(token, ())),
+            )
+            for skel, token in self.short
+        )
+        fuzzy = tuple(
+            (token, edits, (token in self.labels) | (token not in self.short_names) << 1)
+            for token, edits, _ in self.fuzzy
+        )
         halves = tuple(
             (half, number, offset) for half, places in self.halves.items() for number, offset in places
         )
-        texts = [*names, *(h for h, _, _ in halves)]
-        if not all(t.isascii() and len(t) >= MIN_SEED and "\0" not in t for t in texts):
+        pieces = [*strong, *(s for s, _, _ in short), *(h for h, _, _ in halves)]
+        if not all(p.isascii() and len(p) >= MIN_SEED and "\0" not in p for p in pieces):
             return None
-        if not all(t.isascii() and len(t) <= 255 for t, _ in fuzzy):
+        words = [*rules.context, *self.other_settings]
+        if not all(w.isascii() and w and "\0" not in w for w in words):
             return None
-        return names, fuzzy, halves
+        if not all(t.isascii() and len(t) <= 255 for t, _, _ in fuzzy):
+            return None
+        return (
+            strong,
+            short,
+            fuzzy,
+            halves,
+            tuple(sorted(rules.context)),
+            tuple(sorted(self.other_settings)),
+            frozenset(self.ordinary),
+            frozenset(self.platforms),
+            rules.misspelt_piece,
+        )
 
     def on_platform(self, suffix: str, registrable: str) -> bool:
         return suffix in self.platforms or registrable in self.platforms
