@@ -53,6 +53,7 @@ class MessageRule:
     unless: frozenset[str]
     contact: frozenset[str]
     framed: bool
+    first_person: bool = False
 
 
 @cache
@@ -74,15 +75,18 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     entry = dict(entry)
     contact = entry.pop("contact", [])
     framed = entry.pop("framed", True)
+    voice = entry.pop("voice", None)
     where = f"{file}: message rule {entry.get('code', '?')!r}"
     if not isinstance(contact, list) or not set(contact) <= CONTACTS:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
     if not isinstance(framed, bool):
         raise RuleDataError(f"{where}: `framed` must be true or false")
+    if voice not in (None, "first_person"):
+        raise RuleDataError(f"{where}: `voice` can only be \"first_person\"")
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
-    return MessageRule(spec.rule, spec.when, spec.unless, frozenset(contact), framed)
+    return MessageRule(spec.rule, spec.when, spec.unless, frozenset(contact), framed, voice == "first_person")
 
 
 def message_matches(
@@ -105,18 +109,23 @@ def message_matches(
         placed.setdefault("rule:" + match.rule.code, match.span)
     present = frozenset(first) | frozenset(placed)
     found: list[PatternMatch] = []
+    derived: dict[str, bool] = {}  # what the text itself shows, read once and only if needed
+
+    def shows(name: str) -> bool:
+        if name not in derived:
+            reader = {"phone_like": lambda: _phone_like(_original(scan)), "recovery_name": lambda: _recovery_name(scan)}
+            derived[name] = reader[name]() if name in reader else False
+        return derived[name]
+
     for rule in rules:
-        if (
-            rule.contact
-            and not rule.contact & contacts
-            and not ("phone_like" in rule.contact and _phone_like(_original(scan)))
-            and not ("recovery_name" in rule.contact and _recovery_name(scan))
-        ):
-            continue
         if rule.unless & present:
             continue
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
         if alternative is None:
+            continue
+        if rule.contact and not rule.contact & contacts and not any(shows(n) for n in rule.contact & _DERIVED):
+            continue
+        if rule.first_person and not _first_person(_original(scan)):
             continue
         anchor = alternative[0]
         if rule.framed and _framed(scan, first.get(anchor) or _inner_start(scan, placed[anchor])):
@@ -147,7 +156,18 @@ def _phone_like(text: str) -> bool:
     return False
 
 
+_DERIVED = frozenset({"phone_like", "recovery_name"})  # contacts read from the text, not channels
 RECOVERY_NAME = "recovery_name_word"
+
+
+@cache
+def _first_person_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z'])(?:I|[Mm][ey]|MY|ME)(?![A-Za-z])")
+
+
+def _first_person(text: str) -> bool:
+    """Whether the text speaks in the first person (I, my, me): testimonials tell their own loss."""
+    return _first_person_pattern().search(text) is not None
 _CAPITALIZED_BEFORE = r"(?:[A-Z][A-Za-z0-9&'-]*[ \t]){1,3}\Z"
 
 
