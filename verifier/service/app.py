@@ -10,6 +10,7 @@ bodies and responses in the OpenAPI document. ``POST /v1/check`` is usually answ
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,10 +26,13 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from verifier.allowlist.model import unknown_brand_message
+from verifier.checker import check
+from verifier.errors import UnknownBrand
 from verifier.messages import LANGS, Lang, text
 from verifier.service import answers, apidocs, observe, schemas
 from verifier.service.hotpath import CheckHotPath
-from verifier.service.limits import BodySizeLimit, BodyTooLarge, too_large_message
+from verifier.service.limits import BodySizeLimit, BodyTooLarge, send_json, too_large_message
 from verifier.service.live import LiveAllowlist
 
 log = logging.getLogger("verifier.service")
@@ -69,6 +73,8 @@ class ServiceSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY
     reload_interval: float = 2.0
     access_log: bool = True
+    # ``{"online": true}`` on POST /v1/check; None: as $VERIFIER_SERVE_ONLINE (verifier serve --allow-online).
+    allow_online: bool | None = None
 
 
 def _json(answer: answers.Answer) -> Response:
@@ -136,6 +142,102 @@ def _printable(said: str) -> str:
     return said.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+ONLINE_ENV = "VERIFIER_SERVE_ONLINE"  # "1": set by verifier serve --allow-online, read by each worker
+
+
+def _online_config(settings: ServiceSettings) -> Any:
+    """The ``--online`` configuration when the server allows it ($VERIFIER_NAMESERVERS,
+    $VERIFIER_RDAP_URL), else None."""
+    allowed = settings.allow_online
+    if allowed is None:
+        allowed = os.environ.get(ONLINE_ENV, "") == "1"
+    if not allowed:
+        return None
+    from verifier.online import OnlineConfig  # noqa: PLC0415 (network code only when allowed)
+
+    return OnlineConfig.from_env()
+
+
+async def online_answer(
+    raw: bytes, content_type: str | None, accept_language: str | None, live: LiveAllowlist, config: Any
+) -> answers.Answer | None:
+    """``POST /v1/check`` with ``"online": true``: 422 ``online_not_allowed`` unless the server allows
+    it (a field this server does not take, like any other invalid field), else the check
+    with its evidence (in a worker thread: it waits on the network). None for any other body."""
+    if b'"online"' not in raw:
+        return None
+    body = answers.parse(raw, content_type, accept_language, schemas.CheckRequest)
+    if isinstance(body, tuple):
+        return body
+    if not body.online:
+        return None
+    lang = answers.request_lang(body.lang, accept_language)
+    if config is None:
+        return answers.error(422, "online_not_allowed", text("online.not_allowed", lang))
+
+    def run() -> answers.Answer:
+        try:
+            result = check(
+                body.value,
+                brand=body.brand,
+                kind=body.kind,
+                platform=body.platform,
+                region=body.region,
+                lang=lang,
+                allowlist=live.current(),
+                online=config,
+            )
+        except UnknownBrand as exc:
+            return answers.error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
+        return 200, answers.dumps(result.to_dict())
+
+    return await run_in_threadpool(run)
+
+
+class OnlineFront:
+    """In front of the hot path: a ``POST /v1/check`` whose body asks ``"online": true`` is
+    answered by ``online_answer``; every other request, its body replayed, goes on to ``app``.
+    Bodies without Content-Length or over the limit go on unread (the route answers those)."""
+
+    def __init__(self, app: Any, live: LiveAllowlist, config: Any, max_bytes: int) -> None:
+        self.app, self.live, self.config, self.max_bytes = app, live, config, max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v1/check" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length", b"")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            await self.app(scope, receive, send)
+            return
+        parts: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        raw = b"".join(parts)
+        content_type = headers.get(b"content-type", b"").decode("latin-1") or None
+        accept_language = headers.get(b"accept-language", b"").decode("latin-1") or None
+        answer = await online_answer(raw, content_type, accept_language, self.live, self.config)
+        if answer is not None:
+            await send_json(send, *answer)
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": raw, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
 def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | None = None) -> FastAPI:
     """Build the application; the allowlist is loaded (and its indexes built) here, once."""
     settings = settings or ServiceSettings()
@@ -148,6 +250,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         redoc_url=None,
     )
     app.state.live = live
+    app.state.online = online = _online_config(settings)
     observer = app.state.observer = observe.Observer(live.current)
 
     @app.exception_handler(RequestValidationError)
@@ -167,8 +270,14 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     async def check_endpoint(request: Request) -> Response:
         """Check one phone number, link, email or handle (the `verifier check` result)."""
         headers = request.headers
+        raw = await request.body()
+        asked = await online_answer(
+            raw, headers.get("content-type"), headers.get("accept-language"), live, online
+        )
+        if asked is not None:
+            return _json(asked)
         status, body, verdict = answers.check_outcome(
-            await request.body(), headers.get("content-type"), headers.get("accept-language"), live.current()
+            raw, headers.get("content-type"), headers.get("accept-language"), live.current()
         )
         observe.note(request.scope, verdict=verdict)
         return _json((status, body))
@@ -303,10 +412,11 @@ def create_service(
     settings = settings or ServiceSettings()
     live = live or LiveAllowlist(settings.allowlist_file, interval=settings.reload_interval)
     app = create_app(settings, live)
-    return CheckHotPath(
+    hot = CheckHotPath(
         app,
         live,
         max_bytes=settings.max_body_bytes,
         cors=bool(settings.cors_origins),
         observer=app.state.observer,
     )
+    return OnlineFront(hot, live, app.state.online, settings.max_body_bytes)  # type: ignore[return-value]

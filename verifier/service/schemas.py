@@ -36,6 +36,11 @@ class CheckRequest(_Request):
     platform: str | None = Field(default=None, max_length=40, description="Platform of a handle.")
     region: str | None = Field(default=None, max_length=2, description="Region for numbers without +.")
     lang: Lang | None = Field(default=None, description="Message language; default from Accept-Language.")
+    online: bool = Field(
+        default=False,
+        description="Also look the value up (DNS, RDAP, redirects, the page) and add `evidence`; only on a "
+        "server started with `verifier serve --allow-online` (else 422 `online_not_allowed`).",
+    )
 
     @field_validator("region")
     @classmethod
@@ -86,6 +91,76 @@ class AllowlistStateOut(BaseModel):
     verified: bool
 
 
+class _Evidence(BaseModel):
+    # An evidence part that failed or ran out of time holds only `error` (and what was learnt).
+    model_config = ConfigDict(extra="allow")
+    error: str | None = Field(default=None, description="Why this lookup did not finish (`timeout` ...).")
+
+
+class DnsEvidence(_Evidence):
+    name: str | None = Field(default=None, description="The host (a link's) or domain (an e-mail's).")
+    resolves: bool | None = Field(default=None, description="False for NXDOMAIN or no address.")
+    nxdomain: bool | None = None
+    a: list[str] | None = None
+    aaaa: list[str] | None = None
+    cname: list[str] | None = Field(default=None, description="The CNAME chain's targets.")
+    ns: list[str] | None = Field(default=None, description="Name servers of the registrable domain.")
+    mx: list[str] | None = Field(default=None, description="Mail exchangers, by preference.")
+    hosting: str | None = Field(default=None, description="Hosting platform the host or its CNAME is on.")
+    receives_mail: bool | None = Field(
+        default=None, description="E-mail only: MX, or an address without one."
+    )
+    spf: bool | None = Field(default=None, description="E-mail only: an SPF record is published.")
+    dmarc: bool | None = Field(default=None, description="E-mail only: a DMARC record is published.")
+
+
+class RdapEvidence(_Evidence):
+    name: str | None = Field(default=None, description="The registrable domain asked about.")
+    found: bool | None = Field(default=None, description="False when the registry does not know it (404).")
+    registered: str | None = Field(default=None, description="Registration date (ISO 8601).")
+    age_days: int | None = None
+    expires: str | None = None
+    registrar: str | None = None
+    status: list[str] | None = None
+    source: str | None = Field(default=None, description="The RDAP URL asked.")
+
+
+class RedirectsEvidence(_Evidence):
+    chain: list[str] | None = Field(default=None, description="URLs visited, the first and every redirect.")
+    statuses: list[int | None] | None = Field(
+        default=None, description="HTTP status of each (null: not fetched)."
+    )
+    final_url: str | None = None
+    final_host: str | None = None
+    redirected: bool | None = None
+    final_verdict: VerdictName | None = Field(default=None, description="The verdict of where it ends.")
+    error_code: str | None = Field(default=None, description="fetch.non_public, fetch.too_slow ...")
+
+
+class PageFinding(BaseModel):
+    code: str
+    category: str
+    severity: Literal["high", "medium", "low"]
+    excerpt: str
+    message: str
+
+
+class PageEvidence(_Evidence):
+    url: str | None = None
+    title: str | None = None
+    brands: list[str] | None = Field(default=None, description="Brands the page names.")
+    asks_for_secrets: bool | None = Field(default=None, description="Asks for seed words, a key or keystore.")
+    risk: Risk | None = None
+    findings: list[PageFinding] | None = None
+
+
+class EvidenceOut(BaseModel):
+    dns: DnsEvidence | None = None
+    rdap: RdapEvidence | None = None
+    redirects: RedirectsEvidence | None = None
+    page: PageEvidence | None = None
+
+
 class CheckResponse(BaseModel):
     input: str
     kind: Kind | None
@@ -96,6 +171,10 @@ class CheckResponse(BaseModel):
     technique: str | None
     reasons: list[ReasonOut]
     allowlist: AllowlistStateOut
+    evidence: EvidenceOut | None = Field(
+        default=None,
+        description="Only with `online: true`: what the lookups found; each key only when looked up.",
+    )
 
 
 class CheckBatchResponse(BaseModel):
