@@ -1273,7 +1273,9 @@ typedef struct {
     Piece *emb_short;         /* skeletons of the short names; number: SHORT_* flags, offset: index in emb_short_tuple */
     Py_ssize_t n_emb_short;
     HeadTable emb_short_heads;
-    PyObject *emb_short_tuple; /* (skeleton, flags, home suffixes) */
+    PyObject *emb_short_tuple; /* (skeleton, flags, home suffixes, token) */
+    PyObject *emb_strong_tuple; /* (skeleton, token) */
+    PyObject *emb_fuzzy_tuple;  /* (token, edits, flags) */
     Piece *emb_halves;        /* halves of the fuzzy names: number (which fuzzy name), offset in it */
     Py_ssize_t n_emb_halves;
     HeadTable emb_half_heads;
@@ -2273,44 +2275,6 @@ flat_span(const FlatLabel *l, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *a, P
     return 0;
 }
 
-/* Whether a short name found at skel[at:at+len] of label i makes find's hit: 1, 0, -1 error. */
-static int
-short_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, const Piece *name,
-          Py_ssize_t at, PyObject *suffix, int *elsewhere)
-{
-    Py_ssize_t start, end;
-    if (!flat_span(l, at, at + name->len, &start, &end)) {
-        return 0;
-    }
-    if (t->count == 1 && start == 0 && end == l->n) {
-        return 0; /* bare: the whole name of a host without subdomains is the other finders' */
-    }
-    Py_ssize_t a = l->positions[start], b = l->positions[end - 1] + 1;
-    int flags = (int)name->number;
-    int whole = l->cuts[start] && l->cuts[end];
-    if ((flags & SHORT_STANDALONE) && whole) {
-        if (*elsewhere < 0) {
-            *elsewhere = 0;
-            for (Py_ssize_t j = 0; j < t->count && !*elsewhere; j++) {
-                *elsewhere = has_word(&self->emb_other, t->chars + t->start[j], 0, t->len[j]);
-            }
-        }
-        if (!*elsewhere) {
-            return 1;
-        }
-    }
-    /* on the brand's own ending, keywords around it (_home_rest) are Python's to read */
-    PyObject *homes = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_short_tuple, name->offset), 2);
-    int home = PySet_Contains(homes, suffix);
-    if (home != 0) {
-        return home;
-    }
-    if ((flags & SHORT_EDGE) && l->cuts[start]) {
-        return 1;
-    }
-    return !(flags & SHORT_KEYWORD) && has_context(self, t, i, a, b);
-}
-
 /* EmbeddedIndex._misspelt(flat): the window of flat around an intact half of a fuzzy name within
  * that name's edits (not 0), the nearest, then the leftmost, then the longest, then the first
  * fuzzy name: 1 with *number, *start, *end set, 0 for none. */
@@ -2369,9 +2333,51 @@ best_misspelling(DomainMatcherObject *self, const FlatLabel *l, Py_ssize_t *numb
     return found;
 }
 
-/* Whether _misspelt's window in label i makes find's hit: 1, 0, -1 error. */
+/* Whether a short name found at skel[at:at+len] of label i makes find's hit: 1 with the span as
+ * shown in *a, *b; 2 when only Python can tell (the name on its brand's own ending, where
+ * _home_rest reads the keywords around it); 0 not; -1 error. */
 static int
-misspelt_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, int platform)
+short_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, const Piece *name,
+          Py_ssize_t at, PyObject *suffix, int *elsewhere, Py_ssize_t *a_out, Py_ssize_t *b_out)
+{
+    Py_ssize_t start, end;
+    if (!flat_span(l, at, at + name->len, &start, &end)) {
+        return 0;
+    }
+    if (t->count == 1 && start == 0 && end == l->n) {
+        return 0; /* bare: the whole name of a host without subdomains is the other finders' */
+    }
+    Py_ssize_t a = l->positions[start], b = l->positions[end - 1] + 1;
+    *a_out = a;
+    *b_out = b;
+    int flags = (int)name->number;
+    if ((flags & SHORT_STANDALONE) && l->cuts[start] && l->cuts[end]) {
+        if (*elsewhere < 0) {
+            *elsewhere = 0;
+            for (Py_ssize_t j = 0; j < t->count && !*elsewhere; j++) {
+                *elsewhere = has_word(&self->emb_other, t->chars + t->start[j], 0, t->len[j]);
+            }
+        }
+        if (!*elsewhere) {
+            return 1;
+        }
+    }
+    PyObject *homes = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_short_tuple, name->offset), 2);
+    int home = PySet_Contains(homes, suffix);
+    if (home != 0) {
+        return home < 0 ? -1 : 2;
+    }
+    if ((flags & SHORT_EDGE) && l->cuts[start]) {
+        return 1;
+    }
+    return !(flags & SHORT_KEYWORD) && has_context(self, t, i, a, b);
+}
+
+/* Whether _misspelt's window in label i makes find's hit: 1 with the fuzzy name's number and the
+ * span as shown, 0 not, -1 error. */
+static int
+misspelt_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const FlatLabel *l, int platform,
+             Py_ssize_t *number_out, Py_ssize_t *a_out, Py_ssize_t *b_out)
 {
     Py_ssize_t number, start, end;
     if (!best_misspelling(self, l, &number, &start, &end)) {
@@ -2392,20 +2398,35 @@ misspelt_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const 
         return ordinary < 0 ? -1 : 0;
     }
     Py_ssize_t a = l->positions[start], b = l->positions[end - 1] + 1;
+    *number_out = number;
+    *a_out = a;
+    *b_out = b;
     return platform || bare ||
            (self->emb_misspelt_piece && (flags & FUZZY_DISTINCTIVE) && l->cuts[start] && l->cuts[end]) ||
            has_context(self, t, i, a, b);
 }
 
-/* Whether EmbeddedIndex.find may find a brand name in the host of labels[0..count) (subdomains,
- * then the registrable label as shown; skels their skeletons): 1 when Python must judge, 0 when
- * it finds nothing, -1 error. It reads the host as find does: only labels past the gate (a seed in
- * the skeleton); there a strong name is a hit, a short name one when find's rules for it hold (or
- * on the brand's own ending, a maybe), a misspelling one when find's rules for the best window
- * hold. Labels it cannot read (not lowercase ASCII) leave the host to Python once past the gate. */
+/* Where the embedded finder found a brand name: its token (borrowed), the label, the letters as
+ * written (shown[a:b] of that label, or its flat form when whole_flat), misspelt or not. */
+typedef struct {
+    PyObject *token;
+    Py_ssize_t label;
+    Py_ssize_t a, b;
+    int whole_flat;
+    int misspelt;
+    Py_UCS4 flat[MAX_HOST];
+    Py_ssize_t n_flat;
+} EmbeddedHit;
+
+/* EmbeddedIndex.find in C for the host of labels[0..count) (subdomains, then the registrable label
+ * as shown; skels their skeletons): 2 with *hit set, 0 for nothing, 1 when Python must judge (a
+ * label it cannot read, a short name on its brand's own ending), -1 error. The same order as
+ * find: only labels past the gate (a seed in the skeleton), the registrable label first; strong
+ * names in every label (the leftmost, the longest there), then short names by find's rules, then
+ * the best misspelling window by its rules. */
 static int
-embedded_possible(DomainMatcherObject *self, PyObject **labels, PyObject **skels, Py_ssize_t count, PyObject *suffix,
-                  PyObject *reg)
+embedded_hit(DomainMatcherObject *self, PyObject **labels, PyObject **skels, Py_ssize_t count, PyObject *suffix,
+             int platform, EmbeddedHit *hit)
 {
     int gated[MAX_LABELS];
     int any = 0;
@@ -2441,64 +2462,139 @@ embedded_possible(DomainMatcherObject *self, PyObject **labels, PyObject **skels
             t->chars[used + i] = chars[i];
         }
         used += len;
+        if (gated[j] && len > MAX_HOST) {
+            return 1;
+        }
     }
     FlatLabel flat;
     FlatLabel *l = &flat;
-    int platform = -1, elsewhere = -1;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (!gated[i]) {
-            continue;
+    /* the registrable label (the last) first, then the subdomains in order */
+    Py_ssize_t order[MAX_LABELS];
+    Py_ssize_t n_order = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t i = k == 0 ? count - 1 : k - 1;
+        if (gated[i]) {
+            if (!flat_label(self, t->chars + t->start[i], t->len[i], l)) {
+                return 1;
+            }
+            order[n_order++] = i;
         }
-        if (t->len[i] > MAX_HOST || !flat_label(self, t->chars + t->start[i], t->len[i], l)) {
-            return 1;
-        }
-        if (has_piece(self->emb_strong, self->n_emb_strong, &self->emb_strong_heads, l->skel, l->m)) {
-            return 1;
-        }
+    }
+    for (Py_ssize_t k = 0; k < n_order; k++) {
+        Py_ssize_t i = order[k];
+        flat_label(self, t->chars + t->start[i], t->len[i], l);
         for (Py_ssize_t at = 0; at + 3 <= l->m; at++) {
             uint32_t key = head_key(l->skel[at], l->skel[at + 1], l->skel[at + 2]);
-            if (!head_known(&self->emb_short_heads, key)) {
+            if (!head_known(&self->emb_strong_heads, key)) {
                 continue;
             }
-            for (Py_ssize_t k = 0; k < self->n_emb_short; k++) {
-                const Piece *name = &self->emb_short[k];
-                if (name->key != key || at + name->len > l->m ||
+            const Piece *longest = NULL;
+            for (Py_ssize_t c = 0; c < self->n_emb_strong; c++) {
+                const Piece *name = &self->emb_strong[c];
+                if (name->key == key && at + name->len <= l->m &&
+                    memcmp(l->skel + at, name->chars, (size_t)name->len * sizeof(Py_UCS4)) == 0 &&
+                    (longest == NULL || name->len > longest->len)) {
+                    longest = name;
+                }
+            }
+            if (longest == NULL) {
+                continue;
+            }
+            hit->token = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_strong_tuple, longest->offset), 1);
+            hit->label = i;
+            hit->misspelt = 0;
+            Py_ssize_t start, end;
+            hit->whole_flat = !flat_span(l, at, at + longest->len, &start, &end);
+            if (hit->whole_flat) {
+                memcpy(hit->flat, l->flat, (size_t)l->n * sizeof(Py_UCS4));
+                hit->n_flat = l->n;
+            } else {
+                hit->a = l->positions[start];
+                hit->b = l->positions[end - 1] + 1;
+            }
+            return 2;
+        }
+    }
+    int elsewhere = -1;
+    for (Py_ssize_t k = 0; k < n_order; k++) {
+        Py_ssize_t i = order[k];
+        flat_label(self, t->chars + t->start[i], t->len[i], l);
+        for (Py_ssize_t c = 0; c < self->n_emb_short; c++) {
+            const Piece *name = &self->emb_short[c];
+            for (Py_ssize_t at = 0; at + name->len <= l->m; at++) {
+                if (l->skel[at] != name->chars[0] ||
                     memcmp(l->skel + at, name->chars, (size_t)name->len * sizeof(Py_UCS4)) != 0) {
                     continue;
                 }
-                int hit = short_hit(self, t, i, l, name, at, suffix, &elsewhere);
-                if (hit != 0) {
-                    return hit;
+                Py_ssize_t a = 0, b = 0;
+                int got = short_hit(self, t, i, l, name, at, suffix, &elsewhere, &a, &b);
+                if (got == 1) {
+                    hit->token = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_short_tuple, name->offset), 3);
+                    hit->label = i;
+                    hit->misspelt = 0;
+                    hit->whole_flat = 0;
+                    hit->a = a;
+                    hit->b = b;
+                    return 2;
+                }
+                if (got != 0) {
+                    return got < 0 ? -1 : 1;
                 }
             }
         }
-        if (platform < 0) {
-            platform = PySet_Contains(self->emb_platforms, suffix);
-            if (platform == 0) {
-                platform = PySet_Contains(self->emb_platforms, reg);
-            }
-            if (platform < 0) {
-                return -1;
-            }
+    }
+    for (Py_ssize_t k = 0; k < n_order; k++) {
+        Py_ssize_t i = order[k];
+        flat_label(self, t->chars + t->start[i], t->len[i], l);
+        Py_ssize_t number = 0, a = 0, b = 0;
+        int got = misspelt_hit(self, t, i, l, platform, &number, &a, &b);
+        if (got < 0) {
+            return -1;
         }
-        int hit = misspelt_hit(self, t, i, l, platform);
-        if (hit != 0) {
-            return hit;
+        if (got) {
+            hit->token = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_fuzzy_tuple, number), 0);
+            hit->label = i;
+            hit->misspelt = 1;
+            hit->whole_flat = 0;
+            hit->a = a;
+            hit->b = b;
+            return 2;
         }
     }
     return 0;
 }
 
-/* _embedded: a brand's name inside a longer label; judged in Python when C cannot prove there is
- * none (embedded_possible). subs: the subdomain labels (a tuple), or NULL for none. */
+/* _embedded: a brand's name inside a longer label, found in C (embedded_hit) or, for what C cannot
+ * read, in Python. subs: the subdomain labels (a tuple), or NULL for none. */
 static int
 find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObject *skel, PyObject *suffix,
               PyObject *reg, PyObject *subs, Found *f)
 {
     Py_ssize_t k = subs == NULL ? 0 : PyTuple_GET_SIZE(subs);
+    if (!self->emb_ready) {
+        /* without the tables (then no subdomains come here): Python's past the gate */
+        int gate = has_seed(self, skel);
+        if (gate <= 0) {
+            return gate;
+        }
+        goto python;
+    }
     if (k + 1 > MAX_LABELS) {
-        return found_from_python(
-            self, PyObject_CallMethod(self->index, "_embedded_of", "OOOOO", label, shown, skel, suffix, subs), f);
+        goto python;
+    }
+    int own = PySet_Contains(self->registrables, reg);
+    if (own != 0) {
+        return own < 0 ? -1 : 0; /* a brand's own registrable domain (a shared one): not an imitation */
+    }
+    int on_platform = PySet_Contains(self->emb_platforms, suffix);
+    int platform_is_reg = 0;
+    if (on_platform == 0) {
+        on_platform = platform_is_reg = PySet_Contains(self->emb_platforms, reg);
+    } else if (on_platform > 0) {
+        platform_is_reg = PySet_Contains(self->emb_platforms, reg);
+    }
+    if (on_platform < 0 || platform_is_reg < 0) {
+        return -1;
     }
     PyObject *labels[MAX_LABELS], *skels[MAX_LABELS];
     for (Py_ssize_t i = 0; i < k; i++) {
@@ -2513,13 +2609,53 @@ find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObj
     }
     labels[k] = shown;
     skels[k] = skel;
-    int possible = embedded_possible(self, labels, skels, k + 1, suffix, reg);
+    EmbeddedHit hit;
+    int got = embedded_hit(self, labels, skels, k + 1, suffix, on_platform, &hit);
     for (Py_ssize_t i = 0; i < k; i++) {
         Py_DECREF(skels[i]);
     }
-    if (possible <= 0) {
-        return possible;
+    if (got == 1) {
+        goto python;
     }
+    if (got <= 0) {
+        return got;
+    }
+    PyObject *numbers = PyDict_GetItemWithError(self->tokens, hit.token);
+    if (numbers == NULL || PyTuple_GET_SIZE(numbers) == 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_RuntimeError, "an embedded name without officials");
+        }
+        return -1;
+    }
+    Py_ssize_t official = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, 0));
+    PyObject *where = labels[hit.label];
+    PyObject *written = hit.whole_flat ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, hit.flat, hit.n_flat)
+                                       : PyUnicode_Substring(where, hit.a, hit.b);
+    if (written == NULL) {
+        return -1;
+    }
+    PyObject *what = hit.misspelt ? PyUnicode_FromFormat("%R is a misspelling of %R", written, hit.token)
+                                  : PyUnicode_FromFormat("brand name %R", written);
+    Py_DECREF(written);
+    if (what == NULL) {
+        return -1;
+    }
+    PyObject *detail;
+    int technique;
+    if (on_platform) {
+        technique = S_HOSTING;
+        detail = PyUnicode_FromFormat("%U in %R, a site anyone can make on %U", what, where,
+                                      platform_is_reg ? reg : suffix);
+    } else if (hit.label < k) {
+        technique = S_EMBEDDED;
+        detail = PyUnicode_FromFormat("%U in %R, a subdomain of %U", what, where, reg);
+    } else {
+        technique = S_COMBOSQUAT;
+        detail = PyUnicode_FromFormat("%U inside %R", what, where);
+    }
+    Py_DECREF(what);
+    return found_set(f, official, technique, detail);
+python:
     if (subs == NULL) {
         return found_from_python(
             self, PyObject_CallMethod(self->index, "_embedded_of", "OOOO", label, shown, skel, suffix), f);
@@ -2899,6 +3035,8 @@ embedded_free(DomainMatcherObject *self)
     wordset_free(&self->emb_context);
     wordset_free(&self->emb_other);
     Py_CLEAR(self->emb_short_tuple);
+    Py_CLEAR(self->emb_strong_tuple);
+    Py_CLEAR(self->emb_fuzzy_tuple);
     Py_CLEAR(self->emb_ordinary);
     Py_CLEAR(self->emb_platforms);
     Py_CLEAR(self->registrables);
@@ -2956,25 +3094,6 @@ pieces_heads(HeadTable *t, const Piece *pieces, Py_ssize_t count)
     return 0;
 }
 
-/* Pieces (at least three characters each) from a tuple of strings, with their head table. */
-static int
-pieces_of(PyObject *tuple, Piece **out, Py_ssize_t *count, HeadTable *heads)
-{
-    Py_ssize_t n = PyTuple_GET_SIZE(tuple);
-    *out = PyMem_Calloc(n ? n : 1, sizeof(Piece));
-    if (*out == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (piece_init(&(*out)[i], PyTuple_GET_ITEM(tuple, i), 3, 0, 0) < 0) {
-            return -1;
-        }
-        *count = i + 1;
-    }
-    return pieces_heads(heads, *out, *count);
-}
-
 /* A word set from a tuple of non-empty strings. */
 static int
 wordset_build(WordSet *ws, PyObject *tuple)
@@ -3025,10 +3144,36 @@ embedded_build(DomainMatcherObject *self, PyObject *embedded)
                           &PyFrozenSet_Type, &registrables)) {
         return -1;
     }
-    if (pieces_of(strong, &self->emb_strong, &self->n_emb_strong, &self->emb_strong_heads) < 0 ||
-        wordset_build(&self->emb_context, context) < 0 || wordset_build(&self->emb_other, other) < 0) {
+    if (wordset_build(&self->emb_context, context) < 0 || wordset_build(&self->emb_other, other) < 0) {
         return -1;
     }
+    Py_ssize_t n_strong = PyTuple_GET_SIZE(strong);
+    self->emb_strong = PyMem_Calloc(n_strong ? n_strong : 1, sizeof(Piece));
+    if (self->emb_strong == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n_strong; i++) {
+        PyObject *name, *token;
+        PyObject *item = PyTuple_GET_ITEM(strong, i);
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "UU", &name, &token)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "a strong name is not (skeleton, token)");
+            }
+            return -1;
+        }
+        if (piece_init(&self->emb_strong[i], name, 3, 0, i) < 0) {
+            return -1;
+        }
+        self->n_emb_strong = i + 1;
+    }
+    if (pieces_heads(&self->emb_strong_heads, self->emb_strong, self->n_emb_strong) < 0) {
+        return -1;
+    }
+    Py_INCREF(strong);
+    self->emb_strong_tuple = strong;
+    Py_INCREF(fuzzy);
+    self->emb_fuzzy_tuple = fuzzy;
     Py_ssize_t n_short = PyTuple_GET_SIZE(shorts), n_fuzzy = PyTuple_GET_SIZE(fuzzy),
                n_halves = PyTuple_GET_SIZE(halves);
     self->emb_short = PyMem_Calloc(n_short ? n_short : 1, sizeof(Piece));
@@ -3042,12 +3187,13 @@ embedded_build(DomainMatcherObject *self, PyObject *embedded)
         return -1;
     }
     for (Py_ssize_t i = 0; i < n_short; i++) {
-        PyObject *name, *homes;
+        PyObject *name, *homes, *token;
         int flags;
         PyObject *item = PyTuple_GET_ITEM(shorts, i);
-        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "UiO!", &name, &flags, &PyFrozenSet_Type, &homes)) {
+        if (!PyTuple_Check(item) ||
+            !PyArg_ParseTuple(item, "UiO!U", &name, &flags, &PyFrozenSet_Type, &homes, &token)) {
             if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_TypeError, "a short name is not (skeleton, flags, homes)");
+                PyErr_SetString(PyExc_TypeError, "a short name is not (skeleton, flags, homes, token)");
             }
             return -1;
         }
@@ -3461,6 +3607,8 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->seed_heads_map);
     Py_VISIT(self->registrables);
     Py_VISIT(self->emb_short_tuple);
+    Py_VISIT(self->emb_strong_tuple);
+    Py_VISIT(self->emb_fuzzy_tuple);
     Py_VISIT(self->emb_ordinary);
     Py_VISIT(self->emb_platforms);
     for (int i = 0; i < 8; i++) {

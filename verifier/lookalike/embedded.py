@@ -200,7 +200,7 @@ class EmbeddedIndex:
 
     def proof_tables(self) -> tuple[object, ...] | None:
         """What ``find`` reads, as tables for the C version, which proves with them that ``find``
-        finds nothing in most hosts (verifier/_speedups.c, ``embedded_possible``): the skeletons
+        finds nothing in most hosts (verifier/_speedups.c, ``embedded_hit``): the skeletons
         of the strong names; the short names as (skeleton, flags: 1 standalone, 2 edge, 4 a
         keyword, frozenset of home suffixes); the fuzzy names as (token, edits, flags: 1 an
         official domain's name, 2 distinctive); their halves as (half, fuzzy number, offset in
@@ -209,12 +209,13 @@ class EmbeddedIndex:
         ``MIN_SEED`` letters or a word not ASCII, which the C version does not read (it then asks
         ``find`` about every host past the gate)."""
         rules = self.rules
-        strong = tuple(sorted(self.strong_of))
+        strong = tuple(sorted(self.strong_of.items()))
         short = tuple(
             (
                 skel,
                 (token in rules.standalone) | (token in rules.edge) << 1 | (token in self.keywords) << 2,
                 frozenset(self.homes.get(token, ())),
+                token,
             )
             for skel, token in self.short
         )
@@ -225,7 +226,7 @@ class EmbeddedIndex:
         halves = tuple(
             (half, number, offset) for half, places in self.halves.items() for number, offset in places
         )
-        pieces = [*strong, *(s for s, _, _ in short), *(h for h, _, _ in halves)]
+        pieces = [*(s for s, _ in strong), *(s for s, _, _, _ in short), *(h for h, _, _ in halves)]
         if not all(p.isascii() and len(p) >= MIN_SEED and "\0" not in p for p in pieces):
             return None
         words = [*rules.context, *self.other_settings]
