@@ -192,7 +192,11 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
     leet = _leet_pieces(text)
     if leet:
         # Leet replaces one character by one: offsets stay, no step to record.
-        text = _apply(text, [(position, position + 1, letter) for position, letter in sorted(leet)])[0]
+        chars = list(text)
+        for start, letters in leet:
+            for offset, letter in letters:
+                chars[start + offset] = letter
+        text = "".join(chars)
     return text, edits
 
 
@@ -204,30 +208,24 @@ def _single(text: str, i: int) -> bool:
     return i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
 
 
-def _leet_pieces(text: str) -> list[tuple[int, str]]:
-    """(position, letter) for each leet character of the words that hold one."""
+def _leet_pieces(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
+    """(token start, [(offset, letter) ...]) for the words that hold leet characters.
+
+    A token is a whole run of letters, digits and leet symbols; one that holds a leet symbol
+    next to a letter is found by one regular expression (in C: no Python work for the other
+    words), and read as letters unless longer than _TOKEN_MAX."""
     words = _word_patterns()
-    found: list[tuple[int, str]] = []
-    done = -1  # the end of the last token read
+    if not any(char in text for char, _ in words.leet_hits):
+        return []
+    found: list[tuple[int, list[tuple[int, str]]]] = []
     known: dict[str, list[tuple[int, str]]] = {}  # a token written again is read once
-    sites = sorted(
-        m.start() for char, pattern in words.leet_hits if char in text for m in pattern.finditer(text)
-    )
-    for site in sites:
-        if site < done:
-            continue
-        back = words.token_back.search(text, max(0, site - _TOKEN_MAX - 1), site)
-        start = back.start() if back else site
-        end = words.token_end.match(text, site)
-        stop = end.end() if end else site + 1
-        done = stop
-        written = text[start:stop]
+    for match in words.leet_token.finditer(text):
+        written = match.group()
         letters = known.get(written)
         if letters is None:
-            letters = known[written] = _token_letters(
-                written, start > 0 and text[start - 1] in words.token_chars
-            )
-        found.extend((start + offset, letter) for offset, letter in letters)
+            letters = known[written] = _token_letters(written, False)
+        if letters:
+            found.append((match.start(), letters))
     return found
 
 
@@ -284,6 +282,7 @@ class _WordPatterns:
     leet_inner: re.Pattern[str]
     leet_lead: re.Pattern[str]
     leet_trail: re.Pattern[str]
+    leet_token: re.Pattern[str]  # a whole token with a leet symbol next to a letter
 
 
 @cache
@@ -314,6 +313,7 @@ def _word_patterns() -> _WordPatterns:
         re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
         re.compile(rf"{lead}(?=[a-z]{{2}})"),
         re.compile(rf"(?<=[a-z]{{4}}){trail}\Z"),
+        re.compile(rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"),
     )
 
 
