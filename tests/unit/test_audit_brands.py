@@ -51,20 +51,20 @@ def test_aliases_users_type(alias: str, brand: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "kwargs", "verdict"),
+    ("value", "platform", "verdict"),
     [
         # a report destination named by OKX, never an OKX support channel
-        ("@notoscam", {"platform": "telegram"}, Verdict.UNKNOWN),
-        ("support@safepal.io", {}, Verdict.OFFICIAL),
-        ("https://phantom.app/download", {}, Verdict.OFFICIAL),
-        ("help.exodus.com", {}, Verdict.OFFICIAL),
-        ("support.kraken.com", {}, Verdict.OFFICIAL),
-        ("cs@ellipal.com", {}, Verdict.OFFICIAL),
-        ("@TronLinkWallet", {"platform": "x"}, Verdict.OFFICIAL),
+        ("@notoscam", "telegram", Verdict.UNKNOWN),
+        ("support@safepal.io", None, Verdict.OFFICIAL),
+        ("https://phantom.app/download", None, Verdict.OFFICIAL),
+        ("help.exodus.com", None, Verdict.OFFICIAL),
+        ("support.kraken.com", None, Verdict.OFFICIAL),
+        ("cs@ellipal.com", None, Verdict.OFFICIAL),
+        ("@TronLinkWallet", "x", Verdict.OFFICIAL),
     ],
 )
-def test_audited_entries(value: str, kwargs: dict[str, str], verdict: Verdict) -> None:
-    assert verifier.check(value, **kwargs).verdict is verdict
+def test_audited_entries(value: str, platform: str | None, verdict: Verdict) -> None:
+    assert verifier.check(value, platform=platform).verdict is verdict
 
 
 @pytest.mark.parametrize(
