@@ -184,8 +184,8 @@ def _recovery_name(scan: RuleScan) -> bool:
     text = scan.text
     words = {text[start:end].lower() for start, end, names in scan.hits if RECOVERY_NAME in names}
     for start, end, names in scan.hits:
-        if RECOVERY_NAME not in names or not text[start : start + 1].isupper():
-            continue
+        if RECOVERY_NAME not in names or not text[start : start + 1].isupper() or not text[start:end].isalpha():
+            continue  # one capitalised word ("Recovery Phrase" is a longer term found here)
         if not before.search(text, max(0, start - 60), start):
             continue
         following = after.match(text, end)

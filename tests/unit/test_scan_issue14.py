@@ -1,0 +1,127 @@
+"""Issue 14 (scan on real scam messages) and issue 16 (custody) rules: structure over the whole
+message, not memorised sentences. The texts here are written for the tests, in the shapes the
+issue describes; none is a dev-set row."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifier.scan.scanner import scan
+
+FLAGGED = ("high", "medium")
+
+
+def _codes(text: str, **kwargs: object) -> set[str]:
+    return {p.code for p in scan(text, **kwargs).patterns if p.severity in FLAGGED}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KRAKEN alert: unusual login detected on your account. Call us now at the number below.",
+        "Suspicious withdrawal detected. If you need help, call this number immediately.",
+    ],
+)
+def test_an_alert_then_a_call_in_another_sentence_is_vishing(text: str) -> None:
+    assert "vishing.alert_call" in _codes(text)
+    assert scan(text).risk == "high"
+
+
+def test_a_warning_that_describes_vishing_is_not_flagged() -> None:
+    text = (
+        "Beware of scam texts: fraudsters send 'suspicious activity detected, call this number now'. "
+        "We never ask you to call a number."
+    )
+    assert "vishing.alert_call" not in _codes(text)
+
+
+def test_support_words_and_a_markdown_link_dressed_as_support() -> None:
+    text = (
+        "Hello, sorry for the trouble. Our support team handles this: open the "
+        "[Live Support Chat](https://wallet-desk-7781.com/start) and follow the steps."
+    )
+    assert "off_platform.support_link" in _codes(text)
+
+
+def test_support_words_and_a_link_whose_host_says_support() -> None:
+    text = "Thanks for reporting. Please reach our support desk at https://quickfix-dappsupport.org for help."
+    assert "off_platform.support_link" in _codes(text)
+
+
+def test_a_maintainer_linking_documentation_is_not_a_support_link() -> None:
+    text = "Thanks for the report. This is fixed in v2.3, see https://github.com/example/project/releases for notes."
+    assert not _codes(text)
+
+
+def test_help_offered_through_a_private_telegram_contact() -> None:
+    text = "I can help you get your wallet back, reach me on telegram https://t.me/walletfixer_jane"
+    assert "off_platform.private_helper" in _codes(text)
+
+
+def test_a_project_telegram_group_is_not_a_private_helper() -> None:
+    text = "For usage questions please join our community group on Telegram: https://t.me/example_wallet_chat"
+    assert "off_platform.private_helper" not in _codes(text)
+
+
+def test_a_loss_story_that_names_a_recovery_outfit() -> None:
+    text = (
+        "I lost 3 BTC to a fake trading site and thought it was gone for good. A friend told me about "
+        "Phoenix Asset Recovery and they helped me get most of it back."
+    )
+    assert {"recovery.named_service", "recovery.story"} & _codes(text)
+
+
+def test_a_victim_who_mentions_the_secret_recovery_phrase_is_not_a_recovery_pitch() -> None:
+    text = "I lost my funds yesterday. I never shared my Secret Recovery Phrase, how did this happen? Any help?"
+    assert "recovery.named_service" not in _codes(text)
+    assert "recovery.named_service_pitch" not in _codes(text)
+
+
+def test_a_recovery_offer_for_a_fee() -> None:
+    text = "We can handle the recovery of your wallet. Our service fee is 15% of what we get back."
+    assert "recovery.offer_fee" in _codes(text)
+
+
+def test_freezing_is_a_claim_for_a_wallet_but_not_for_an_exchange() -> None:
+    wallet = "TP钱包账户异常时可以联系客服冻结账户。"
+    exchange = "在中心化交易所,账户异常时平台可以冻结账户,这是交易所的风控措施。"
+    freeze = [p for p in scan(wallet).patterns if p.code == "farm.account_freeze"]
+    assert freeze and freeze[0].severity == "medium"
+    freeze = [p for p in scan(exchange).patterns if p.code == "farm.account_freeze"]
+    assert freeze and freeze[0].severity == "low"
+
+
+@pytest.mark.parametrize("text", ["遇到问题时,应尽快与客服沟通。", "遇到問題時,應盡快與客服溝通。"])
+def test_generic_content_farm_support_lines_in_both_scripts(text: str) -> None:
+    assert scan(text).risk in FLAGGED
+
+
+def test_a_generic_support_line_about_an_exchange_is_not_flagged() -> None:
+    assert scan("在交易所遇到问题时,应尽快与客服沟通。").risk not in FLAGGED
+
+
+def test_a_bare_phone_number_as_wallet_support_names_the_verified_list() -> None:
+    en = scan("For wallet support call 1 (888) 731-6334 now.")
+    zh = scan("钱包客服电话 ☎️1*(888) 731-6334", lang="zh")
+    assert en.risk == "high" and "verified list publishes a phone support line" in en.reply
+    assert zh.risk == "high" and "已验证名单中" in zh.reply and "电话客服" in zh.reply
+
+
+def test_the_reply_names_every_high_channel() -> None:
+    hosts = ["metamask-support.com", "metamask-help.net", "metamask-fix.org", "metamask-desk.xyz"]
+    result = scan("MetaMask support: " + ", ".join(hosts))
+    high = [c.normalized for c in result.channels if c.verdict.value == "lookalike"]
+    assert len(high) >= 4
+    assert all(host in result.reply for host in high)
+
+
+def test_a_lookalike_named_in_a_warning_does_not_make_the_text_a_scam() -> None:
+    text = "The domain metamask-support.com is a phishing website impersonating MetaMask. Do not use it."
+    result = scan(text)
+    assert any(c.verdict.value == "lookalike" for c in result.channels)
+    assert result.risk not in ("high",)
+
+
+def test_a_greeting_addressee_is_not_a_contact() -> None:
+    text = "@someone you will get better support from the team, read the docs first"
+    assert "off_platform.private_helper" not in _codes(text)
