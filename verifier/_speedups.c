@@ -1246,7 +1246,7 @@ typedef struct {
     PyObject *skeletons;      /* verifier.lookalike.skeleton._SKELETONS */
     PyObject *only_keywords;  /* verifier.lookalike.words.wallet_words: is the rest around a brand token just words */
     PyObject *lookalike;      /* Maker(Lookalike) */
-    PyObject *strings[8];     /* technique names */
+    PyObject *strings[9];     /* technique names, then "xn--" */
     Py_ssize_t n_officials;
     Official *officials;
     Py_ssize_t n_forms;
@@ -1276,6 +1276,7 @@ typedef struct {
     PyObject *emb_short_tuple; /* (skeleton, flags, home suffixes, token) */
     PyObject *emb_strong_tuple; /* (skeleton, token) */
     PyObject *emb_fuzzy_tuple;  /* (token, edits, flags) */
+    PyObject *emb_home_rest;    /* verifier.lookalike.embedded._home_rest */
     Piece *emb_halves;        /* halves of the fuzzy names: number (which fuzzy name), offset in it */
     Py_ssize_t n_emb_halves;
     HeadTable emb_half_heads;
@@ -1288,14 +1289,14 @@ typedef struct {
     PyObject *emb_ordinary;   /* frozenset: ordinary words a misspelling may not be */
     PyObject *emb_platforms;  /* frozenset: hosting platforms */
     int emb_misspelt_piece;   /* Rules.misspelt_piece */
-    PyObject *registrables;   /* frozenset of DomainIndex.by_registrable's keys (for _subdomain) */
+    PyObject *registrables;   /* dict: DomainIndex.by_registrable as official numbers (for _subdomain) */
 } DomainMatcherObject;
 
 #define COMMON_TYPOS_FROM 6 /* verifier.lookalike.domains.COMMON_TYPOS_FROM */
 
-enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_EMBEDDED, S_N };
+enum { S_TLD_SWAP, S_HOMOGLYPH, S_COMBOSQUAT, S_BITSQUAT, S_TYPO, S_HOSTING, S_EMBEDDED, S_SUBDOMAIN, S_N };
 static const char *technique_names[S_N] = {"tld-swap", "homoglyph", "combosquat", "bitsquat",
-                                           "typo",     "hosting",   "embedded"};
+                                           "typo",     "hosting",   "embedded",   "subdomain"};
 
 static int
 max_typo_distance(Py_ssize_t length)
@@ -2364,8 +2365,26 @@ short_hit(DomainMatcherObject *self, const HostTexts *t, Py_ssize_t i, const Fla
     }
     PyObject *homes = PyTuple_GET_ITEM(PyTuple_GET_ITEM(self->emb_short_tuple, name->offset), 2);
     int home = PySet_Contains(homes, suffix);
+    if (home > 0) {
+        /* on the brand's own ending: keywords around it (_home_rest(shown[:a] + "-" + shown[b:])) */
+        const Py_UCS4 *text = t->chars + t->start[i];
+        Py_UCS4 rest[MAX_HOST + 1];
+        Py_ssize_t n = 0;
+        for (Py_ssize_t c = 0; c < a; c++) {
+            rest[n++] = text[c];
+        }
+        rest[n++] = '-';
+        for (Py_ssize_t c = b; c < t->len[i]; c++) {
+            rest[n++] = text[c];
+        }
+        PyObject *arg = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, rest, n);
+        PyObject *got = arg ? PyObject_CallOneArg(self->emb_home_rest, arg) : NULL;
+        Py_XDECREF(arg);
+        home = got == NULL ? -1 : PyObject_IsTrue(got);
+        Py_XDECREF(got);
+    }
     if (home != 0) {
-        return home < 0 ? -1 : 2;
+        return home;
     }
     if ((flags & SHORT_EDGE) && l->cuts[start]) {
         return 1;
@@ -2582,7 +2601,7 @@ find_embedded(DomainMatcherObject *self, PyObject *label, PyObject *shown, PyObj
     if (k + 1 > MAX_LABELS) {
         goto python;
     }
-    int own = PySet_Contains(self->registrables, reg);
+    int own = PyDict_Contains(self->registrables, reg);
     if (own != 0) {
         return own < 0 ? -1 : 0; /* a brand's own registrable domain (a shared one): not an imitation */
     }
@@ -2807,19 +2826,13 @@ split_subdomains(DomainMatcherObject *self, PyObject *host, PyObject *reg, Py_ss
     return 1;
 }
 
-/* Whether _subdomain could name an official for these subdomain labels: two or more of them in a
- * row that are an official registrable domain, one that is a brand token, or all of them glued to
- * the registrable label that are an official label. 1 maybe (Python judges), 0 no, -1 error. */
+/* _subdomain: an official registrable domain in two or more subdomain labels in a row, a brand
+ * token as a subdomain label (an ordinary-word one only beside wallet words in the registrable
+ * label), or all subdomain labels glued to the registrable label making an official label. */
 static int
-subdomain_named(DomainMatcherObject *self, PyObject *host, PyObject *subs, PyObject *label)
+find_subdomain(DomainMatcherObject *self, PyObject *host, PyObject *subs, PyObject *label, PyObject *reg, Found *f)
 {
     Py_ssize_t k = PyTuple_GET_SIZE(subs);
-    for (Py_ssize_t i = 0; i < k; i++) {
-        int in = PyDict_Contains(self->tokens, PyTuple_GET_ITEM(subs, i));
-        if (in != 0) {
-            return in;
-        }
-    }
     /* subs[start:end] joined by dots is the host's text from the start of one label to the end of another */
     Py_ssize_t begin = 0;
     for (Py_ssize_t a = 0; a + 1 < k; a++) {
@@ -2830,13 +2843,53 @@ subdomain_named(DomainMatcherObject *self, PyObject *host, PyObject *subs, PyObj
             if (joined == NULL) {
                 return -1;
             }
-            int in = PySet_Contains(self->registrables, joined);
+            PyObject *numbers = PyDict_GetItemWithError(self->registrables, joined);
             Py_DECREF(joined);
-            if (in != 0) {
-                return in;
+            if (numbers == NULL) {
+                if (PyErr_Occurred()) {
+                    return -1;
+                }
+                continue;
+            }
+            if (PyTuple_GET_SIZE(numbers) > 0) {
+                Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, 0));
+                return found_set(f, o, S_SUBDOMAIN,
+                                 PyUnicode_FromFormat("%U used as a subdomain of %U", self->officials[o].registrable,
+                                                      reg));
             }
         }
         begin += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(subs, a)) + 1;
+    }
+    int wallet_label = -1; /* wallet_words(label), asked once */
+    for (Py_ssize_t i = 0; i < k; i++) {
+        PyObject *sub = PyTuple_GET_ITEM(subs, i);
+        PyObject *numbers = PyDict_GetItemWithError(self->tokens, sub);
+        if (numbers == NULL) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            continue;
+        }
+        if (PyTuple_GET_SIZE(numbers) == 0) {
+            continue;
+        }
+        int common = PySet_Contains(self->common_tokens, sub);
+        if (common < 0) {
+            return -1;
+        }
+        if (common) {
+            if (wallet_label < 0) {
+                wallet_label = call_only_keywords(self, label);
+                if (wallet_label < 0) {
+                    return -1;
+                }
+            }
+            if (!wallet_label) {
+                continue;
+            }
+        }
+        Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, 0));
+        return found_set(f, o, S_SUBDOMAIN, PyUnicode_FromFormat("brand name %R used as a subdomain of %U", sub, reg));
     }
     PyObject *glued = PyUnicode_New(0, 127);
     for (Py_ssize_t i = 0; i < k && glued != NULL; i++) {
@@ -2848,9 +2901,17 @@ subdomain_named(DomainMatcherObject *self, PyObject *host, PyObject *subs, PyObj
     if (glued == NULL) {
         return -1;
     }
-    int in = PyDict_Contains(self->by_label, glued);
+    PyObject *numbers = PyDict_GetItemWithError(self->by_label, glued);
     Py_DECREF(glued);
-    return in;
+    if (numbers == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    if (PyTuple_GET_SIZE(numbers) == 0) {
+        return 0;
+    }
+    Py_ssize_t o = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, 0));
+    return found_set(f, o, S_SUBDOMAIN,
+                     PyUnicode_FromFormat("%R split across subdomain labels", self->officials[o].label));
 }
 
 static PyObject *
@@ -2898,16 +2959,6 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
     if (label == NULL || suffix == NULL) {
         goto done;
     }
-    if (subs != NULL) {
-        /* _subdomain: any of its lookups naming something leaves the whole host to Python */
-        int named = subdomain_named(self, host, subs, label);
-        if (named != 0) {
-            if (named > 0) {
-                result = PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
-            }
-            goto done;
-        }
-    }
     if (PyUnicode_Tailmatch(label, self->strings[S_N], 0, 4, -1) == 1) {
         if (subs != NULL) {
             result = PyObject_CallMethod(self->index, "find_python", "OOO", host, reg, host_unicode);
@@ -2937,19 +2988,22 @@ domain_matcher_find(DomainMatcherObject *self, PyObject *const *args, Py_ssize_t
         goto done;
     }
     Found f = {-1, 0, NULL};
-    for (int finder = 0; finder < 5; finder++) {
+    for (int finder = 0; finder < 6; finder++) {
         int got;
         switch (finder) {
         case 0:
             got = find_exact_label(self, label, suffix, &f);
             break;
         case 1:
-            got = find_skeleton(self, shown, skel, &f);
+            got = subs == NULL ? 0 : find_subdomain(self, host, subs, label, reg, &f);
             break;
         case 2:
-            got = find_combosquat(self, shown, skel, &f);
+            got = find_skeleton(self, shown, skel, &f);
             break;
         case 3:
+            got = find_combosquat(self, shown, skel, &f);
+            break;
+        case 4:
             got = find_fuzzy(self, label, shown, skel, suffix, &f);
             break;
         default:
@@ -2991,6 +3045,8 @@ done:
     Py_XDECREF(skel);
     return result;
 }
+
+static int check_numbers(PyObject *table, Py_ssize_t n);
 
 static void
 pieces_free(Piece *pieces, Py_ssize_t count)
@@ -3037,6 +3093,7 @@ embedded_free(DomainMatcherObject *self)
     Py_CLEAR(self->emb_short_tuple);
     Py_CLEAR(self->emb_strong_tuple);
     Py_CLEAR(self->emb_fuzzy_tuple);
+    Py_CLEAR(self->emb_home_rest);
     Py_CLEAR(self->emb_ordinary);
     Py_CLEAR(self->emb_platforms);
     Py_CLEAR(self->registrables);
@@ -3136,14 +3193,22 @@ static int
 embedded_build(DomainMatcherObject *self, PyObject *embedded)
 {
     embedded_free(self);
-    PyObject *strong, *shorts, *fuzzy, *halves, *context, *other, *ordinary, *platforms, *registrables;
+    PyObject *strong, *shorts, *fuzzy, *halves, *context, *other, *ordinary, *platforms, *home_rest, *registrables;
     int misspelt_piece;
-    if (!PyArg_ParseTuple(embedded, "O!O!O!O!O!O!O!O!pO!:embedded", &PyTuple_Type, &strong, &PyTuple_Type, &shorts,
+    if (!PyArg_ParseTuple(embedded, "O!O!O!O!O!O!O!O!pOO!:embedded", &PyTuple_Type, &strong, &PyTuple_Type, &shorts,
                           &PyTuple_Type, &fuzzy, &PyTuple_Type, &halves, &PyTuple_Type, &context, &PyTuple_Type,
                           &other, &PyFrozenSet_Type, &ordinary, &PyFrozenSet_Type, &platforms, &misspelt_piece,
-                          &PyFrozenSet_Type, &registrables)) {
+                          &home_rest, &PyDict_Type, &registrables)) {
         return -1;
     }
+    if (!PyCallable_Check(home_rest) || check_numbers(registrables, self->n_officials) < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "home_rest is not callable");
+        }
+        return -1;
+    }
+    Py_INCREF(home_rest);
+    self->emb_home_rest = home_rest;
     if (wordset_build(&self->emb_context, context) < 0 || wordset_build(&self->emb_other, other) < 0) {
         return -1;
     }
@@ -3252,7 +3317,7 @@ embedded_build(DomainMatcherObject *self, PyObject *embedded)
     }
     self->emb_ordinary = PyFrozenSet_New(ordinary);
     self->emb_platforms = PyFrozenSet_New(platforms);
-    self->registrables = PyFrozenSet_New(registrables);
+    self->registrables = PyDict_Copy(registrables);
     if (self->emb_ordinary == NULL || self->emb_platforms == NULL || self->registrables == NULL) {
         return -1;
     }
@@ -3609,9 +3674,10 @@ domain_matcher_traverse(DomainMatcherObject *self, visitproc visit, void *arg)
     Py_VISIT(self->emb_short_tuple);
     Py_VISIT(self->emb_strong_tuple);
     Py_VISIT(self->emb_fuzzy_tuple);
+    Py_VISIT(self->emb_home_rest);
     Py_VISIT(self->emb_ordinary);
     Py_VISIT(self->emb_platforms);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < S_N + 1; i++) {
         Py_VISIT(self->strings[i]);
     }
     for (int c = 0; c < 128; c++) {
@@ -3646,7 +3712,7 @@ domain_matcher_clear(DomainMatcherObject *self)
     Py_CLEAR(self->lookalike);
     Py_CLEAR(self->by_delete);
     delete_table_free(&self->deletes);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < S_N + 1; i++) {
         Py_CLEAR(self->strings[i]);
     }
     for (int c = 0; c < 128; c++) {

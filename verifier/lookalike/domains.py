@@ -17,7 +17,7 @@ from typing import Any
 from verifier.allowlist.model import Allowlist, Entry
 from verifier.channels.domain import registrable_domain
 from verifier.channels.punycode import decode as decode_punycode
-from verifier.lookalike.embedded import EmbeddedIndex, Rules
+from verifier.lookalike.embedded import EmbeddedIndex, Rules, _home_rest
 from verifier.lookalike.skeleton import skeleton, skeleton_table
 from verifier.lookalike.words import common_words, keywords, wallet_words, word_list
 from verifier.model import ChannelKind
@@ -279,13 +279,18 @@ class DomainIndex:
         )
 
     def _native_embedded(self) -> tuple[object, ...] | None:
-        """What the C version needs to prove that the embedded finder finds nothing in a host
-        (``EmbeddedIndex.proof_tables``) and the keys of ``by_registrable`` (for ``_subdomain``);
-        None when the tables hold anything it cannot read (then it asks Python past the gate)."""
+        """What the C version needs to run the embedded finder (``EmbeddedIndex.proof_tables``,
+        ``_home_rest``) and ``_subdomain`` (``by_registrable`` as official numbers); None when the
+        tables hold anything it cannot read (then it asks Python past the gate, and leaves hosts
+        with subdomains to Python)."""
         tables = self.embedded.proof_tables()
         if tables is None:
             return None
-        return (*tables, frozenset(self.by_registrable))
+        number = {id(official): i for i, official in enumerate(self.officials)}
+        registrables = {
+            key: tuple(number[id(o)] for o in officials) for key, officials in self.by_registrable.items()
+        }
+        return (*tables, _home_rest, registrables)
 
     @staticmethod
     def _brand_tokens(brand_id: str, name: str, aliases: Iterable[str], label: str) -> set[str]:
