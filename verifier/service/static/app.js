@@ -284,7 +284,11 @@
     const select = $("brand");
     const chosen = select.value;
     const options = [h("option", { value: "" }, t("brandAuto"))];
-    for (const brand of (state.allowlist && state.allowlist.brands) || []) {
+    // The list comes from GET /v1/allowlist (43 brands in release 2): shown by name, not by id.
+    const brands = [...((state.allowlist && state.allowlist.brands) || [])].sort((a, b) =>
+      a.name.localeCompare(b.name, "en", { sensitivity: "base" }),
+    );
+    for (const brand of brands) {
       options.push(h("option", { value: brand.id }, brandLabel(brand)));
     }
     select.replaceChildren(...options);
