@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import ipaddress
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
 from verifier.allowlist.model import Allowlist
-from verifier.enrich.page import Deadline
+from verifier.enrich.page import Deadline, FetchError
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import ChannelKind, CheckResult, OnlineCheckResult, Reason, Verdict
 from verifier.online import dns as dns_evidence
@@ -29,7 +30,7 @@ from verifier.online import rdap as rdap_evidence
 from verifier.online.cache import TTLCache
 from verifier.online.config import OnlineConfig
 from verifier.online.page import page_evidence
-from verifier.online.redirects import Followed, follow
+from verifier.online.redirects import Followed, dns_resolver, follow
 
 # A link that is already one of these keeps its verdict whatever it redirects to.
 _STANDING = frozenset({Verdict.KNOWN_SCAM, Verdict.LOOKALIKE})
@@ -155,8 +156,26 @@ def gather(
         value = result.input
         version = allowlist.state.version
 
+        known = lookups.futures.get("dns")
+        fallback = dns_resolver(config)
+
+        def resolve(name: str, port: int) -> Sequence[str]:
+            """The link's own host from the DNS evidence (asked once, not twice), others anew."""
+            if known is not None and name == host:
+                try:
+                    found = known.result(timeout=max(deadline.remaining(), 0.0))
+                except FutureTimeout:
+                    raise FetchError("fetch.too_slow", url=value[:200]) from None
+                if found.get("nxdomain"):
+                    raise FetchError("fetch.cannot_resolve", host=name, reason="NXDOMAIN")
+                if "error" not in found:
+                    return [*found.get("a", []), *found.get("aaaa", [])]
+            return fallback(name, port)
+
         def visit() -> tuple[dict[str, Any], dict[str, Any] | None]:
-            followed = follow(value, config, deadline, read_page=config.read_pages, stop_at=stop_at)
+            followed = follow(
+                value, config, deadline, resolve=resolve, read_page=config.read_pages, stop_at=stop_at
+            )
             page = None
             if followed.text is not None and followed.final_url:
                 page = page_evidence(

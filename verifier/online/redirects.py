@@ -2,15 +2,18 @@
 
 Each hop is a GET that connects only to a public address of the hop's host, checked before the
 connection and pinned for it (``verifier.enrich.page``: ``public_address``, ``pinned_request``,
-``deadline_client``), so no link, and no redirect a link's server sends, can make verifier
-request a private, loopback or link-local address. The only exception is configuration:
-``OnlineConfig.pinned_hosts`` (names the operator, or a test, fixed to an address).
+its deadline-bound client as ``hop_client``), so no link, and no redirect a link's server
+sends, can make verifier request a private, loopback or link-local address. The only exception
+is configuration: ``OnlineConfig.pinned_hosts`` (names the operator, or a test, fixed to an
+address).
 
 The final answer's body (HTML or text, at most ``MAX_PAGE_BYTES``) is kept for ``page.py``.
 """
 
 from __future__ import annotations
 
+import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,10 +25,11 @@ from verifier.enrich.page import (
     Deadline,
     FetchError,
     Resolver,
+    _deadline_backend,
+    _hold_location,
     _location,
     _redirect,
     _target,
-    deadline_client,
     pinned_request,
     public_address,
     read_bounded,
@@ -64,6 +68,46 @@ class Followed:
             out["error"] = self.error
             out["error_code"] = self.error_code
         return out
+
+
+_ssl_lock = threading.Lock()
+_ssl_contexts: list[ssl.SSLContext] = []
+
+
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying SSL context for the process: building one loads the CA bundle, which took
+    80 ms here, twice per ``deadline_client`` (its transport's and its pool's)."""
+    import httpx  # noqa: PLC0415
+
+    with _ssl_lock:
+        if not _ssl_contexts:
+            _ssl_contexts.append(httpx.create_ssl_context(trust_env=False))
+        return _ssl_contexts[0]
+
+
+def hop_client(deadline: Deadline) -> Any:
+    """``verifier.enrich.page.deadline_client`` (every wait cut to the deadline, no environment
+    proxies, no kept-alive connection, ``Location`` held back for the caller) sharing one SSL
+    context, so that following a link costs no certificate loading."""
+    import httpcore  # noqa: PLC0415 (the network stack only with --online)
+    import httpx  # noqa: PLC0415
+
+    context = _ssl_context()
+    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=context,
+        max_connections=1,
+        max_keepalive_connections=0,
+        network_backend=_deadline_backend(deadline),
+    )
+    return httpx.Client(
+        transport=transport,
+        verify=context,
+        timeout=deadline.seconds,
+        follow_redirects=False,
+        trust_env=False,
+        event_hooks={"response": [_hold_location]},
+    )
 
 
 def dns_resolver(config: OnlineConfig) -> Resolver:
@@ -144,7 +188,7 @@ def follow(
                 return out
             address = _address(current, config, resolve, deadline)
             if session is None:
-                session = deadline_client(deadline)
+                session = hop_client(deadline)
             pinned, headers, extensions = pinned_request(current, address)
             headers["User-Agent"] = USER_AGENT
             headers["Accept-Encoding"] = ACCEPT_ENCODING
