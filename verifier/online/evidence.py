@@ -268,8 +268,9 @@ def with_evidence(
                     tail.append(reason("online.redirect.can_change", code))
     dns = evidence.get("dns") or {}
     said_by_dns = dns.get("nxdomain") and redirects and redirects.get("error_code") == "fetch.cannot_resolve"
+    unfollowed: list[Reason] = []
     if redirects and redirects.get("error") and redirects.get("error") != "timeout" and not said_by_dns:
-        tail.append(
+        unfollowed.append(
             reason(
                 "online.redirect.error",
                 code,
@@ -305,6 +306,7 @@ def with_evidence(
         evidence.get("dns"), code, mail=channel is not None and channel.kind is ChannelKind.EMAIL
     )
     tail += _rdap_reasons(evidence.get("rdap"), code)
+    tail += unfollowed
     if late:
         parts = ", ".join({"follow": "redirects"}.get(name, name) for name in late)
         tail.append(reason("online.timeout", code, seconds=f"{config.deadline:g}", parts=parts))

@@ -222,10 +222,6 @@ def follow(
         raise FetchError("fetch.too_many_redirects", limit=MAX_HOPS, url=value[:200])
     except FetchError as exc:
         out.error, out.error_code = str(exc), exc.code
-        if exc.code != "fetch.too_many_redirects" and (
-            not out.chain or out.chain[-1]["url"] != out.final_url
-        ):
-            out.chain.append({"url": out.final_url, "status": None})
     except httpx.TimeoutException:
         out.error, out.error_code = "timeout", "fetch.too_slow"
     except httpx.HTTPError as exc:
@@ -233,4 +229,7 @@ def follow(
     finally:
         if own and session is not None:
             session.close()
+    last = out.chain[-1]["url"] if out.chain else None
+    if out.error_code != "fetch.too_many_redirects" and last != out.final_url:
+        out.chain.append({"url": out.final_url, "status": None})  # the hop that failed ends the chain
     return out
