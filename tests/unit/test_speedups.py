@@ -733,6 +733,67 @@ EDGE_CASES = [
     "xn--etaask-205bd.io",
     "xn--eamask-9r7b7o.io",
     "xn--etamak-2s7bv897i.io",
+    # The embedded finder and _subdomain in C: hosts with subdomains (of unrelated sites, of
+    # hosting platforms, with punycode or empty labels), brand names on their brand's own ending,
+    # short names with and without crypto context or another trade, misspellings that are ordinary
+    # words or near misses, and the legitimate names around them.
+    "www.example.com",
+    "a.b.c.example.co.uk",
+    "mail.google.com",
+    "firebase.google.com",
+    "gateway.example.org",
+    "metamask.evil.com",
+    "metamask.io.evil.com",
+    "x.metamask.io.merge.evil.com",
+    "trust.example.com",
+    "trust.wallet-sync.com",
+    "t.okenpocket.pro",
+    "token.pocket.pro",
+    "meta.mask.io",
+    "portfolio.metamask.20-187-120-219.cprapid.com",
+    "metamask-support.ddnss.eu",
+    "support.metamask-help.ddnss.eu",
+    "phantomwaulet-us.godaddysites.com",
+    "phantom-wallet.godaddysites.com",
+    "mywebsite.godaddysites.com",
+    "mint-living.phantomnetwork.com",
+    "novastakingwallet.ledgerstaxledgerflex.live",
+    "ledgerl.ive-start.com",
+    "go.ledyer-go-connect.com",
+    "newsletter.bnancepartnership.eu",
+    "blog.trusntvvallet.secres.us",
+    "xn--mtamask-6ya.evil.com",
+    "a.xn--mtamask-6ya.io",
+    "a..example.com",
+    "a.b.c.d.e.f.g.h.i.j.k.l.metamask.io.evil.com",
+    "tokena.im",
+    "app-token.im",
+    "en-token.im",
+    "token-app.im",
+    "powrrledger.com",
+    "backupassetledger.com",
+    "ledgerx.com",
+    "enledger.com",
+    "okxmint.com",
+    "bookx.com",
+    "ledger-accounting.org",
+    "phantomlighting.com",
+    "phantombuster.com",
+    "blackphantom.de",
+    "knowledgemd.com",
+    "mydigitalhealthwallet.com",
+    "database-solutions.com",
+    "platinumgatesecurity.co.uk",
+    "tokenoftrust.com",
+    "trust-btc.ml",
+    "wallet.ethereum.org",
+    "bitcoin-casino-no-deposit-bonus.com",
+    "metamaskk-wallet-sync.com",
+    "binanze.web.app",
+    "coinbese-login.vercel.app",
+    "trezzor-suite.pages.dev",
+    "2-metamask-2.com",
+    "meta_mask_help.net",
 ]
 
 
@@ -743,6 +804,64 @@ EDGE_CASES = [
 )
 def test_edge_cases_answer_the_same_in_c_and_python(raw: str, name: str) -> None:
     _assert_same(raw, _allowlist(name), langs=("en", "zh"))
+
+
+@st.composite
+def embedded_hosts(draw: st.DrawFn) -> str:
+    """Hosts made of what the embedded finder reads (the shipped allowlist's brand tokens, halves
+    of names, crypto context, other trades, ordinary words, hosting platforms), misspelt, glued or
+    split, in subdomains or not: the inputs of the C version of ``EmbeddedIndex.find`` and
+    ``_subdomain``."""
+    index = index_for(_allowlist("shipped")).domains
+    embedded = index.embedded
+    pools = [
+        sorted(index.tokens),
+        sorted(embedded.halves),
+        sorted(embedded.rules.context),
+        sorted(embedded.other_settings),
+        sorted(embedded.ordinary) or ["x"],
+        ["data", "fire", "way", "my", "the", "get", "hub", "labs", "s", "1", "24", "x"],
+    ]
+
+    def piece() -> str:
+        word = list(draw(st.sampled_from(draw(st.sampled_from(pools)))))
+        for _ in range(draw(st.integers(0, 2))):
+            at = draw(st.integers(0, max(0, len(word) - 1)))
+            char = draw(st.sampled_from(_LABEL_CHARACTERS))
+            edit = draw(st.sampled_from(["insert", "delete", "replace", "swap", "none"]))
+            if edit == "insert":
+                word.insert(at, char)
+            elif edit == "delete" and len(word) > 1:
+                del word[at]
+            elif edit == "replace" and word:
+                word[at] = char
+            elif edit == "swap" and at + 1 < len(word):
+                word[at], word[at + 1] = word[at + 1], word[at]
+        return "".join(word)
+
+    def label() -> str:
+        separator = draw(st.sampled_from(["", "", "-", "_", "0", "--"]))
+        text = separator.join(piece() for _ in range(draw(st.integers(1, 3))))
+        return text[:63].strip("-_") or "a"
+
+    labels = [label() for _ in range(draw(st.integers(0, 3)))] + [label()]
+    suffix = draw(
+        st.one_of(
+            st.sampled_from(["com", "io", "co.uk", "org", "im", "pro", "app", "live", "xyz"]),
+            st.sampled_from(sorted(embedded.platforms)),
+        )
+    )
+    return ".".join(labels) + "." + suffix
+
+
+@needs_native
+@pytest.mark.parametrize("name", ALLOWLISTS)
+@settings(max_examples=300, deadline=None)
+@given(raw=embedded_hosts())
+@example(raw="support.metamask-help.ddnss.eu")
+@example(raw="mint-living.phantomnetwork.com")
+def test_embedded_names_answer_the_same_in_c_and_python(name: str, raw: str) -> None:
+    _assert_same(raw, _allowlist(name))
 
 
 class _Text(str):
