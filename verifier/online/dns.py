@@ -147,7 +147,8 @@ def host_evidence(
 ) -> dict[str, Any]:
     """``evidence.dns`` for a host (a link's) or, with ``mail``, an e-mail domain.
 
-    Keys: ``name``, ``resolves`` (false for NXDOMAIN or no address and no mail exchanger),
+    Keys: ``name``, ``resolves`` (false for NXDOMAIN or no address and no mail exchanger, null
+    when the address queries failed),
     ``nxdomain``, ``a``, ``aaaa``, ``cname`` (the chain's targets), ``ns`` (of the registrable
     domain), ``mx``, ``hosting`` (a platform the host or its CNAME is on, or null); for mail
     also ``receives_mail``, ``spf`` and ``dmarc`` (records present); ``error`` when a query
@@ -169,8 +170,11 @@ def host_evidence(
     hosting = hosting_platform(host)
     if hosting is None:
         hosting = next((p for p in map(hosting_platform, cnames) if p), None)
+    resolves: bool | None = bool(first.records or aaaa.records or (mail and mx.records))
+    if not resolves and first.error and aaaa.error:
+        resolves = None  # not known: the address queries failed
     out.update(
-        resolves=bool(first.records or aaaa.records or (mail and mx.records)),
+        resolves=resolves,
         nxdomain=False,
         a=list(first.records),
         aaaa=list(aaaa.records),
