@@ -24,7 +24,15 @@ from verifier.errors import (
     UnsignedBundleError,
     VerifierError,
 )
-from verifier.model import AllowlistState, Channel, ChannelKind, CheckResult, Reason, Verdict
+from verifier.model import (
+    AllowlistState,
+    Channel,
+    ChannelKind,
+    CheckResult,
+    OnlineCheckResult,
+    Reason,
+    Verdict,
+)
 
 # Imported last and eagerly: the subpackage verifier.scan and the function verifier.scan share
 # a name, and this binding must come after the subpackage import to keep the function.
@@ -44,6 +52,7 @@ __all__ = [
     "Entry",
     "ExpiredBundleError",
     "InvalidChannel",
+    "OnlineCheckResult",
     "PatternFinding",
     "Reason",
     "RollbackError",
