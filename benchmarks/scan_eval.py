@@ -8,7 +8,9 @@ GitHub repository, else a web host), and each fold is scanned with the phrases (
 free hosting entries and link words (the three lists of rules/links.toml) that only that fold's messages contain
 removed, i.e. with what the other
 folds alone would justify. The rules are hand-written, not fitted, so this measures how much
-the figures lean on wording seen only in the messages being scored. Throughput is measured on
+the figures lean on wording seen only in the messages being scored. The n-gram model
+(``verifier/scan/model.py``) is reported apart: rules alone, and rules plus a model trained on
+the other folds only (``scan_model_train.fit``). Throughput is measured on
 a corpus of about 8 MB built by repeating the messages with filler paragraphs (typical text)
 and on adversarial inputs, on one core, in-process, as the best CPU time of three runs.
 """
@@ -28,10 +30,11 @@ from urllib.parse import urlsplit
 from evaldata import DEV_DIR, run_header, shipped_allowlist
 
 import verifier
-from verifier.scan import hosts, matcher, rules, structure
+from verifier.scan import hosts, matcher, rules, scanner, structure
 from verifier.scan.lexicon import term_key
 from verifier.scan.normalize import normalize
 from verifier.scan.ruleset import load_rules
+from verifier.scan.model import Model
 from verifier.scan.scanner import scan
 
 FLAGGED = ("high", "medium")
@@ -52,8 +55,18 @@ def _messages() -> list[dict[str, str]]:
 K_FOLDS = 5
 
 
-def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist) -> list[bool]:
-    return [scan(row["text"], allowlist=allowlist).risk in FLAGGED for row in rows]
+def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist, model: Model | None = None) -> list[bool]:
+    """Flags per message with the rules and ``model`` (None: the rules alone)."""
+    with mock.patch.object(scanner, "shipped_model", return_value=model):
+        return [scan(row["text"], allowlist=allowlist).risk in FLAGGED for row in rows]
+
+
+def _fold_model(rows: list[dict[str, str]], fold: list[int], f: int) -> Model:
+    """The n-gram model trained as scan_model_train.py does, on the messages outside fold f."""
+    from scan_model_train import fit
+
+    outside = [i for i in range(len(rows)) if fold[i] != f]
+    return fit([rows[i]["text"] for i in outside], [rows[i]["label"] == "scam" for i in outside])
 
 
 def _pr(rows: list[dict[str, str]], flags: list[bool]) -> tuple[Counter[str], float, float]:
@@ -170,9 +183,10 @@ def _without(terms_out: set[str], hosts_out: set[str]) -> Iterator[None]:
 
 
 def cross_validated(
-    rows: list[dict[str, str]], allowlist: verifier.Allowlist, k: int = K_FOLDS
+    rows: list[dict[str, str]], allowlist: verifier.Allowlist, k: int = K_FOLDS, *, with_model: bool = False
 ) -> list[bool]:
-    """Flags per message, each scanned without the terms and hosts only its own fold holds."""
+    """Flags per message, each scanned without the terms and hosts only its own fold holds
+    (and, ``with_model``, with the n-gram model trained on the other folds only)."""
     fold = source_folds(rows, k)
     keys = [_term_keys_hit(row["text"]) for row in rows]
     hosts_of = [_hosts_hit(row["text"], allowlist) for row in rows]
@@ -184,7 +198,8 @@ def cross_validated(
         terms_out = set().union(*(keys[i] for i in inside)) - seen_out
         hosts_seen_out = set().union(*(hosts_of[i] for i in outside))
         hosts_out = set().union(*(hosts_of[i] for i in inside)) - hosts_seen_out
-        with _without(terms_out, hosts_out):
+        model = _fold_model(rows, fold, f) if with_model else None
+        with _without(terms_out, hosts_out), mock.patch.object(scanner, "shipped_model", return_value=model):
             for i in inside:
                 flags[i] = scan(rows[i]["text"], allowlist=allowlist).risk in FLAGGED
     return flags
@@ -195,33 +210,43 @@ def quality(allowlist: verifier.Allowlist) -> None:
     flags = _flags(rows, allowlist)
     source = DEV_DIR / "messages.jsonl"
     print(f"## Quality on {source} ({len(rows)} messages; flagged = risk high or medium)\n")
-    _table("Plain (rules as shipped, every dev message):", _language_parts("dev", rows, flags))
+    _table("Plain, rules alone (every dev message):", _language_parts("dev", rows, flags))
     folds = source_folds(rows)
     cv = cross_validated(rows, allowlist)
     sizes = Counter(folds)
     print(f"Cross-validated by source: {K_FOLDS} folds of {[sizes[f] for f in range(K_FOLDS)]} messages, "
           f"{len({source_group(r.get('source', '')) for r in rows})} sources.\n")  # fmt: skip
-    _table("Cross-validated (each fold without the phrases and hosts only it holds):",
+    _table("Cross-validated, rules alone (each fold without the phrases, hosts and link words only it holds):",
            _language_parts("dev, CV", rows, cv))  # fmt: skip
+    cv_model = cross_validated(rows, allowlist, with_model=True)
+    _table("Cross-validated, rules + n-gram model (as above; the model trained on the other folds only):",
+           _language_parts("dev, CV, +model", rows, cv_model))  # fmt: skip
+    shipped = scanner.shipped_model()
+    if shipped is not None:
+        in_sample = _flags(rows, allowlist, shipped)
+        _table("Plain, rules + shipped model (trained on these same messages: in-sample, optimistic):",
+               _language_parts("dev, +model", rows, in_sample))  # fmt: skip
     by_category: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         by_category[(row["label"], row.get("category", ""))].append(i)
-    print("By category (flagged / messages; plain and cross-validated):\n")
-    print("| label | category | messages | flagged | flagged (CV) |")
-    print("|---|---|---|---|---|")
+    print("By category (flagged / messages; rules alone plain and cross-validated, rules + model CV):\n")
+    print("| label | category | messages | flagged | flagged (CV) | flagged (CV, +model) |")
+    print("|---|---|---|---|---|---|")
     for (label, category), members in sorted(by_category.items()):
-        cells = [label, category, len(members), sum(flags[i] for i in members), sum(cv[i] for i in members)]
+        cells = [label, category, len(members), sum(flags[i] for i in members), sum(cv[i] for i in members),
+                 sum(cv_model[i] for i in members)]  # fmt: skip
         print("| " + " | ".join(map(str, cells)) + " |")
     print()
     wrong = []
-    for row, flagged in zip(rows, flags, strict=True):
-        if flagged != (row["label"] == "scam"):
-            result = scan(row["text"], allowlist=allowlist)
-            codes = [p.code for p in result.patterns]
-            codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
-            wrong.append(f"- {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
+    with mock.patch.object(scanner, "shipped_model", return_value=None):
+        for row, flagged in zip(rows, flags, strict=True):
+            if flagged != (row["label"] == "scam"):
+                result = scan(row["text"], allowlist=allowlist)
+                codes = [p.code for p in result.patterns]
+                codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
+                wrong.append(f"- {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
     if wrong:
-        print("Errors (plain):")
+        print("Errors (plain, rules alone):")
         print("\n".join(wrong))
         print()
 

@@ -125,3 +125,32 @@ def test_a_lookalike_named_in_a_warning_does_not_make_the_text_a_scam() -> None:
 def test_a_greeting_addressee_is_not_a_contact() -> None:
     text = "@someone you will get better support from the team, read the docs first"
     assert "off_platform.private_helper" not in _codes(text)
+
+
+def test_the_shipped_model_is_small_and_reads_only_message_sized_texts() -> None:
+    from importlib import resources
+
+    from verifier.scan.model import MAX_MODEL_CHARS, scam_like, shipped_model
+
+    model = shipped_model()
+    assert model is not None and len(model.weights) <= 5000
+    assert resources.files("verifier.scan").joinpath("model_weights.json").read_bytes().__len__() < 100_000
+    assert scam_like("x" * (MAX_MODEL_CHARS + 1)) is None
+    assert isinstance(scam_like("hello"), float)
+
+
+def test_the_model_finding_is_named_and_only_when_no_rule_flagged() -> None:
+    result = scan("Contact me I can give it a trial")
+    codes = [p.code for p in result.patterns]
+    if "model.scam_like" in codes:
+        assert result.risk == "medium" and codes == ["model.scam_like"]
+    flagged_by_rules = scan("Send me your seed phrase now to verify your wallet")
+    assert "model.scam_like" not in [p.code for p in flagged_by_rules.patterns]
+
+
+def test_training_is_deterministic() -> None:
+    from verifier.scan.model import train
+
+    texts = ["call our support line +1 888", "the build fails on linux", "whatsapp support +1 562"]
+    labels = [True, False, True]
+    assert train(texts, labels, epochs=3) == train(texts, labels, epochs=3)

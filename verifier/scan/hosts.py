@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+from verifier.channels.suffixes import suffix_rules
 from verifier.model import ChannelKind, CheckResult, Verdict
 
 
@@ -91,9 +92,17 @@ def _link_table(name: str) -> tuple[str, ...]:
 
 
 def is_support_link(link: str) -> bool:
-    """Whether a link's host or path holds one of ``link_words()``."""
+    """Whether a link's registrable name ("dappswebsupport" of dappswebsupport.com) or path
+    holds one of ``link_words()``. A subdomain is left out: support.<company>.com is how real
+    companies name their help desks; scam sites buy names that say it."""
     link = link.lower().split("://", 1)[-1]
-    return any(word in link for word in link_words())
+    host, slash, path = link.partition("/")
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
+    labels = host.split(".")
+    start = suffix_rules().suffix_start(labels) if len(labels) > 1 else None
+    name = labels[start - 1] if start else host
+    read = name + slash + path
+    return any(word in read for word in link_words())
 
 
 @cache

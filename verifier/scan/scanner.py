@@ -21,6 +21,8 @@ from verifier.scan.extract import Found, extract_channels
 from verifier.scan.hosts import contact_tags, markdown_support_link
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
+from verifier.scan.model import scam_like, shipped_model
+from verifier.scan.placement import excerpt
 from verifier.scan.normalize import normalize
 from verifier.scan.clauses import RuleScan
 from verifier.scan.rules import PatternMatch, rule_scan
@@ -291,6 +293,9 @@ def scan(
         [_channel_risk(c, addressee=id(c) in addressees) if id(c) not in warned else "low" for c in channels]
         + [p.severity for p in patterns]
     )
+    if risk not in ("high", "medium") and (finding := _model_finding(plain, code)) is not None:
+        patterns.append(finding)
+        risk = finding.severity
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
     return ScanResult(
         risk,
@@ -351,6 +356,23 @@ def _exchange_context(scanned: RuleScan, brands: list[Brand]) -> bool:
     if names & {"zh_wallet", "wallet_noun"}:
         return False
     return "exchange_context" in names or any(b.custody == "exchange" for b in brands)
+
+
+def _model_finding(plain: str, lang: Lang) -> PatternFinding | None:
+    """The n-gram model's second opinion on a message-sized text no rule flagged
+    (``verifier.scan.model``): a medium finding when it reads like the scam messages."""
+    model = shipped_model()
+    score = scam_like(plain, model)
+    if model is None or score is None or score <= model.threshold:
+        return None
+    return PatternFinding(
+        "model",
+        "model.scam_like",
+        "medium",
+        (0, len(plain)),
+        excerpt(plain, (0, len(plain)), (0, min(len(plain), 80))),
+        text("scan.model_scam_like", lang, score=f"{score:.2f}"),
+    )
 
 
 def _finding(match: PatternMatch, lang: Lang, *, exchange: bool = False) -> PatternFinding:
