@@ -55,6 +55,18 @@ for _ in range(4000):
         label = "".join(chr(rng.randrange(1, 0x3000)) for _ in range(rng.randrange(0, 20)))
     hosts.append(label + "." + rng.choice(suffixes) + rng.choice(["", ".", ".."]))
 hosts += ["", ".", "a" * 2100, "m" * 63 + ".com", "\u2177" * 63 + ".com", "xn--" + "9" * 59 + ".com"]
+# the embedded finder and _subdomain in C: brand names glued, split and misspelt in many labels,
+# beside crypto context and other trades, on hosting platforms, with labels at the length limits
+embedded = T.index_for(T._allowlist("shipped")).domains.embedded
+pieces = [*sorted(embedded.halves), *sorted(embedded.rules.context), *sorted(embedded.other_settings),
+          "metamask", "ledger", "okx", "trust", "token", "phantom", "wallet", "m", "rn", "0", "_"]
+platforms = sorted(embedded.platforms)
+for _ in range(3000):
+    labels = []
+    for _ in range(rng.choice([1, 1, 2, 3, 5, 40])):
+        label = rng.choice(["", "-", "_"]).join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        labels.append(label[: rng.choice([63, 63, 64, 200])] or "a")
+    hosts.append(".".join(labels) + "." + rng.choice([*suffixes, *platforms[:20]]))
 
 mismatches = 0
 for name in ("shipped", "unrelated", "crowded", "acme"):
