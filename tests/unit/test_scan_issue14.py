@@ -154,3 +154,19 @@ def test_training_is_deterministic() -> None:
     texts = ["call our support line +1 888", "the build fails on linux", "whatsapp support +1 562"]
     labels = [True, False, True]
     assert train(texts, labels, epochs=3) == train(texts, labels, epochs=3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will never ask you to pay a fee to recover your wallet.",
+        "Support will never charge a fee. We can help you restore your wallet from your recovery phrase in the app.",
+        "Reminder: we will not DM you. Our support team only answers in this repository, never on Telegram @anything.",
+        "Trust Wallet support team: the explorer https://bscscan.com/tx/0xabc shows your transfer.",
+        "Hi @user, please contact our support team at https://support.example.com for account issues.",
+        "如果您遇到问题，请在App内提交工单，我们的客服会尽快回复。",
+        "请注意:币安绝不会通过 WhatsApp 联系用户。切勿与群内任何人交流。",
+    ],
+)
+def test_official_and_help_centre_lines_stay_clear(text: str) -> None:
+    assert scan(text).risk not in FLAGGED, scan(text).to_dict()["patterns"]
