@@ -31,6 +31,8 @@ ZONE = {
 }
 RDAP = {
     "fresh-wallet.test": (TODAY - dt.timedelta(days=6), "Quick Names Ltd"),
+    "short.test": (dt.date(2012, 5, 1), "Old Registrar Inc"),
+    "phish.test": (TODAY - dt.timedelta(days=2), "Quick Names Ltd"),
     "old-shop.test": (dt.date(2015, 3, 1), "Old Registrar Inc"),
 }
 PHISH = (
@@ -138,6 +140,11 @@ def test_redirect_chain_to_a_phishing_page(servers: dict[str, Any]) -> None:
     ]
     assert redirects["statuses"] == [302, 301, 200]
     assert redirects["final_host"] == "phish.test"
+    # The destination is checked like any host: a 2-day-old domain behind an old shortener.
+    assert redirects["final_rdap"]["age_days"] == 2 and redirects["final_rdap"]["name"] == "phish.test"
+    assert out["evidence"]["rdap"]["registered"] == "2012-05-01"
+    recent = [r.message for r in result.reasons if r.code == "online.rdap.recent"]
+    assert len(recent) == 1 and recent[0].startswith("phish.test was registered 2 days ago")
     page = out["evidence"]["page"]
     assert page["title"] == "TokenPocket Support Center"
     assert page["brands"] == ["tokenpocket"] and page["asks_for_secrets"] is True

@@ -131,10 +131,16 @@ def gather(
     config: OnlineConfig,
     allowlist: Allowlist,
     lang: Lang,
-    stop_at: Any = None,
+    describe: Any = None,
 ) -> tuple[dict[str, Any], Followed | None, dict[str, Any] | None, list[str]]:
     """Look up what ``result``'s channel names: (evidence without page, followed link, page
-    evidence, lookups not finished by the deadline)."""
+    evidence, lookups not finished by the deadline). ``describe(url)`` is the offline check of a
+    URL: a redirect chain stops at an official one, and a final destination's registration is
+    looked up unless it is official."""
+
+    def stop_at(url: str) -> bool:
+        return describe is not None and describe(url).verdict is Verdict.OFFICIAL
+
     channel = result.channel
     if channel is None or channel.kind not in (ChannelKind.URL, ChannelKind.EMAIL) or not channel.host:
         return {}, None, None, []
@@ -181,7 +187,19 @@ def gather(
                 page = page_evidence(
                     followed.final_url, followed.text, followed.content_type, allowlist, lang
                 )
-            return followed.evidence(), page
+            out = followed.evidence()
+            if describe is not None and out["redirected"] and out["final_url"]:
+                # Where it ends is checked like any host: its registration too (a fresh domain
+                # behind an old shortener is the usual shape).
+                final = describe(out["final_url"])
+                domain = final.channel.registrable_domain if final.channel else None
+                if final.verdict is not Verdict.OFFICIAL and domain and domain != registrable:
+                    out["final_rdap"] = lookups.shared.cache.get_or_compute(
+                        ("rdap", *config.key(), domain),
+                        lambda: rdap_evidence.domain_evidence(domain, config, deadline),
+                        cacheable=_ok,
+                    )
+            return out, page
 
         lookups.start("follow", (value, lang, version), visit)
     done, late = lookups.results()
@@ -215,10 +233,7 @@ def with_evidence(
     original value was (same brand, language, lists)."""
     code = normalize_lang(lang)
 
-    def official(url: str) -> bool:
-        return bool(recheck(url).verdict is Verdict.OFFICIAL)
-
-    evidence, _followed, page, late = gather(result, config, allowlist, code, official)
+    evidence, _followed, page, late = gather(result, config, allowlist, code, recheck)
     verdict, brand, matched, technique = result.verdict, result.brand, result.matched, result.technique
     head: list[Reason] = []
     reasons: list[Reason] = list(result.reasons)
@@ -306,6 +321,8 @@ def with_evidence(
         evidence.get("dns"), code, mail=channel is not None and channel.kind is ChannelKind.EMAIL
     )
     tail += _rdap_reasons(evidence.get("rdap"), code)
+    if redirects:
+        tail += _rdap_reasons(redirects.get("final_rdap"), code)
     tail += unfollowed
     if late:
         parts = ", ".join({"follow": "redirects"}.get(name, name) for name in late)

@@ -134,6 +134,9 @@ class RedirectsEvidence(_Evidence):
     final_host: str | None = None
     redirected: bool | None = None
     final_verdict: VerdictName | None = Field(default=None, description="The verdict of where it ends.")
+    final_rdap: RdapEvidence | None = Field(
+        default=None, description="Registration of where it ends (another domain, not official)."
+    )
     error_code: str | None = Field(default=None, description="fetch.non_public, fetch.too_slow ...")
 
 
