@@ -98,7 +98,11 @@ def message_matches(
     if not rules or not scan.hits:
         return []
     first: dict[str, tuple[int, int]] = {}
+    seen: set[frozenset[str]] = set()
     for start, end, names in scan.hits:
+        if names in seen:  # most hits repeat a set of names already placed
+            continue
+        seen.add(names)
         for name in names:
             if name not in first:
                 first[name] = (start, end)
