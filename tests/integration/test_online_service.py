@@ -114,3 +114,26 @@ def test_verifier_serve_allow_online(lookups: dict[str, Any], tmp_path: Any) -> 
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_online_answers_are_counted_and_browsers_get_cors(
+    lookups: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VERIFIER_NAMESERVERS", lookups["dns"].address)
+    monkeypatch.setenv("VERIFIER_RDAP_URL", lookups["rdap"].url)
+    origin = "https://help.example"
+    settings = ServiceSettings(allow_online=True, cors_origins=(origin,))
+    with serving(create_service(settings)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        asked = {"value": "tokenpocket-help.test", "online": True}
+        for headers in ({}, {"Origin": origin}):
+            answer = client.post("/v1/check", json=asked, headers=headers)
+            assert answer.status_code == 200 and answer.json()["verdict"] == "lookalike"
+            assert "evidence" in answer.json()
+        assert answer.headers["access-control-allow-origin"] == origin
+        metrics = client.get("/metrics").text
+    counted = [
+        line
+        for line in metrics.splitlines()
+        if line.startswith('verifier_verdicts_total{verdict="lookalike"}')
+    ]
+    assert counted and float(counted[0].split()[-1]) == 2.0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -158,24 +159,39 @@ def _online_config(settings: ServiceSettings) -> Any:
     return OnlineConfig.from_env()
 
 
+ONLINE_THREADS = 16  # online checks at once per worker, each waiting up to its 10 s deadline
+_online_limiters: list[Any] = []
+
+
+def _online_limiter() -> Any:
+    """The threads online checks wait in: their own, so that slow lookups never hold the shared
+    thread pool that scans and batches use."""
+    if not _online_limiters:
+        import anyio  # noqa: PLC0415
+
+        _online_limiters.append(anyio.CapacityLimiter(ONLINE_THREADS))
+    return _online_limiters[0]
+
+
 async def online_answer(
     raw: bytes, content_type: str | None, accept_language: str | None, live: LiveAllowlist, config: Any
-) -> answers.Answer | None:
-    """``POST /v1/check`` with ``"online": true``: 422 ``online_not_allowed`` unless the server allows
-    it (a field this server does not take, like any other invalid field), else the check
-    with its evidence (in a worker thread: it waits on the network). None for any other body."""
+) -> tuple[int, bytes, str | None] | None:
+    """``POST /v1/check`` with ``"online": true`` and the verdict it gives (for the metrics): 422
+    ``online_not_allowed`` unless the server allows it (a field this server does not take, like
+    any other invalid field), else the check with its evidence, in one of ``ONLINE_THREADS``
+    threads (it waits on the network). None for any other body."""
     if b'"online"' not in raw:
         return None
     body = answers.parse(raw, content_type, accept_language, schemas.CheckRequest)
     if isinstance(body, tuple):
-        return body
+        return (*body, None)
     if not body.online:
         return None
     lang = answers.request_lang(body.lang, accept_language)
     if config is None:
-        return answers.error(422, "online_not_allowed", text("online.not_allowed", lang))
+        return (*answers.error(422, "online_not_allowed", text("online.not_allowed", lang)), None)
 
-    def run() -> answers.Answer:
+    def run() -> tuple[int, bytes, str | None]:
         try:
             result = check(
                 body.value,
@@ -188,28 +204,36 @@ async def online_answer(
                 online=config,
             )
         except UnknownBrand as exc:
-            return answers.error(422, "unknown_brand", unknown_brand_message(exc.name, exc.known, lang))
-        return 200, answers.dumps(result.to_dict())
+            message = unknown_brand_message(exc.name, exc.known, lang)
+            return (*answers.error(422, "unknown_brand", message), None)
+        return 200, answers.dumps(result.to_dict()), result.verdict.value
 
-    return await run_in_threadpool(run)
+    import anyio.to_thread  # noqa: PLC0415
+
+    return await anyio.to_thread.run_sync(run, limiter=_online_limiter())
 
 
 class OnlineFront:
     """In front of the hot path: a ``POST /v1/check`` whose body asks ``"online": true`` is
     answered by ``online_answer``; every other request, its body replayed, goes on to ``app``.
-    Bodies without Content-Length or over the limit go on unread (the route answers those)."""
+    Bodies without Content-Length or over the limit, and requests from a browser (``Origin``:
+    CORS headers are the full stack's), go on unread (the route answers those)."""
 
-    def __init__(self, app: Any, live: LiveAllowlist, config: Any, max_bytes: int) -> None:
+    def __init__(self, app: Any, live: LiveAllowlist, config: Any, max_bytes: int, observer: Any) -> None:
         self.app, self.live, self.config, self.max_bytes = app, live, config, max_bytes
+        self.observer = observer
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != "/v1/check" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        started = perf_counter()
         length = b""
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = value
+            elif name == b"origin":
+                length = b""
                 break
         if not length.isdigit() or int(length) > self.max_bytes:
             await self.app(scope, receive, send)
@@ -232,7 +256,10 @@ class OnlineFront:
             accept_language = headers.get(b"accept-language", b"").decode("latin-1") or None
             answer = await online_answer(raw, content_type, accept_language, self.live, self.config)
             if answer is not None:
-                await send_json(send, *answer)
+                status, body, verdict = answer
+                await send_json(send, status, body)
+                if self.observer is not None:
+                    self.observer.check_answered(status, verdict, started)
                 return
         pending = [message]
 
@@ -279,7 +306,8 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
             raw, headers.get("content-type"), headers.get("accept-language"), live, online
         )
         if asked is not None:
-            return _json(asked)
+            observe.note(request.scope, verdict=asked[2])
+            return _json(asked[:2])
         status, body, verdict = answers.check_outcome(
             raw, headers.get("content-type"), headers.get("accept-language"), live.current()
         )
@@ -423,4 +451,4 @@ def create_service(
         cors=bool(settings.cors_origins),
         observer=app.state.observer,
     )
-    return OnlineFront(hot, live, app.state.online, settings.max_body_bytes)  # type: ignore[return-value]
+    return OnlineFront(hot, live, app.state.online, settings.max_body_bytes, app.state.observer)  # type: ignore[return-value]
