@@ -256,3 +256,22 @@ def test_rdap_by_iana_style_bootstrap(servers: dict[str, Any]) -> None:
     rdap = result.to_dict()["evidence"]["rdap"]
     assert rdap["registered"] == "2015-03-01"
     assert rdap["source"].endswith("/rdap/domain/old-shop.test")
+
+
+def test_defanged_and_userinfo_links_are_followed_where_a_browser_goes(servers: dict[str, Any]) -> None:
+    # hxxp://host[.]test and https://tokenpocket.pro@host: the verdict is about host, and so is the visit.
+    web = servers["web"]
+    web.routes[("phish.test", "/")] = (200, {"Content-Type": "text/html"}, PHISH)
+    config = OnlineConfig(
+        nameservers=servers["config"].nameservers,
+        rdap_url=servers["rdap"].url,
+        pinned_hosts=PINNED,
+        deadline=5.0,
+    )
+    # The pinned test server listens on a random port: a defanged link names none, so the
+    # follower's https://phish.test/ is refused by the test network (nothing on 443) or
+    # followed; either way it is phish.test that is visited, never the text as written.
+    for value in ("hxxp://phish[.]test/sync", "https://tokenpocket.pro@phish.test/sync"):
+        result = verifier.check(value, online=config)
+        redirects = result.to_dict()["evidence"]["redirects"]
+        assert redirects["chain"][0] == "https://phish.test/", (value, redirects)

@@ -30,7 +30,7 @@ from verifier.online import rdap as rdap_evidence
 from verifier.online.cache import TTLCache
 from verifier.online.config import OnlineConfig
 from verifier.online.page import page_evidence
-from verifier.online.redirects import Followed, dns_resolver, follow
+from verifier.online.redirects import Followed, dns_resolver, follow, followable
 
 # A link that is already one of these keeps its verdict whatever it redirects to.
 _STANDING = frozenset({Verdict.KNOWN_SCAM, Verdict.LOOKALIKE})
@@ -126,6 +126,14 @@ class _Lookups:
         return done, late
 
 
+def _link_to_follow(written: str, host: str) -> str:
+    """The URL to follow for a link: as written when a browser can open it, else (defanged
+    ``hxxp://evil[.]com``, a userinfo trick ``https://brand.com@evil.com``) the host the verdict
+    is about, as ``https://HOST/``."""
+    refused = followable(written)
+    return written if refused in (None, "fetch.url_too_long") else f"https://{host}/"
+
+
 def gather(
     result: CheckResult,
     config: OnlineConfig,
@@ -159,7 +167,7 @@ def gather(
                 "rdap", (registrable,), lambda: rdap_evidence.domain_evidence(registrable, config, deadline)
             )
     if not mail and result.verdict is not Verdict.OFFICIAL and config.follow_redirects:
-        value = result.input
+        value = _link_to_follow(result.input, host)
         version = allowlist.state.version
 
         known = lookups.futures.get("dns")

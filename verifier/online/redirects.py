@@ -154,6 +154,16 @@ def start_url(value: str) -> str:
     return "https://" + text.lstrip("/")
 
 
+def followable(value: str) -> str | None:
+    """None when ``value`` is a link the follower takes, else the refusal's code
+    (``fetch.not_http``, ``fetch.userinfo`` ...)."""
+    try:
+        _target(start_url(value))
+    except FetchError as exc:
+        return exc.code
+    return None
+
+
 def follow(
     value: str,
     config: OnlineConfig,
