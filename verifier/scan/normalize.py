@@ -191,12 +191,17 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
         text, edits = _apply(text, pieces)
     leet = _leet_pieces(text)
     if leet:
-        # Leet replaces one character by one: offsets stay, no step to record.
-        chars = list(text)
-        for start, letters in leet:
-            for offset, letter in letters:
-                chars[start + offset] = letter
-        text = "".join(chars)
+        # Leet replaces one character by one: offsets stay, no step to record. A few words are
+        # spliced in; a flood of them is written into a list of the characters.
+        if len(leet) <= _DENSE_LEET:
+            places = sorted((start + offset, letter) for start, letters in leet for offset, letter in letters)
+            text = _apply(text, [(place, place + 1, letter) for place, letter in places])[0]
+        else:
+            chars = list(text)
+            for start, letters in leet:
+                for offset, letter in letters:
+                    chars[start + offset] = letter
+            text = "".join(chars)
     return text, edits
 
 
@@ -208,24 +213,53 @@ def _single(text: str, i: int) -> bool:
     return i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
 
 
+_DENSE_LEET = 2000  # with more leet sites than this, whole tokens are found by one expression
+
+
 def _leet_pieces(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
     """(token start, [(offset, letter) ...]) for the words that hold leet characters.
 
     A token is a whole run of letters, digits and leet symbols; one that holds a leet symbol
-    next to a letter is found by one regular expression (in C: no Python work for the other
-    words), and read as letters unless longer than _TOKEN_MAX."""
+    next to a letter is read as letters unless longer than _TOKEN_MAX. The sites (a symbol next
+    to a letter) are found by literal-led searches; where there are few (most text) each is read
+    from where it stands, and where there are many (a flood of leet words) the tokens come from
+    one regular expression instead, with no Python work per site."""
     words = _word_patterns()
-    if not any(char in text for char, _ in words.leet_hits):
+    sites = sorted(
+        m.start() for char, pattern in words.leet_hits if char in text for m in pattern.finditer(text)
+    )
+    if not sites:
         return []
     found: list[tuple[int, list[tuple[int, str]]]] = []
     known: dict[str, list[tuple[int, str]]] = {}  # a token written again is read once
-    for match in words.leet_token.finditer(text):
-        written = match.group()
+    if len(sites) > _DENSE_LEET:
+        for match in words.leet_token.finditer(text):
+            written = match.group()
+            letters = known.get(written)
+            if letters is None:
+                letters = known[written] = _token_letters(written, False)
+            if letters:
+                found.append((match.start(), letters))
+        return found
+    token_chars = words.token_chars
+    done = -1  # the end of the last token read
+    for site in sites:
+        if site < done:
+            continue
+        # The token's start: back over letters, digits and leet symbols, as far as
+        # _TOKEN_MAX + 1 (a plain loop: a regex searched up to here tries every start).
+        start, low = site, site - _TOKEN_MAX - 1
+        while start > low and start > 0 and text[start - 1] in token_chars:
+            start -= 1
+        end = words.token_end.match(text, site)
+        stop = end.end() if end else site + 1
+        done = stop
+        written = text[start:stop]
         letters = known.get(written)
         if letters is None:
-            letters = known[written] = _token_letters(written, False)
+            letters = known[written] = _token_letters(written, start > 0 and text[start - 1] in token_chars)
         if letters:
-            found.append((match.start(), letters))
+            found.append((start, letters))
     return found
 
 
