@@ -30,7 +30,7 @@ from verifier.online import rdap as rdap_evidence
 from verifier.online.cache import TTLCache
 from verifier.online.config import OnlineConfig
 from verifier.online.page import page_evidence
-from verifier.online.redirects import Followed, dns_resolver, follow, followable
+from verifier.online.redirects import Bounded, Followed, dns_resolver, follow, followable
 
 # A link that is already one of these keeps its verdict whatever it redirects to.
 _STANDING = frozenset({Verdict.KNOWN_SCAM, Verdict.LOOKALIKE})
@@ -171,7 +171,7 @@ def gather(
         version = allowlist.state.version
 
         known = lookups.futures.get("dns")
-        fallback = dns_resolver(config)
+        fallback = dns_resolver(config, deadline)
 
         def resolve(name: str, port: int) -> Sequence[str]:
             """The link's own host from the DNS evidence (asked once, not twice), others anew."""
@@ -186,9 +186,11 @@ def gather(
                     return [*found.get("a", []), *found.get("aaaa", [])]
             return fallback(name, port)
 
+        own = Bounded(resolve) if isinstance(fallback, Bounded) else resolve
+
         def visit() -> tuple[dict[str, Any], dict[str, Any] | None]:
             followed = follow(
-                value, config, deadline, resolve=resolve, read_page=config.read_pages, stop_at=stop_at
+                value, config, deadline, resolve=own, read_page=config.read_pages, stop_at=stop_at
             )
             page = None
             if followed.text is not None and followed.final_url:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,8 +110,20 @@ def hop_client(deadline: Deadline) -> Any:
     )
 
 
-def dns_resolver(config: OnlineConfig) -> Resolver:
-    """The addresses of a host by ``config``'s nameservers (the system's when none are set)."""
+class Bounded:
+    """A resolver that ends by the check's deadline itself, so that ``public_address`` need not
+    run it in a thread of its own (as it must the system resolver, which cannot be cut short)."""
+
+    def __init__(self, resolve: Resolver) -> None:
+        self.resolve = resolve
+
+    def __call__(self, host: str, port: int) -> Sequence[str]:
+        return self.resolve(host, port)
+
+
+def dns_resolver(config: OnlineConfig, deadline: Deadline | None = None) -> Resolver:
+    """The addresses of a host by ``config``'s nameservers, asked by ``deadline`` (``Bounded``);
+    the system's resolver when none are set."""
     if not config.nameservers:
         return system_resolver
     from verifier.online.dns import make_resolver  # noqa: PLC0415
@@ -123,8 +135,11 @@ def dns_resolver(config: OnlineConfig) -> Resolver:
 
         addresses: list[str] = []
         for rdtype in ("A", "AAAA"):
+            left = 5.0 if deadline is None else deadline.remaining()
+            if left <= 0:
+                raise FetchError("fetch.too_slow", url=host)
             try:
-                answer = resolver.resolve(host, rdtype, lifetime=5.0, raise_on_no_answer=False, search=False)
+                answer = resolver.resolve(host, rdtype, lifetime=left, raise_on_no_answer=False, search=False)
             except dns.exception.DNSException as exc:
                 if rdtype == "A":
                     raise FetchError("fetch.cannot_resolve", host=host, reason=type(exc).__name__) from None
@@ -133,14 +148,15 @@ def dns_resolver(config: OnlineConfig) -> Resolver:
                 addresses += [rdata.to_text() for rdata in answer.rrset]
         return addresses
 
-    return resolve
+    return resolve if deadline is None else Bounded(resolve)
 
 
 def _address(target: WebURL, config: OnlineConfig, resolve: Resolver, deadline: Deadline) -> str:
     pinned = config.pinned_hosts.get(target.hostname.lower())
     if pinned is not None:  # configuration, not the link: allowed whatever the address
         return pinned
-    return public_address(target.hostname, target.effective_port, resolve, deadline, target.href)
+    by = None if isinstance(resolve, Bounded) else deadline
+    return public_address(target.hostname, target.effective_port, resolve, by, target.href)
 
 
 def start_url(value: str) -> str:
@@ -182,7 +198,7 @@ def follow(
     import httpx  # noqa: PLC0415 (the network stack only with --online)
 
     out = Followed()
-    resolve = resolve or dns_resolver(config)
+    resolve = resolve or dns_resolver(config, deadline)
     try:
         current = _target(start_url(value))
     except FetchError as exc:
