@@ -31,7 +31,6 @@ from verifier.scan.ruleset import (
 )
 
 _HEADING_REACH = 5  # list items under a "Scammers will say:" heading that it frames
-_WHOLE_TEXT_CUES = 64  # with more sentences to read, one search of the whole text
 
 _Key = tuple[int, int]  # a clause: (sentence number, piece number)
 _START = itemgetter(0)
@@ -151,9 +150,6 @@ class RuleScan:
         one cue): runs are cut there.
         """
         crossing, stops = self.matcher.cue_crossing, self.stops
-        if len(sentences) > _WHOLE_TEXT_CUES and not self._cues:
-            self._read_all(sentences)
-            return
         run: list[int] = []
         for sentence in sentences:
             if sentence in self._cues or (run and sentence == run[-1]):
@@ -164,23 +160,6 @@ class RuleScan:
             run.append(sentence)
         if run:
             self._read_run(run)
-
-    def _read_all(self, sentences: list[int]) -> None:
-        """The cues of many sentences from one search of the whole text: in a long text with
-        many anchored sentences, one search costs less than one per run. A sentence that ends
-        with a character a cue may run on past (a line break) is read alone, as
-        ``read_cues`` cuts its runs there; at any other end no cue crosses, so the whole
-        text's cues that start in a sentence are those a search of it alone finds."""
-        crossing, stops, text = self.matcher.cue_crossing, self.stops, self.text
-        found = self.matcher.cues.find(self.padded)
-        size = len(text)
-        for sentence in sorted(set(sentences)):
-            start, stop = self.starts[sentence], stops[sentence]
-            if stop < size and text[stop] in crossing:
-                self._read_run([sentence])
-                continue
-            low = bisect.bisect_left(found, start - 1, key=_START)
-            self._keep_cues(sentence, found[low : bisect.bisect_left(found, stop, key=_START)])
 
     def _read_run(self, run: list[int]) -> None:
         starts, stops = self.starts, self.stops
