@@ -8,7 +8,12 @@ to RDAP. Every host is a distinct registrable domain, so nothing is answered fro
 except within one host. Each host costs 4 DNS queries for the evidence, 2 more when the link is
 resolved for following (refused: documentation address) and 1 RDAP request.
 
-    .venv/bin/python benchmarks/online_batch.py [--count 1000] [--concurrency 8 32 64]
+    .venv/bin/python benchmarks/online_batch.py [--count 1000] [--concurrency 1 8 32 64]
+        [--latency DNS_MS RDAP_MS ...] [--redirects 200]
+
+With no delay (loopback answers at once) the run is bound by the client's CPU (about 6-10 ms a
+value: dnspython, httpx, threads); with delays like the network's (``--latency 20 150``: 20 ms a
+DNS answer, 150 ms an RDAP answer) it is bound by waiting, which the concurrency hides.
 
 Also measured in-process: ``verifier.check(url, online=config)`` over short links whose
 redirect chain (2 hops) ends on a loopback web server (names pinned by configuration), with the
@@ -56,19 +61,32 @@ def rdap_domains(count: int) -> dict[str, tuple[dt.date, str]]:
     }
 
 
-def serve(count: int) -> None:
+def serve(count: int, dns_ms: float, rdap_ms: float) -> None:
     """Run the servers until stdin closes; print their addresses as one JSON line."""
     from tests.online_servers import DnsServer, RdapServer  # noqa: PLC0415 (after sys.path is set)
 
-    with DnsServer(zone(count)) as dns, RdapServer(rdap_domains(count)) as rdap:
+    with (
+        DnsServer(zone(count), delay=dns_ms / 1000) as dns,
+        RdapServer(rdap_domains(count), delay=rdap_ms / 1000) as rdap,
+    ):
         print(json.dumps({"dns": dns.address, "rdap": rdap.url}), flush=True)
         sys.stdin.read()
         print(json.dumps({"dns_queries": dns.queries, "rdap_requests": len(rdap.requests)}), flush=True)
 
 
-def run_cli(count: int, concurrency: int) -> dict[str, object]:
+def run_cli(count: int, concurrency: int, dns_ms: float = 0, rdap_ms: float = 0) -> dict[str, object]:
     servers = subprocess.Popen(
-        [sys.executable, __file__, "--serve", "--count", str(count)],
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--count",
+            str(count),
+            "--dns-ms",
+            str(dns_ms),
+            "--rdap-ms",
+            str(rdap_ms),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -112,6 +130,8 @@ def run_cli(count: int, concurrency: int) -> dict[str, object]:
     return {
         "count": len(lines),
         "concurrency": concurrency,
+        "dns_ms": dns_ms,
+        "rdap_ms": rdap_ms,
         "wall_s": round(wall, 2),
         "values_per_s_wall": round(len(lines) / wall, 1),
         "cli_says": said[0] if said else done.stderr[-300:],
@@ -169,17 +189,29 @@ def run_redirects(count: int, concurrency: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32, 64])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32, 64])
     parser.add_argument(
         "--redirects", type=int, default=200, help="short links measured in-process (0: skip)"
     )
+    parser.add_argument(
+        "--latency",
+        nargs=2,
+        type=float,
+        action="append",
+        metavar=("DNS_MS", "RDAP_MS"),
+        help="answer delays of the servers, as resolvers and registries on the network take (repeatable; "
+        "default: 0 0 and 20 150)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dns-ms", type=float, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--rdap-ms", type=float, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.count)
+        serve(args.count, args.dns_ms, args.rdap_ms)
         return
-    for width in args.concurrency:
-        print(json.dumps(run_cli(args.count, width), ensure_ascii=False), flush=True)
+    for dns_ms, rdap_ms in args.latency or [(0, 0), (20, 150)]:
+        for width in args.concurrency:
+            print(json.dumps(run_cli(args.count, width, dns_ms, rdap_ms), ensure_ascii=False), flush=True)
     if args.redirects:
         print(json.dumps(run_redirects(args.redirects, 32)), flush=True)
 

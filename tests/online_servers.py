@@ -12,10 +12,12 @@ date, registrar), else 404; ``/bootstrap.json`` is an IANA-style bootstrap file 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,10 +36,11 @@ Zone = Mapping[tuple[str, str], list[str]]
 class DnsServer:
     """An authoritative-looking DNS server on 127.0.0.1 (UDP) answering from ``zone``."""
 
-    def __init__(self, zone: Zone, ttl: int = 60) -> None:
+    def __init__(self, zone: Zone, ttl: int = 60, delay: float = 0.0) -> None:
         self.zone = {(name.lower().rstrip("."), rtype.upper()): list(v) for (name, rtype), v in zone.items()}
         self.names = {name for name, _ in self.zone}
         self.ttl = ttl
+        self.delay = delay  # seconds before each answer, as a resolver on the network takes
         self.queries = 0
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
@@ -113,9 +116,17 @@ class DnsServer:
                 continue
             self.queries += 1
             try:
-                self.sock.sendto(self.answer(wire), peer)
+                answer = self.answer(wire)
             except Exception:  # a malformed query: no answer, as many servers do
                 continue
+            if self.delay:
+                threading.Timer(self.delay, self._send, (answer, peer)).start()
+            else:
+                self._send(answer, peer)
+
+    def _send(self, answer: bytes, peer: Any) -> None:
+        with contextlib.suppress(OSError):  # stopped meanwhile
+            self.sock.sendto(answer, peer)
 
 
 class _Http:
@@ -130,6 +141,8 @@ class _Http:
 
             def do_GET(self) -> None:
                 outer.requests.append((self.headers.get("Host", ""), self.path))
+                if outer.delay:
+                    time.sleep(outer.delay)
                 status, headers, body = outer.handle(self.headers.get("Host", ""), self.path)
                 self.send_response(status)
                 for key, value in headers.items():
@@ -148,6 +161,7 @@ class _Http:
                 pass  # a client closing a kept-alive connection is no news
 
         self.requests: list[tuple[str, str]] = []
+        self.delay = 0.0  # seconds before each answer
         self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port: int = self.server.server_address[1]
@@ -173,9 +187,10 @@ class _Http:
 class RdapServer(_Http):
     """RDAP for ``domains``: name -> (registration date, registrar name)."""
 
-    def __init__(self, domains: Mapping[str, tuple[dt.date, str]]) -> None:
+    def __init__(self, domains: Mapping[str, tuple[dt.date, str]], delay: float = 0.0) -> None:
         super().__init__()
         self.domains = dict(domains)
+        self.delay = delay
 
     def handle(self, host: str, path: str) -> tuple[int, dict[str, str], bytes]:
         headers = {"Content-Type": "application/rdap+json"}
