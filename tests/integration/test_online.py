@@ -275,3 +275,10 @@ def test_defanged_and_userinfo_links_are_followed_where_a_browser_goes(servers: 
         result = verifier.check(value, online=config)
         redirects = result.to_dict()["evidence"]["redirects"]
         assert redirects["chain"][0] == "https://phish.test/", (value, redirects)
+
+
+def test_a_refused_link_is_explained_in_chinese(servers: dict[str, Any]) -> None:
+    result = verifier.check(f"http://127.0.0.1:{servers['port']}/x", online=servers["config"], lang="zh")
+    message = {r.code: r.message for r in result.reasons}["online.redirect.error"]
+    assert "非公网地址" in message and "refusing" not in message
+    assert "said" not in result.to_dict()["evidence"]["redirects"]

@@ -188,7 +188,7 @@ def gather(
 
         own = Bounded(resolve) if isinstance(fallback, Bounded) else resolve
 
-        def visit() -> tuple[dict[str, Any], dict[str, Any] | None]:
+        def visit() -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, str]]:
             followed = follow(
                 value, config, deadline, resolve=own, read_page=config.read_pages, stop_at=stop_at
             )
@@ -209,7 +209,7 @@ def gather(
                         lambda: rdap_evidence.domain_evidence(domain, config, deadline),
                         cacheable=_ok,
                     )
-            return out, page
+            return out, page, followed.said
 
         lookups.start("follow", (value, lang, version), visit)
     done, late = lookups.results()
@@ -222,7 +222,9 @@ def gather(
     followed: Followed | None = None
     page: dict[str, Any] | None = None
     if "follow" in done:
-        redirects, page = done["follow"]
+        redirects, page, said = done["follow"]
+        if redirects.get("error") and said:
+            redirects = {**redirects, "said": said.get(lang) or said.get("en")}
         evidence["redirects"] = redirects = dict(redirects)
         followed = Followed(final_url=redirects["final_url"], final_host=redirects["final_host"])
     elif "follow" in late:
@@ -250,6 +252,7 @@ def with_evidence(
     tail: list[Reason] = []
     channel = result.channel
     redirects = evidence.get("redirects")
+    said = redirects.pop("said", None) if redirects else None  # the error in the answer's language
     final_host = None
     if redirects and redirects.get("redirected"):
         chain = redirects["chain"]
@@ -300,7 +303,7 @@ def with_evidence(
                 "online.redirect.error",
                 code,
                 url=redirects.get("final_url") or result.input,
-                error=redirects["error"],
+                error=said or redirects["error"],
             )
         )
     if page is not None:

@@ -55,6 +55,7 @@ class Followed:
     text: str | None = None
     error: str | None = None
     error_code: str | None = None
+    said: dict[str, str] = field(default_factory=dict)  # the error in each language, for reasons
 
     def evidence(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -203,6 +204,7 @@ def follow(
         current = _target(start_url(value))
     except FetchError as exc:
         out.error, out.error_code = str(exc), exc.code
+        out.said = {lang: exc.text(lang) for lang in ("en", "zh")}
         return out
     own = client is None
     session = client  # built once an address passes (an SSL context costs milliseconds)
@@ -248,6 +250,7 @@ def follow(
         raise FetchError("fetch.too_many_redirects", limit=MAX_HOPS, url=value[:200])
     except FetchError as exc:
         out.error, out.error_code = str(exc), exc.code
+        out.said = {lang: exc.text(lang) for lang in ("en", "zh")}
     except httpx.TimeoutException:
         out.error, out.error_code = "timeout", "fetch.too_slow"
     except httpx.HTTPError as exc:
