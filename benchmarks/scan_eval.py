@@ -5,7 +5,7 @@ counts as flagged when its risk is high or medium. Quality is reported on the wh
 (plain), by language (English; Chinese = zh, zh-Hans, zh-Hant) and by category, and
 cross-validated by source: the messages are split into K folds that never share a source (a
 GitHub repository, else a web host), and each fold is scanned with the phrases (rule terms),
-free hosting entries and link words (the three lists of rules/links.toml) that only that fold's messages contain
+free hosting entries and link words (the lists of rules/links.toml) that only that fold's messages contain
 removed, i.e. with what the other
 folds alone would justify. The rules are hand-written, not fitted, so this measures how much
 the figures lean on wording seen only in the messages being scored. The n-gram model
@@ -150,6 +150,7 @@ def _hosts_hit(text: str, allowlist: verifier.Allowlist) -> set[str]:
     found = {entry for entry in hosts.free_hosting() for link in links if _entry_matches(entry, link)}
     lowered = [link.lower() for link in links]
     found |= {f"word:{word}" for word in hosts.link_words() if any(word in link for link in lowered)}
+    found |= {f"path:{word}" for word in hosts.link_path_words() if any(word in link for link in lowered)}
     found |= {f"recovery:{word}" for word in hosts.recovery_link_words() if any(word in link for link in lowered)}
     shown = [m.group(1).lower() for m in hosts._markdown_link().finditer(text)]
     return found | {f"text:{word}" for word in hosts.link_text_words() if any(word in s for s in shown)}
@@ -169,6 +170,7 @@ def _without(terms_out: set[str], hosts_out: set[str]) -> Iterator[None]:
     ablated = matcher.Matcher(specs, kept)
     entries = tuple(e for e in hosts.free_hosting() if e not in hosts_out)
     words = tuple(w for w in hosts.link_words() if f"word:{w}" not in hosts_out)
+    path_words = tuple(w for w in hosts.link_path_words() if f"path:{w}" not in hosts_out)
     recovery_words = tuple(w for w in hosts.recovery_link_words() if f"recovery:{w}" not in hosts_out)
     text_words = tuple(w for w in hosts.link_text_words() if f"text:{w}" not in hosts_out)
     with (
@@ -176,6 +178,7 @@ def _without(terms_out: set[str], hosts_out: set[str]) -> Iterator[None]:
         mock.patch.object(structure, "compiled_rules", return_value=ablated),
         mock.patch.object(hosts, "free_hosting", return_value=entries),
         mock.patch.object(hosts, "link_words", return_value=words),
+        mock.patch.object(hosts, "link_path_words", return_value=path_words),
         mock.patch.object(hosts, "recovery_link_words", return_value=recovery_words),
         mock.patch.object(hosts, "link_text_words", return_value=text_words),
     ):

@@ -170,3 +170,13 @@ def test_training_is_deterministic() -> None:
 )
 def test_official_and_help_centre_lines_stay_clear(text: str) -> None:
     assert scan(text).risk not in FLAGGED, scan(text).to_dict()["patterns"]
+
+
+def test_support_link_words_are_read_in_the_registrable_name_and_path_segments() -> None:
+    from verifier.scan.hosts import is_support_link
+
+    assert is_support_link("https://dappswebsupport.com/")
+    assert is_support_link("http://example.ru/form.php")
+    assert not is_support_link("support.example.com")
+    assert not is_support_link("https://github.com/org/repo/issues/new?template=bug_form.yml")
+    assert not is_support_link("https://platform.example.com/docs")

@@ -86,14 +86,19 @@ def markdown_support_link(text: str, channels: Iterable[CheckResult]) -> bool:
 
 
 @cache
-def _link_table(name: str) -> tuple[str, ...]:
+def _link_table(name: str, key: str = "words") -> tuple[str, ...]:
     data = tomllib.loads(resources.files("verifier.scan").joinpath("rules", "links.toml").read_text("utf-8"))
-    return tuple(str(w).lower() for w in data[name]["words"])
+    return tuple(str(w).lower() for w in data[name][key])
+
+
+def link_path_words() -> tuple[str, ...]:
+    """Words a path segment of a support-desk link starts with (``links.toml``)."""
+    return _link_table("link_words", "path_words")
 
 
 def is_support_link(link: str) -> bool:
-    """Whether a link's registrable name ("dappswebsupport" of dappswebsupport.com) or path
-    holds one of ``link_words()``. A subdomain is left out: support.<company>.com is how real
+    """Whether a link's registrable name ("dappswebsupport" of dappswebsupport.com) holds one
+    of ``link_words()``, or a path segment starts with a path word ("/form.php"). A subdomain is left out: support.<company>.com is how real
     companies name their help desks; scam sites buy names that say it."""
     link = link.lower().split("://", 1)[-1]
     host, slash, path = link.partition("/")
@@ -101,8 +106,12 @@ def is_support_link(link: str) -> bool:
     labels = host.split(".")
     start = suffix_rules().suffix_start(labels) if len(labels) > 1 else None
     name = labels[start - 1] if start else host
-    read = name + slash + path
-    return any(word in read for word in link_words())
+    if any(word in name for word in link_words()):
+        return True
+    if not path or name in _link_table("link_words", "code_hosts"):
+        return False
+    path = slash + path
+    return any(word in path for word in link_path_words())
 
 
 @cache
