@@ -57,7 +57,7 @@ def check(
         channel = native_host(value)  # a bare ASCII host name, parsed in C (verifier.speedups)
         if channel is not None:
             return (
-                _judge_host(allowlist, channel, lang_code, use_denylist)
+                _judge_host(allowlist, channel, lang_code)
                 or _Judge(allowlist, channel, None, lang_code, use_denylist).result()
             )
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
@@ -107,9 +107,7 @@ def _check_online(
     return with_evidence(result, config=config, allowlist=allowlist, lang=lang, recheck=recheck)
 
 
-def _judge_host(
-    allowlist: Allowlist, channel: Channel, lang: Lang, use_denylist: bool = True
-) -> CheckResult | None:
+def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResult | None:
     """``_Judge``'s answer for a url checked against every brand, in fewer steps, when the
     verified list names nothing about it (a lookalike or unknown); None for the rest.
 
@@ -120,9 +118,6 @@ def _judge_host(
     state = allowlist.state  # read once, as _Judge does
     if not state.verified or allowlist.lists_host(host) or channel.userinfo:
         return None
-    feed = allowlist.feed_hosts
-    if feed is not None and use_denylist and feed.listed(host) is not None:
-        return None  # a host a public feed lists: _Judge says known_scam
     finder: HostFinder | None = allowlist.derived.get(HOST_FINDER)  # type: ignore[assignment]
     look = (finder or host_finder(allowlist))(
         host, channel.registrable_domain or "", channel.host_unicode or host

@@ -76,6 +76,7 @@ def build(
         for problem in exc.problems:
             typer.echo(problem, err=True)
         raise _fail(f"{len(exc.problems)} problem(s) in the sources") from None
+    _check_policy(bundle, sources / "release.toml", release=not check)
     existing = _existing_bundle(out)
     same = existing is not None and canonical_bytes(existing["signed"]) == canonical_bytes(bundle["signed"])
     root_src, root_out = sources / "root.json", out.parent / "root.json"
@@ -133,33 +134,27 @@ def _existing_bundle(out: Path) -> dict[str, Any] | None:
         return None
 
 
-def _check_policy(document: dict[str, Any], file: Path) -> None:
-    """Refuse to sign a bundle whose expiry breaks the release policy (more than 400 days
-    ahead, or past); warn when it is less than 180 days ahead."""
+def _check_policy(document: dict[str, Any], file: Path, *, release: bool = True) -> None:
+    """Refuse a bundle whose expiry breaks the release policy: it must expire between 180 and
+    400 days after signing, and signing is now (``release``) or, for a bundle signed before,
+    some time in the past: more than 400 days ahead is refused, fewer than 180 is said on stderr."""
     from verifier.allowlist.bundle import BUNDLE_TYPE  # noqa: PLC0415
-    from verifier.allowlist.trust import MAX_LIFETIME, MIN_LIFETIME, parse_expires  # noqa: PLC0415
+    from verifier.allowlist.trust import parse_expires, policy_problem  # noqa: PLC0415
 
     signed = document["signed"]
     if signed.get("_type") != BUNDLE_TYPE:
         return
     try:
-        expires = parse_expires(signed.get("expires"))
+        parse_expires(signed.get("expires"))
     except AllowlistError as exc:
         raise _fail(f"{file}: {exc} [{exc.code}]", EXIT_UNVERIFIED) from None
-    left = expires - dt.datetime.now(dt.UTC)
-    if left <= dt.timedelta(0) or left > MAX_LIFETIME:
-        raise _fail(
-            f"{file}: expires {signed['expires']} is not within {MAX_LIFETIME.days} days from now: "
-            f"the release policy is between {MIN_LIFETIME.days} and {MAX_LIFETIME.days} days after "
-            "signing; change expires in release.toml and build again [bundle.expires_beyond_policy]",
-            EXIT_UNVERIFIED,
-        )
-    if left < MIN_LIFETIME:
-        typer.echo(
-            f"warning: {file} expires {signed['expires']}, in less than {MIN_LIFETIME.days} days "
-            "(release policy: between 180 and 400 days after signing)",
-            err=True,
-        )
+    problem = policy_problem(signed["expires"], dt.datetime.now(dt.UTC))
+    if problem is None:
+        return
+    too_late = problem.endswith("[bundle.expires_beyond_policy]")
+    if release or too_late:
+        raise _fail(f"{file}: {problem}; change expires in release.toml and build again", EXIT_UNVERIFIED)
+    typer.echo(f"warning: {file}: {problem}: sign a new release soon", err=True)
 
 
 @app.command()
@@ -191,10 +186,19 @@ def verify(
     root: Annotated[
         Path | None, typer.Option(help="Root of trust (default: the one in the package).")
     ] = None,
+    release: Annotated[
+        bool,
+        typer.Option(
+            "--release",
+            help="It is being released now: refuse it unless it expires 180 to 400 days from now "
+            "(without: fewer than 180 days left is a warning).",
+        ),
+    ] = False,
 ) -> None:
-    """Verify a bundle's signatures (threshold of trusted keys) and expiry. Exit 3 on failure."""
+    """Verify a bundle's signatures (threshold of trusted keys), expiry and target files (the
+    denylist hosts beside it, by length and SHA-256). Exit 3 on failure."""
     from verifier.allowlist.store import read_targets, targets_in, trusted_root  # noqa: PLC0415
-    from verifier.allowlist.trust import Root, verify_bundle  # noqa: PLC0415
+    from verifier.allowlist.trust import Root, parse_bundle, verify_bundle  # noqa: PLC0415
 
     try:
         trusted = Root.from_json(root.read_bytes()) if root else trusted_root()
@@ -205,6 +209,7 @@ def verify(
         raise _fail(f"cannot read {exc.filename}: {exc.strerror}", EXIT_UNVERIFIED) from None
     except AllowlistError as exc:
         raise _fail(f"{file} does not verify: {exc}", EXIT_UNVERIFIED) from None
+    _check_policy(parse_bundle(data), file, release=release)
     signers = ", ".join(sorted(k[:12] for k in verified.signed_by))
     files = "".join(f"; {name}: OK ({len(data)} bytes)" for name, data in targets.items())
     typer.echo(

@@ -25,6 +25,13 @@ from verifier.errors import ExpiredBundleError, RollbackError, UnsignedBundleErr
 SHIPPED = Path("verifier/data/allowlist.json")
 
 
+def _publish_shipped(www: Path) -> None:
+    """The shipped bundle and the target files it names, as a release location serves them."""
+    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    for name in json.loads(SHIPPED.read_bytes())["signed"].get("targets", {}):
+        (www / name).write_bytes((SHIPPED.parent / name).read_bytes())
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/redirect":
@@ -220,7 +227,7 @@ def test_update_urls_are_https_and_public(url: str) -> None:
 
 def test_cli_update_installs_the_real_signed_bundle(server: tuple[str, Path], isolated_state: Path) -> None:
     base, www = server
-    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    _publish_shipped(www)
     runner = CliRunner()
     result = runner.invoke(app, ["update", "--url", f"{base}/allowlist.json"])
     assert result.exit_code == 0, result.stderr
@@ -275,7 +282,7 @@ def test_cli_update_says_what_it_installed_in_the_asked_language(
     server: tuple[str, Path], isolated_state: Path, lang: str
 ) -> None:
     base, www = server
-    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    _publish_shipped(www)
     shipped = json.loads(SHIPPED.read_bytes())["signed"]
     version, expires, path = shipped["version"], shipped["expires"], isolated_state / "allowlist.json"
     expected = {
@@ -312,7 +319,7 @@ def test_cli_update_says_why_an_older_real_bundle_was_refused(
     server: tuple[str, Path], isolated_state: Path, lang: str
 ) -> None:
     base, www = server
-    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    _publish_shipped(www)
     version = json.loads(SHIPPED.read_bytes())["signed"]["version"]
     (isolated_state / "state.json").write_text(json.dumps({"highest_version": version + 1}), "utf-8")
     expected = {
@@ -351,7 +358,7 @@ def test_cli_update_says_when_it_cannot_store_the_bundle(
     server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     base, www = server
-    (www / "allowlist.json").write_bytes(SHIPPED.read_bytes())
+    _publish_shipped(www)
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", "utf-8")
     monkeypatch.setenv("VERIFIER_STATE_DIR", str(blocker / "state"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from verifier.allowlist.hostdeny import (
     HEADER,
-    SCAN_LOOKUPS,
+    INDEX_AFTER,
     DeniedHost,
     HostDenylist,
     compose,
@@ -48,14 +50,14 @@ def test_a_host_is_denied_when_it_or_a_parent_is_listed(host: str, expected: Den
 def test_a_feed_listing_a_top_level_domain_denies_no_site_under_it() -> None:
     with pytest.raises(ValueError, match="not a host name"):
         compose([("x", {"com": "1"})])
-    deny = HostDenylist(HEADER + b"@ x 1\ncom\n")  # written by hand: still no whole TLD
-    for _ in range(SCAN_LOOKUPS + 2):  # by searching the text, then by the set
+    deny = HostDenylist(HEADER + b"@00 x 1\ncom 00\n")  # written by hand: still no whole TLD
+    for _ in range(INDEX_AFTER + 2):  # by searching the text, then by the set
         assert deny.find("evil.com") is None
 
 
 def test_searching_the_text_and_the_set_agree() -> None:
     hosts = ["evil.com", "login.evil.com", "notevil.com", "x.phish.pages.dev", "com", "a.b", "b", ""]
-    scanned = [DENY.find(h) for h in hosts]  # a fresh list searches its text first
+    scanned = [DENY.find(h) for h in hosts]  # a fresh list searches its text (binary search)
     fresh = HostDenylist(DENY.data)
     fresh.index()
     assert [fresh.find(h) for h in hosts] == scanned
@@ -71,16 +73,19 @@ def test_the_file_is_deterministic_and_grouped_by_feed_and_snapshot() -> None:
         ]
     )
     assert data.splitlines()[1:] == [
-        b"@ eth-phishing-detect 2025-06-30",
-        b"metamask-restore.io",
-        b"@ polkadot-js 2026-02-01",
-        b"evil.com",
-        b"phish.pages.dev",
+        b"@00 eth-phishing-detect 2025-06-30",
+        b"@01 polkadot-js 2026-02-01",
+        b"evil.com 01",
+        b"metamask-restore.io 00",
+        b"phish.pages.dev 01",
     ]
     assert sections(data)[("polkadot-js", "2026-02-01")] == ["evil.com", "phish.pages.dev"]
 
 
-@pytest.mark.parametrize("bad", [b"evil.com\n", HEADER + b"@ x 1\nevil.com", HEADER + "é.com\n".encode()])
+@pytest.mark.parametrize(
+    "bad",
+    [b"evil.com 00\n", HEADER + b"@00 x 1\nevil.com 00", HEADER + "é.com 00\n".encode(), HEADER + b"@0 x\n"],
+)
 def test_a_file_not_in_the_format_is_refused(bad: bytes) -> None:
     with pytest.raises(BundleFormatError) as raised:
         HostDenylist(bad)
@@ -96,3 +101,18 @@ def test_a_target_file_is_used_only_with_the_signed_length_and_digest() -> None:
             verify_target("denylist-hosts.txt", changed, meta)
         assert raised.value.code == "target.mismatch"
     assert "denylist-hosts.txt" in text("target.mismatch", "zh", name="denylist-hosts.txt")
+
+
+def test_binary_search_and_hash_index_agree_on_many_hosts() -> None:
+    rng = random.Random(15)
+    words = ["".join(rng.choices("abcdefghij0-", k=rng.randint(1, 8))).strip("-") or "a" for _ in range(3000)]
+    listed = {f"{w}.{rng.choice(['com', 'io', 'co.uk'])}": f"2026-0{rng.randint(1, 9)}-01" for w in words}
+    deny = HostDenylist.from_sources([("eth-phishing-detect", listed)])
+    probes = [*listed, *(f"x.{h}" for h in list(listed)[:500]), *(f"{h}x" for h in list(listed)[:500])]
+    probes += ["co.uk", "com", "a", "zzz.zzz", "-.com", "0.com"]
+    searched = [deny.find(p) for p in probes]
+    deny.index()
+    assert [deny.find(p) for p in probes] == searched
+    for host, first in listed.items():
+        assert deny.find(host) == DeniedHost(host, "eth-phishing-detect", first)
+    assert len(deny) == len(listed)

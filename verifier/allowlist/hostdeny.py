@@ -3,23 +3,26 @@ or any parent domain of it that a feed lists (``login.evil.com`` is denied when 
 
 The hosts travel as one target file beside the signed bundle (``denylist-hosts.txt``), verified by
 its length and SHA-256 before it is used (``verify_target``), so a tampered or truncated file is
-refused, never half used. The file is plain ASCII text, one host a line, grouped in sections by
-the feed and the snapshot that first listed them::
+refused, never half used. The file is ASCII text: a header line, one ``@CC FEED FIRST-LISTED``
+line per origin (the feed and the snapshot that first listed a host, ``CC`` a two-character
+code), then one ``HOST CC`` line per host, sorted by host::
 
-    # verifier denylist hosts: one host a line, in sections '@ FEED FIRST-LISTED'
-    @ eth-phishing-detect 2026-12-07
-    evil.com
-    metamask-restore.io
+    # verifier denylist hosts: '@CC FEED FIRST-LISTED' lines, then 'HOST CC' lines sorted by host
+    @00 eth-phishing-detect 2026-12-07
+    @01 polkadot-js 2026-12-02
+    evil.com 01
+    metamask-restore.io 00
 
-Cheap where it matters: a process keeps the verified bytes and answers its first few lookups by
-searching them (a few milliseconds each, so a one-shot CLI check never builds an index); from the
-``SCAN_LOOKUPS``-th lookup on, the hosts are a frozenset (one hash probe per label). The feed and
-date a reason names are found in the text only on a hit.
+Cheap where it matters: a process keeps the verified bytes and answers lookups by binary search
+in them (tens of microseconds, no index: a one-shot CLI check pays nothing to build one); from the
+``INDEX_AFTER``-th lookup on, a frozenset of the hosts' hashes answers the misses with one probe
+per label, and a hit is confirmed by the binary search (which also finds its origin).
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,13 +30,16 @@ from typing import Any
 
 from verifier.errors import BundleFormatError
 
-HEADER = b"# verifier denylist hosts: one host a line, in sections '@ FEED FIRST-LISTED'\n"
-SECTION = b"@ "
-SCAN_LOOKUPS = 8  # lookups answered by searching the text before the set is built
+HEADER = b"# verifier denylist hosts: '@CC FEED FIRST-LISTED' lines, then 'HOST CC' lines sorted by host\n"
+INDEX_AFTER = 1000  # lookups answered by binary search before the hash set is built
 MAX_TARGET_BYTES = 64 * 1024 * 1024
+_CODES = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _HOST_RE = re.compile(r"[a-z0-9_](?:[a-z0-9_.-]{0,251}[a-z0-9_])?")
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_ORIGIN_CACHE = 256
+_ORIGIN_RE = re.compile(rb"@([0-9a-zA-Z]{2}) (\S+) (\S+)")
+_HOST_PART = operator.itemgetter(slice(None, -3))  # "evil.com 01" -> "evil.com", in C
+# CPython hashes an ASCII str and the same bytes alike; the index keeps hashes only when so.
+_HASHES_AGREE = hash("probe.example") == hash(b"probe.example") and hash("a") == hash(b"a")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +52,13 @@ class DeniedHost:
     first_listed: str
 
 
+def _code(index: int) -> str:
+    return _CODES[index // len(_CODES)] + _CODES[index % len(_CODES)]
+
+
 def compose(sources: Iterable[tuple[str, Mapping[str, str]]]) -> bytes:
     """The target file for ``(feed id, {host: first listed})`` pairs, in the order given (a host
-    in several feeds keeps the first): deterministic, sections and hosts sorted.
+    in several feeds keeps the first): deterministic, origins and hosts sorted.
 
     Raises ValueError for a host or a word that the format cannot hold.
     """
@@ -56,31 +66,35 @@ def compose(sources: Iterable[tuple[str, Mapping[str, str]]]) -> bytes:
     for feed_id, listed in sources:
         for host, first in listed.items():
             origin.setdefault(host, (feed_id, first))
-    groups: dict[tuple[str, str], list[str]] = {}
-    for host, (feed_id, first) in origin.items():
-        if not _HOST_RE.fullmatch(host) or "." not in host:
-            raise ValueError(f"not a host name the denylist file can hold: {host[:80]!r}")
+    origins = sorted(set(origin.values()))
+    if len(origins) > len(_CODES) ** 2:
+        raise ValueError(f"more than {len(_CODES) ** 2} (feed, snapshot) origins")
+    for feed_id, first in origins:
         if not _WORD_RE.fullmatch(feed_id) or not _WORD_RE.fullmatch(first):
             raise ValueError(f"feed {feed_id[:40]!r} or snapshot {first[:40]!r} is not one word")
-        groups.setdefault((feed_id, first), []).append(host)
+    codes = {pair: _code(i) for i, pair in enumerate(origins)}
     out = [HEADER.decode("ascii").rstrip("\n")]
-    for feed_id, first in sorted(groups):
-        out.append(f"@ {feed_id} {first}")
-        out.extend(sorted(groups[(feed_id, first)]))
+    out += [f"@{codes[pair]} {pair[0]} {pair[1]}" for pair in origins]
+    for host in sorted(origin):
+        if not _HOST_RE.fullmatch(host) or "." not in host:
+            raise ValueError(f"not a host name the denylist file can hold: {host[:80]!r}")
+        out.append(f"{host} {codes[origin[host]]}")
     return ("\n".join(out) + "\n").encode("ascii")
 
 
 def sections(data: bytes) -> dict[tuple[str, str], list[str]]:
-    """Every ``(feed, first listed)`` section of a target file and its hosts (for builds and
-    diffs, not for checks)."""
+    """Every ``(feed, first listed)`` origin of a target file and its hosts, sorted (for builds
+    and diffs, not for checks)."""
+    origins: dict[str, tuple[str, str]] = {}
     out: dict[tuple[str, str], list[str]] = {}
-    current: list[str] | None = None
     for line in data.decode("ascii").split("\n"):
-        if line.startswith("@ "):
-            feed_id, _, first = line[2:].partition(" ")
-            current = out.setdefault((feed_id, first), [])
-        elif line and not line.startswith("#") and current is not None:
-            current.append(line)
+        if line.startswith("@"):
+            code, feed_id, first = line[1:].split(" ", 2)
+            origins[code] = (feed_id, first)
+            out.setdefault((feed_id, first), [])
+        elif line and not line.startswith("#"):
+            host, _, code = line.partition(" ")
+            out[origins[code]].append(host)
     return out
 
 
@@ -97,15 +111,24 @@ def per_feed(data: bytes) -> dict[str, dict[str, str]]:
 class HostDenylist:
     """The hosts of a verified target file (see the module's docstring for the format)."""
 
-    __slots__ = ("_hosts", "_lookups", "_origins", "data")
+    __slots__ = ("_body", "_hosts", "_lookups", "_origins", "data")
 
     def __init__(self, data: bytes) -> None:
         if not data.startswith(HEADER) or not data.endswith(b"\n") or not data.isascii():
             raise BundleFormatError("target.format")
         self.data = data
-        self._hosts: frozenset[str] | None = None
+        self._origins: dict[bytes, tuple[str, str]] = {}
+        at = len(HEADER)
+        while data.startswith(b"@", at):
+            end = data.index(b"\n", at)
+            found = _ORIGIN_RE.fullmatch(data, at, end)
+            if found is None:
+                raise BundleFormatError("target.format")
+            self._origins[found[1]] = (found[2].decode("ascii"), found[3].decode("ascii"))
+            at = end + 1
+        self._body = at  # where the sorted 'HOST CC' lines begin
+        self._hosts: frozenset[int] | frozenset[bytes] | None = None
         self._lookups = 0
-        self._origins: dict[str, DeniedHost] = {}
 
     @classmethod
     def from_sources(cls, sources: Iterable[tuple[str, Mapping[str, str]]]) -> HostDenylist:
@@ -113,72 +136,80 @@ class HostDenylist:
         return cls(compose(sources))
 
     def __len__(self) -> int:
-        lines = self.data.count(b"\n")
-        return lines - self.data.count(b"\n@ ") - self.data.count(b"\n#") - 1
+        return self.data.count(b"\n", self._body)
 
     def __contains__(self, host: object) -> bool:
         return isinstance(host, str) and self.find(host) is not None
 
-    def index(self) -> frozenset[str]:
-        """The hosts as a set, built once (section and comment lines in it match no host)."""
+    def index(self) -> frozenset[int] | frozenset[bytes]:
+        """The hosts as a set, built once: of their hashes where ``hash(str)`` equals ``hash(bytes)``
+        for ASCII (CPython), so no object is kept per host but an int; a hash that matches is
+        confirmed by the binary search. Header lines in it match no host."""
         hosts = self._hosts
         if hosts is None:
-            hosts = self._hosts = frozenset(self.data.decode("ascii").split("\n"))
+            lines = self.data[self._body :].split(b"\n")
+            if _HASHES_AGREE:
+                hosts = frozenset(map(hash, map(_HOST_PART, lines)))
+            else:  # pragma: no cover - another Python's hashing
+                hosts = frozenset(map(_HOST_PART, lines))
+            del lines
+            self._hosts = hosts
         return hosts
 
-    def listed(self, host: str) -> str | None:
-        """The listed name that denies ``host`` (itself or its nearest listed parent with at
-        least two labels: a feed never denies a whole top-level domain), or None."""
-        hosts = self._hosts
-        if hosts is None:
-            self._lookups += 1
-            if self._lookups <= SCAN_LOOKUPS:
-                return self._scan(host)
-            hosts = self.index()
-        if host in hosts:
-            return host
+    def _line(self, host: str) -> int:
+        """Where the line of exactly ``host`` starts, by binary search; -1 when it is not there."""
+        if not host or not host.isascii() or " " in host or "\n" in host:
+            return -1
+        key = host.encode("ascii")
+        data = self.data
+        lo, hi = self._body, len(data)  # both are line starts (or the end)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo - 1, mid) + 1
+            end = data.find(b" ", start)
+            here = data[start:end]
+            if here == key:
+                return start
+            if here < key:
+                lo = data.find(b"\n", end) + 1
+            else:
+                hi = start
+        return -1
+
+    def _candidates(self, host: str) -> Iterable[str]:
+        """``host`` and each parent of it with at least two labels (never a bare TLD)."""
+        yield host
         at = host.find(".")
         while at != -1:
             parent = host[at + 1 :]
             at = host.find(".", at + 1)
             if at == -1:
-                return None  # "com": never a whole top-level domain
-            if parent in hosts:
-                return parent
-        return None
-
-    def _scan(self, host: str) -> str | None:
-        if not host or not host.isascii() or "\n" in host or " " in host:
-            return None
-        data = self.data
-        candidate = host
-        while True:
-            if data.find(b"\n" + candidate.encode("ascii") + b"\n") != -1:
-                return candidate
-            at = candidate.find(".")
-            if at == -1 or candidate.find(".", at + 1) == -1:
-                return None
-            candidate = candidate[at + 1 :]
+                return
+            yield parent
 
     def find(self, host: str) -> DeniedHost | None:
         """The entry denying ``host`` (itself or its nearest listed parent), or None."""
-        listed = self.listed(host)
-        return None if listed is None else self.origin(listed)
+        hosts = self._hosts
+        if hosts is None:
+            self._lookups += 1
+            if self._lookups > INDEX_AFTER:
+                hosts = self.index()
+        for candidate in self._candidates(host):
+            if hosts is not None:
+                key: object = hash(candidate) if _HASHES_AGREE else candidate.encode("ascii", "replace")
+                if key not in hosts:
+                    continue
+            start = self._line(candidate)
+            if start != -1:
+                end = self.data.index(b"\n", start)
+                feed_id, first = self._origins[self.data[end - 2 : end]]
+                return DeniedHost(candidate, feed_id, first)
+        return None
 
-    def origin(self, listed: str) -> DeniedHost:
-        """The feed and first snapshot of a listed host, read from its section's line."""
-        found = self._origins.get(listed)
-        if found is None:
-            data = self.data
-            at = data.find(b"\n" + listed.encode("ascii") + b"\n")
-            start = data.rfind(b"\n@ ", 0, at + 1)
-            end = data.find(b"\n", start + 1)
-            feed_id, _, first = data[start + 3 : end].decode("ascii").partition(" ")
-            found = DeniedHost(listed, feed_id, first)
-            if len(self._origins) >= _ORIGIN_CACHE:
-                self._origins.clear()
-            self._origins[listed] = found
-        return found
+    def listed(self, host: str) -> str | None:
+        """The listed name that denies ``host``, or None."""
+        found = self.find(host)
+        return None if found is None else found.host
 
 
 def target_meta(data: bytes) -> dict[str, Any]:

@@ -170,21 +170,22 @@ def lint_sources(root: Path, *, today: dt.date) -> list[LintProblem]:
 
 
 def _release_policy(path: Path, expires: str, today: dt.date) -> Iterator[LintProblem]:
-    """``expires`` must be after today and at most MAX_LIFETIME (400 days) after it: a bundle
-    expiring later does not verify (``bundle.expires_beyond_policy``)."""
+    """``expires`` must be MIN_LIFETIME to MAX_LIFETIME (180 to 400 days) after today, the day the
+    release is built and signed: a bundle expiring later does not verify
+    (``bundle.expires_beyond_policy``), one expiring sooner leaves clients too little time."""
     from verifier.allowlist.trust import MAX_LIFETIME, MIN_LIFETIME, parse_expires  # noqa: PLC0415
 
     day = parse_expires(expires).date()
-    if today < day <= today + MAX_LIFETIME:
+    if today + MIN_LIFETIME <= day <= today + MAX_LIFETIME:
         return
     file = _read(path)
     line = file.key_line("expires", file.block(1))
     yield LintProblem(
         str(path),
         line,
-        f"release policy: expires {expires} must be after today and at most {MAX_LIFETIME.days} days "
-        f"after it (a bundle expires between {MIN_LIFETIME.days} and {MAX_LIFETIME.days} days after "
-        f"signing; today is {today.isoformat()}, so at most {(today + MAX_LIFETIME).isoformat()})",
+        f"release policy: expires {expires} must be {MIN_LIFETIME.days} to {MAX_LIFETIME.days} days "
+        f"after today, the day it is signed (today is {today.isoformat()}, so from "
+        f"{(today + MIN_LIFETIME).isoformat()} to {(today + MAX_LIFETIME).isoformat()})",
     )
 
 

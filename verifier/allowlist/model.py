@@ -271,9 +271,13 @@ class Allowlist:
         return out
 
     def lists_host(self, host: str) -> bool:
-        """Whether the denylist or the allowlist has an entry for the url ``host``: ``find_denied``
-        or ``find`` would give something for its Channel (one probe each, for the hot path)."""
+        """Whether the denylist, the feed hosts or the allowlist has an entry for the url ``host``:
+        ``find_denied``, ``feed_hosts.find`` or ``find`` would give something for its Channel (one
+        probe each, for the hot path)."""
         if host in self._listed_hosts:
+            return True
+        feed = self.feed_hosts
+        if feed is not None and feed.find(host) is not None:  # a host a public phishing feed lists
             return True
         if host.count(".") < 2 or not self._zones:
             return False

@@ -265,6 +265,20 @@ def check_targets(targets: Any) -> None:
             raise BundleFormatError("bundle.targets", name=repr(name))
 
 
+def policy_problem(expires: str, signing: dt.datetime) -> str | None:
+    """Why a bundle expiring at ``expires`` and signed at ``signing`` breaks the release policy
+    (it expires between MIN_LIFETIME and MAX_LIFETIME after signing), in English ending with
+    its code in brackets; None when it keeps it."""
+    left = parse_expires(expires) - signing
+    if MIN_LIFETIME <= left <= MAX_LIFETIME:
+        return None
+    code = "bundle.expires_beyond_policy" if left > MAX_LIFETIME else "bundle.expires_too_soon"
+    return (
+        f"expires {expires}, {left.days} days after {signing:%Y-%m-%d}: the release policy is between "
+        f"{MIN_LIFETIME.days} and {MAX_LIFETIME.days} days after signing [{code}]"
+    )
+
+
 def verify_bundle(
     data: bytes, root: Root, *, now: dt.datetime | None = None, highest_seen: int = 0
 ) -> VerifiedBundle:

@@ -184,6 +184,7 @@ def update(
         if name == DENYLIST_TARGET:
             HostDenylist(body)  # in its format, else raises
         files[name] = body
+    directory.mkdir(parents=True, exist_ok=True)  # an unwritable state directory is named as such
     for version, root_data in new_roots:
         atomic_write(directory / "roots" / f"{version}.root.json", root_data)
     for name, body in files.items():  # first the files, then the bundle that names them
