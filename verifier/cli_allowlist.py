@@ -268,15 +268,37 @@ def diff(
     old: Annotated[Path, typer.Argument(help="The bundle before the change.")],
     new: Annotated[Path, typer.Argument(help="The bundle after the change.")] = DEFAULT_BUNDLE,
 ) -> None:
-    """Show what a reviewer needs: channels added, removed and changed, per brand."""
+    """Show what a reviewer needs: channels added, removed and changed, per brand, and per feed
+    the denylist hosts added and removed with a sample (from the hosts files beside the bundles,
+    checked against the length and SHA-256 each bundle names)."""
     from verifier.allowlist.diff import diff_bundles, load_bundle_file, render_diff  # noqa: PLC0415
 
     try:
-        change = diff_bundles(load_bundle_file(old), load_bundle_file(new))
+        old_doc, new_doc = load_bundle_file(old), load_bundle_file(new)
+        old_hosts, new_hosts = _hosts_beside(old, old_doc), _hosts_beside(new, new_doc)
+        change = diff_bundles(old_doc, new_doc, old_hosts=old_hosts, new_hosts=new_hosts)
     except BundleFormatError as exc:
-        strict = exc.code == "bundle.in_file"  # refused by the strict reader: as unverified
+        strict = exc.code in ("bundle.in_file", "target.mismatch")  # refused: as unverified
         raise _fail(str(exc), EXIT_UNVERIFIED if strict else 1) from None
     typer.echo(render_diff(change))
+
+
+def _hosts_beside(path: Path, document: dict[str, Any]) -> bytes | None:
+    """The denylist hosts file a bundle names, read beside it and checked by its length and
+    SHA-256: b"" when the bundle names none, None when it is not there."""
+    from verifier.allowlist.bundle import DENYLIST_TARGET  # noqa: PLC0415
+    from verifier.allowlist.hostdeny import verify_target  # noqa: PLC0415
+
+    targets = document["signed"].get("targets", {})
+    meta = targets.get(DENYLIST_TARGET) if isinstance(targets, dict) else None
+    if not isinstance(meta, dict):
+        return b""
+    try:
+        data = (path.parent / DENYLIST_TARGET).read_bytes()
+    except OSError:
+        return None
+    verify_target(DENYLIST_TARGET, data, meta)
+    return data
 
 
 @app.command("reset-state")

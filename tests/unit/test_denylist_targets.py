@@ -165,10 +165,50 @@ def test_malformed_targets_metadata_is_refused(
 
 
 def test_the_shipped_feed_hosts_outrank_lookalike_and_are_verified() -> None:
-    from verifier.allowlist.store import default_allowlist  # noqa: PLC0415
+    from verifier.allowlist.store import default_allowlist
 
     allowlist = default_allowlist()
     assert allowlist.verified and allowlist.feed_hosts is not None and len(allowlist.feed_hosts) > 10_000
     listed = check("metamsk.io")  # eth-phishing-detect lists it; it also resembles metamask.io
     assert listed.verdict.value == "known_scam" and "eth-phishing-detect" in listed.reasons[0].message
     assert check("metamsk.io", use_denylist=False).verdict.value == "lookalike"
+
+
+def test_allowlist_diff_shows_per_feed_counts_added_removed_and_a_sample(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from verifier.cli import app
+
+    def release(where: Path, eth: str) -> Path:
+        built = build_release(
+            sources_with_feeds(where, **{"eth-phishing-detect": eth, "polkadot-js": POLKADOT})
+        )
+        out = where / "out" / "allowlist.json"
+        write_bundle(built.bundle, out)
+        for name, data in built.targets.items():
+            (out.parent / name).write_bytes(data)
+        return out
+
+    refreshed = ETH.replace("2026-12-01\n", "2026-12-09\n", 1).replace(
+        "acme-wallet-restore.com 2026-11-20\n", ""
+    ) + "".join(f"new-phish-{i}.com 2026-12-09\n" for i in range(12))
+    refreshed = refreshed.replace("# snapshot: 2026-12-01", "# snapshot: 2026-12-09")
+    old, new = release(tmp_path / "a", ETH), release(tmp_path / "b", refreshed)
+    result = CliRunner().invoke(app, ["allowlist", "diff", str(old), str(new)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "feeds (denylist-hosts.txt)" in lines
+    assert (
+        "  eth-phishing-detect: 2 -> 13 hosts (12 added, 1 removed; snapshot 2026-12-01 -> 2026-12-09)"
+        in lines
+    )
+    added = next(line for line in lines if line.startswith("    + "))
+    assert added.count("new-phish-") == 5 and added.endswith(", ...")
+    assert "    - acme-wallet-restore.com" in lines
+    assert not any("polkadot-js" in line for line in lines)  # unchanged feeds are not listed
+    (new.parent / DENYLIST_TARGET).unlink()
+    counts_only = CliRunner().invoke(app, ["allowlist", "diff", str(old), str(new)])
+    assert "added and removed unknown" in counts_only.stdout
+    (new.parent / DENYLIST_TARGET).write_bytes(b"tampered")
+    tampered = CliRunner().invoke(app, ["allowlist", "diff", str(old), str(new)])
+    assert tampered.exit_code == 3 and DENYLIST_TARGET in tampered.stderr

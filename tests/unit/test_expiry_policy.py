@@ -32,7 +32,9 @@ def _sources(tmp_path: Path, days: int) -> Path:
     return sources
 
 
-@pytest.mark.parametrize(("days", "code"), [(181, None), (399, None), (150, "too_soon"), (420, "beyond_policy")])
+@pytest.mark.parametrize(
+    ("days", "code"), [(181, None), (399, None), (150, "too_soon"), (420, "beyond_policy")]
+)
 def test_the_policy_is_180_to_400_days_after_signing(days: int, code: str | None) -> None:
     problem = policy_problem(_stamp(days), dt.datetime.now(dt.UTC))
     assert (problem is None) if code is None else f"[bundle.expires_{code}]" in (problem or "")
@@ -65,7 +67,7 @@ def test_sign_refuses_and_verify_release_refuses_a_bundle_expiring_too_soon(tmp_
 def test_verify_warns_when_the_shipped_bundle_is_under_180_days_and_refuses_with_release(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import verifier.cli_allowlist as cli_allowlist  # noqa: PLC0415
+    from verifier import cli_allowlist
 
     shipped = Path("verifier/data/allowlist.json")
     plain = runner.invoke(app, ["allowlist", "verify", str(shipped)])

@@ -113,6 +113,7 @@ def test_binary_search_and_hash_index_agree_on_many_hosts() -> None:
     searched = [deny.find(p) for p in probes]
     deny.index()
     assert [deny.find(p) for p in probes] == searched
+    assert [deny.denies(p) for p in probes] == [found is not None for found in searched]
     for host, first in listed.items():
         assert deny.find(host) == DeniedHost(host, "eth-phishing-detect", first)
     assert len(deny) == len(listed)

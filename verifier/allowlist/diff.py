@@ -77,6 +77,45 @@ class BrandDiff:
     entries: tuple[EntryChange, ...]
 
 
+SAMPLE = 5  # hosts shown per feed and direction
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One feed's hosts in the denylist target file, before and after: counts from the signed
+    metadata, and (when both files were at hand) how many hosts were added and removed, with
+    an evenly spread sample of each."""
+
+    feed: str
+    old_hosts: int
+    new_hosts: int
+    old_snapshot: str
+    new_snapshot: str
+    added: int | None = None
+    removed: int | None = None
+    sample_added: tuple[str, ...] = ()
+    sample_removed: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        snapshot = (
+            f"snapshot {self.new_snapshot}"
+            if self.old_snapshot == self.new_snapshot
+            else f"snapshot {self.old_snapshot or '-'} -> {self.new_snapshot or '-'}"
+        )
+        if self.added is None or self.removed is None:
+            counts = "added and removed unknown: the hosts files are not beside both bundles"
+        else:
+            counts = f"{self.added:,} added, {self.removed:,} removed"
+        out = [f"{self.feed}: {self.old_hosts:,} -> {self.new_hosts:,} hosts ({counts}; {snapshot})"]
+        if self.sample_added:
+            more = "" if (self.added or 0) <= len(self.sample_added) else ", ..."
+            out.append(f"  + {', '.join(self.sample_added)}{more}")
+        if self.sample_removed:
+            more = "" if (self.removed or 0) <= len(self.sample_removed) else ", ..."
+            out.append(f"  - {', '.join(self.sample_removed)}{more}")
+        return out
+
+
 @dataclass(frozen=True)
 class BundleDiff:
     """Everything that differs between two bundles' signed content."""
@@ -86,12 +125,14 @@ class BundleDiff:
     other: tuple[FieldChange, ...]  # any other top-level field, such as spec_version
     brands: tuple[BrandDiff, ...]
     denylist: tuple[EntryChange, ...]
+    feeds: tuple[FeedChange, ...] = ()
+    targets_changed: bool = False  # the signed targets metadata differs (a digest, a length ...)
 
     @property
     def empty(self) -> bool:
         """True when the two bundles sign the same content."""
         same_release = self.version.old == self.version.new and self.expires.old == self.expires.new
-        return same_release and not (self.other or self.brands or self.denylist)
+        return same_release and not (self.other or self.brands or self.denylist or self.targets_changed)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -128,16 +169,76 @@ def load_bundle_file(path: Path) -> dict[str, Any]:
     return document
 
 
-def diff_bundles(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
+def diff_bundles(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    old_hosts: bytes | None = None,
+    new_hosts: bytes | None = None,
+) -> BundleDiff:
     """Compare the ``signed`` content of two bundle documents.
 
     Brands and channels are matched by id and by kind, platform and value; anything else
-    about them that differs is a change. Raises BundleFormatError on a malformed bundle.
+    about them that differs is a change. ``old_hosts`` and ``new_hosts`` are the denylist
+    target files the bundles name (already checked against them), for the per-feed hosts added
+    and removed; without them the feeds are compared by their signed counts. Raises
+    BundleFormatError on a malformed bundle.
     """
     try:
-        return _diff(old["signed"], new["signed"])
-    except (KeyError, TypeError, AttributeError) as exc:
+        diff = _diff(old["signed"], new["signed"])
+        feeds = _feed_changes(old["signed"], new["signed"], old_hosts, new_hosts)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise BundleFormatError("bundle.content_malformed", detail=repr(exc)) from exc
+    changed = old["signed"].get("targets") != new["signed"].get("targets")
+    return dataclasses.replace(diff, feeds=feeds, targets_changed=changed)
+
+
+def _feeds_meta(signed: dict[str, Any]) -> dict[str, Any]:
+    from verifier.allowlist.bundle import DENYLIST_TARGET  # noqa: PLC0415
+
+    meta = signed.get("targets", {}).get(DENYLIST_TARGET, {})
+    feeds = meta.get("feeds", {}) if isinstance(meta, dict) else {}
+    return feeds if isinstance(feeds, dict) else {}
+
+
+def _spread(hosts: set[str]) -> tuple[str, ...]:
+    ordered = sorted(hosts)
+    step = max(1, len(ordered) // SAMPLE)
+    return tuple(ordered[::step][:SAMPLE])
+
+
+def _feed_changes(
+    old: dict[str, Any], new: dict[str, Any], old_hosts: bytes | None, new_hosts: bytes | None
+) -> tuple[FeedChange, ...]:
+    from verifier.allowlist.hostdeny import per_feed  # noqa: PLC0415
+
+    old_meta, new_meta = _feeds_meta(old), _feeds_meta(new)
+    both = old_hosts is not None and new_hosts is not None
+    old_listed = per_feed(old_hosts) if both and old_hosts else {}
+    new_listed = per_feed(new_hosts) if both and new_hosts else {}
+    out = []
+    for feed in sorted(old_meta.keys() | new_meta.keys() | old_listed.keys() | new_listed.keys()):
+        before, after = old_meta.get(feed, {}), new_meta.get(feed, {})
+        change = FeedChange(
+            feed,
+            int(before.get("hosts", 0)),
+            int(after.get("hosts", 0)),
+            str(before.get("snapshot", "")),
+            str(after.get("snapshot", "")),
+        )
+        if both:
+            was, now = set(old_listed.get(feed, ())), set(new_listed.get(feed, ()))
+            added, removed = now - was, was - now
+            change = dataclasses.replace(
+                change,
+                added=len(added),
+                removed=len(removed),
+                sample_added=_spread(added),
+                sample_removed=_spread(removed),
+            )
+        if before != after or change.added or change.removed:
+            out.append(change)
+    return tuple(out)
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
@@ -146,7 +247,7 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> BundleDiff:
     return BundleDiff(
         version=FieldChange("version", _text(old.get("version")), _text(new.get("version"))),
         expires=FieldChange("expires", _text(old.get("expires")), _text(new.get("expires"))),
-        other=_fields(old, new, skip={"version", "expires", "brands", "denylist"}),
+        other=_fields(old, new, skip={"version", "expires", "brands", "denylist", "targets"}),
         brands=tuple(brand for brand in brands if brand is not None),
         denylist=_entry_changes(
             [(str(d["kind"]), d) for d in old.get("denylist", [])],
@@ -248,4 +349,9 @@ def render_diff(diff: BundleDiff) -> str:
     if diff.denylist:
         lines.append("denylist")
         lines += [f"  {entry}" for entry in diff.denylist]
+    if diff.feeds or diff.targets_changed:
+        lines.append("feeds (denylist-hosts.txt)")
+        lines += [f"  {line}" for feed in diff.feeds for line in feed.lines()]
+        if not diff.feeds:
+            lines.append("  the hosts file changed, no feed's hosts did")
     return "\n".join(lines)

@@ -206,6 +206,22 @@ class HostDenylist:
                 return DeniedHost(candidate, feed_id, first)
         return None
 
+    def denies(self, host: str) -> bool:
+        """Whether ``find`` gives an entry for ``host``: the hot path's question, answered by hash
+        probes alone when the index is built and nothing matches (the usual case)."""
+        hosts = self._hosts
+        if hosts is None or not _HASHES_AGREE or hash(host) in hosts:
+            return self.find(host) is not None
+        at = host.find(".")
+        while at != -1:
+            parent = host[at + 1 :]
+            at = host.find(".", at + 1)
+            if at == -1:
+                return False
+            if hash(parent) in hosts:
+                return self.find(host) is not None
+        return False
+
     def listed(self, host: str) -> str | None:
         """The listed name that denies ``host``, or None."""
         found = self.find(host)

@@ -277,7 +277,7 @@ class Allowlist:
         if host in self._listed_hosts:
             return True
         feed = self.feed_hosts
-        if feed is not None and feed.find(host) is not None:  # a host a public phishing feed lists
+        if feed is not None and feed.denies(host):  # a host a public phishing feed lists
             return True
         if host.count(".") < 2 or not self._zones:
             return False
