@@ -106,7 +106,7 @@ def run_cli(count: int, concurrency: int, dns_ms: float = 0, rdap_ms: float = 0)
             "-",
             "--online",
             "--json",
-            "--concurrency",
+            "--parallel",
             str(concurrency),
         ],
         input=hosts,

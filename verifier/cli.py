@@ -191,12 +191,9 @@ def check(
         ),
     ] = None,
     online_timeout: Annotated[
-        float,
-        typer.Option("--online-timeout", help="Seconds for all the online lookups of one value.", min=0.1),
+        float, typer.Option("--timeout", help="Seconds for all the --online lookups of one value.")
     ] = 10.0,
-    concurrency: Annotated[
-        int, typer.Option("--concurrency", help="Values looked up at once in an --online batch.", min=1)
-    ] = 32,
+    concurrency: Annotated[int, typer.Option("--parallel", help="Values looked up at once (--online).")] = 32,
 ) -> None:
     """Check one value (or one a line: - or --file). Exit 0 official, 1 other, 2 invalid, 3 unverified list.
 
@@ -250,6 +247,8 @@ def _online_config(nameservers: list[str] | None, timeout: float, concurrency: i
     (resolvers and the RDAP server are the operator's choice: loopback allowed); exit 2 if malformed."""
     from verifier.online import ConfigError, OnlineConfig  # noqa: PLC0415 (network code only with --online)
 
+    if not timeout > 0 or concurrency < 1:  # checked here: a range in the option widens --help
+        _fail(text("online.bad_bounds", lang), lang)
     try:
         return OnlineConfig.from_env(nameservers=nameservers, deadline=timeout, concurrency=concurrency)
     except (ConfigError, ValueError) as exc:

@@ -92,9 +92,15 @@ def test_bad_nameserver_is_a_usage_error(servers: dict[str, Any]) -> None:
 def test_batch_is_concurrent_and_reports_throughput(servers: dict[str, Any]) -> None:
     hosts = [f"h{i}.bulk.test" for i in range(200)]
     env = {"VERIFIER_RDAP_URL": servers["rdap"].url, "VERIFIER_NAMESERVERS": servers["dns"].address}
-    done = _run(["-", "--online", "--json", "--concurrency", "16"], env, stdin="\n".join(hosts) + "\n")
+    done = _run(["-", "--online", "--json", "--parallel", "16"], env, stdin="\n".join(hosts) + "\n")
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["input"] for line in lines] == hosts  # in input order
     assert all(line["evidence"]["dns"]["a"] == ["198.51.100.1"] for line in lines)
     assert all(line["evidence"]["rdap"]["found"] is False for line in lines)
     assert "Online: 200 values in" in done.stderr and "16 at a time" in done.stderr
+
+
+def test_bounds_must_be_positive() -> None:
+    for args in (["--timeout", "0"], ["--parallel", "0"]):
+        done = _run(["fresh-wallet.test", "--online", *args], {})
+        assert done.returncode == 2 and "--timeout must be more than 0" in done.stderr
