@@ -282,3 +282,20 @@ def test_a_refused_link_is_explained_in_chinese(servers: dict[str, Any]) -> None
     message = {r.code: r.message for r in result.reasons}["online.redirect.error"]
     assert "非公网地址" in message and "refusing" not in message
     assert "said" not in result.to_dict()["evidence"]["redirects"]
+
+
+def test_an_unforeseen_failure_is_the_lookups_error(
+    servers: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verifier.online import evidence, rdap
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(rdap, "domain_evidence", broken)
+    monkeypatch.setattr(evidence, "follow", broken)
+    result = verifier.check("broken-lookups.test", online=servers["config"])
+    out = result.to_dict()["evidence"]
+    assert out["rdap"] == {"error": "OSError: network is unreachable"}
+    assert out["redirects"] == {"error": "OSError: network is unreachable"}
+    assert out["dns"]["nxdomain"] is True

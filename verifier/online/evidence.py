@@ -123,6 +123,8 @@ class _Lookups:
                 done[name] = future.result(timeout=max(self.deadline.remaining(), 0.0) + 0.25)
             except FutureTimeout:
                 late.append(name)
+            except Exception as exc:  # an unforeseen failure is that lookup's error, not the check's
+                done[name] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
         return done, late
 
 
@@ -221,7 +223,9 @@ def gather(
             evidence[name] = {"error": "timeout"}
     followed: Followed | None = None
     page: dict[str, Any] | None = None
-    if "follow" in done:
+    if "follow" in done and isinstance(done["follow"], dict):  # it failed unforeseen
+        evidence["redirects"] = dict(done["follow"])
+    elif "follow" in done:
         redirects, page, said = done["follow"]
         if redirects.get("error") and said:
             redirects = {**redirects, "said": said.get(lang) or said.get("en")}
