@@ -135,8 +135,10 @@ def test_the_shipped_model_is_small_and_reads_only_message_sized_texts() -> None
     model = shipped_model()
     assert model is not None and len(model.weights) <= 5000
     assert resources.files("verifier.scan").joinpath("model_weights.json").read_bytes().__len__() < 100_000
-    assert scam_like("x" * (MAX_MODEL_CHARS + 1)) is None
-    assert isinstance(scam_like("hello"), float)
+    assert scam_like("x " * (MAX_MODEL_CHARS // 2 + 1)) is None
+    assert scam_like("hello") is None  # too short to judge
+    assert isinstance(scam_like("the build fails on linux when I run the tests with the new flag"), float)
+    assert isinstance(scam_like("请问如何在钱包里添加自定义代币我找不到"), float)
 
 
 def test_the_model_finding_is_named_and_only_when_no_rule_flagged() -> None:

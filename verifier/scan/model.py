@@ -6,7 +6,8 @@ text reads like the scam messages it was trained on and no rule flagged it. It i
 regression over the set of character 2- to 4-grams of the lowercased text (digits read as 0,
 whitespace collapsed), trained on the dev messages only by ``benchmarks/scan_model_train.py``
 and shipped as ``scan/model_weights.json`` (the strongest weights only). Pure Python, no
-dependencies; texts longer than ``MAX_MODEL_CHARS`` are left to the rules (the model was
+dependencies; texts shorter than ``MIN_MODEL_WORDS`` words or longer than ``MAX_MODEL_CHARS``
+are left to the rules (the model was
 trained on messages, not pages, and reading a page's n-grams would cost more than the rules).
 """
 
@@ -21,6 +22,7 @@ from functools import cache
 from importlib import resources
 
 MAX_MODEL_CHARS = 20_000
+MIN_MODEL_WORDS = 10  # words or Chinese characters: "hello" or a subject line is too little to judge
 NGRAMS = (2, 4)
 
 
@@ -28,6 +30,21 @@ NGRAMS = (2, 4)
 def _folding() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Compiled on first use (none at import)."""
     return re.compile(r"\s+"), re.compile(r"[0-9]")
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    return re.compile(r"[^\W\d_\u3400-\u9fff]+|[\u3400-\u9fff]")
+
+
+def _size(text: str, enough: int = MIN_MODEL_WORDS) -> int:
+    """Words (and Chinese characters, one each) in the text, counted up to ``enough``."""
+    count = 0
+    for _ in _word().finditer(text):
+        count += 1
+        if count >= enough:
+            break
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +122,7 @@ def shipped_model() -> Model | None:
 def scam_like(text: str, model: Model | None = None) -> float | None:
     """The model's score for a message-sized text (None when too long or no model)."""
     model = model if model is not None else shipped_model()
-    if model is None or len(text) > MAX_MODEL_CHARS or not text.strip():
+    if model is None or len(text) > MAX_MODEL_CHARS or _size(text) < MIN_MODEL_WORDS:
         return None
     return model.score(text)
 

@@ -99,9 +99,12 @@ def message_matches(
         return []
     first: dict[str, tuple[int, int]] = {}
     seen: set[frozenset[str]] = set()
+    text = scan.text
     for start, end, names in scan.hits:
         if names in seen:  # most hits repeat a set of names already placed
             continue
+        if _inside_link(text, start, end):
+            continue  # "support" of acmewallet-support.com or support@... is the channel, not a claim
         seen.add(names)
         for name in names:
             if name not in first:
@@ -139,6 +142,19 @@ def message_matches(
         else:
             found.append(_match(scan, rule.rule, first[anchor], original=not mapped))
     return found
+
+
+_LINK_JOINERS = frozenset("-./_@:")
+
+
+def _inside_link(text: str, start: int, end: int) -> bool:
+    """Whether a term is part of a host name, path or address ("acmewallet-support.com",
+    "support@x.io"): joined to a word character by a hyphen, dot, slash, underscore or "@"."""
+    before = text[start - 2 : start] if start >= 2 else ""
+    after = text[end : end + 2]
+    return (len(before) == 2 and before[1] in _LINK_JOINERS and before[0].isalnum()) or (
+        len(after) == 2 and after[0] in _LINK_JOINERS and after[1].isalnum()
+    )
 
 
 def _phone_like(text: str) -> bool:
