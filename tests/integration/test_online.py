@@ -299,3 +299,21 @@ def test_an_unforeseen_failure_is_the_lookups_error(
     assert out["rdap"] == {"error": "OSError: network is unreachable"}
     assert out["redirects"] == {"error": "OSError: network is unreachable"}
     assert out["dns"]["nxdomain"] is True
+
+
+def test_a_meta_refresh_is_followed_as_a_redirect(servers: dict[str, Any]) -> None:
+    web, port = servers["web"], servers["port"]
+    refresh = b'<html><head><meta http-equiv="refresh" content="0; url=/sync-now"></head></html>'
+    web.routes[("short.test", "/meta")] = (302, {"Location": "http://hop.test:{port}/meta"}, b"")
+    web.routes[("hop.test", "/meta")] = (200, {"Content-Type": "text/html"}, refresh)
+    web.routes[("hop.test", "/sync-now")] = (302, {"Location": "http://phish.test:{port}/sync"}, b"")
+    result = verifier.check(f"http://short.test:{port}/meta", online=servers["config"])
+    redirects = result.to_dict()["evidence"]["redirects"]
+    assert redirects["chain"] == [
+        f"http://short.test:{port}/meta",
+        f"http://hop.test:{port}/meta",
+        f"http://hop.test:{port}/sync-now",
+        f"http://phish.test:{port}/sync",
+    ]
+    assert redirects["statuses"] == [302, 200, 302, 200]
+    assert result.to_dict()["evidence"]["page"]["asks_for_secrets"] is True

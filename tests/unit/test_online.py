@@ -216,3 +216,21 @@ def test_every_online_message_is_in_both_languages() -> None:
     assert len(online) > 20
     for code, entry in online.items():
         assert entry.get("en") and entry.get("zh"), code
+
+
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [
+        ('<meta http-equiv="refresh" content="0; url=https://evil.test/x">', "https://evil.test/x"),
+        ("<META HTTP-EQUIV='Refresh' CONTENT='0;URL=/next'>", "/next"),
+        ('<meta content="1;url=http://a.test/" http-equiv="refresh"/>', "http://a.test/"),
+        ('<meta http-equiv="refresh" content="0; url=&quot;https://q.test/&quot;">', "https://q.test/"),
+        ('<meta http-equiv="refresh" content="30; url=https://later.test/">', None),  # a page, not a hop
+        ('<meta http-equiv="refresh" content="5">', None),  # reloads itself
+        ('<meta name="description" content="0; url=https://no.test/">', None),
+    ],
+)
+def test_meta_refresh(page: str, target: str | None) -> None:
+    from verifier.online.redirects import meta_refresh
+
+    assert meta_refresh(page) == target

@@ -12,6 +12,8 @@ The final answer's body (HTML or text, at most ``MAX_PAGE_BYTES``) is kept for `
 
 from __future__ import annotations
 
+import html
+import re
 import ssl
 import threading
 from collections.abc import Callable, Sequence
@@ -171,6 +173,30 @@ def start_url(value: str) -> str:
     return "https://" + text.lstrip("/")
 
 
+_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_REFRESH = re.compile(r"""http-equiv\s*=\s*["']?refresh""", re.IGNORECASE)
+_CONTENT = re.compile(r"""content\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_TARGET = re.compile(
+    r"""^\s*(\d+(?:\.\d*)?)\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"']*)["']?\s*$""", re.IGNORECASE
+)
+MAX_REFRESH_SECONDS = 5  # a refresh later than this is a page, not a redirect
+
+
+def meta_refresh(page: str) -> str | None:
+    """Where ``<meta http-equiv="refresh" content="0; url=...">`` in the head of ``page`` sends a
+    browser within ``MAX_REFRESH_SECONDS``, as written (relative or not); None when nowhere."""
+    for tag in _META.findall(page[:100_000]):
+        if not _REFRESH.search(tag):
+            continue
+        content = _CONTENT.search(tag)
+        if content is None:
+            continue
+        match = _TARGET.match(html.unescape(next(g for g in content.groups() if g is not None)))
+        if match and match.group(2).strip() and float(match.group(1)) <= MAX_REFRESH_SECONDS:
+            return match.group(2).strip()
+    return None
+
+
 def followable(value: str) -> str | None:
     """None when ``value`` is a link the follower takes, else the refusal's code
     (``fetch.not_http``, ``fetch.userinfo`` ...)."""
@@ -244,6 +270,13 @@ def follow(
                         out.text = body.decode(encoding, errors="replace")
                     except LookupError:
                         out.text = body.decode("utf-8", errors="replace")
+                    refresh = (
+                        meta_refresh(out.text) if "html" in out.content_type or not out.content_type else None
+                    )
+                    if refresh is not None:  # a page that sends the browser on at once is a redirect
+                        current = _redirect(current, [refresh])
+                        out.text = None
+                        continue
                 return out
             finally:
                 response.close()
