@@ -112,7 +112,19 @@ def _finish(
         problem = allowlist.problem_text(language)
         typer.echo(shown(text("cli.exit_unverified", language, problem=problem), lines=True), err=True)
         raise typer.Exit(EXIT_UNVERIFIED)
+    _warn_if_expiring(allowlist, normalize_lang(lang))
     raise typer.Exit(status)
+
+
+EXPIRY_WARNING_DAYS = 30
+
+
+def _warn_if_expiring(allowlist: Allowlist, lang: Lang) -> None:
+    """Say on stderr (without failing) that the verified allowlist expires in under 30 days."""
+    days = allowlist.days_left()
+    if days is not None and days < EXPIRY_WARNING_DAYS:
+        said = text("cli.expires_soon", lang, version=allowlist.version, days=days, expires=allowlist.expires)
+        typer.echo(said, err=True)
 
 
 def _human(result: CheckResult, lang: str) -> str:
@@ -344,6 +356,7 @@ def _check_batch(
         problem = allowlist.problem_text(lang)
         typer.echo(shown(text("cli.exit_unverified", lang, problem=problem), lines=True), err=True)
         raise typer.Exit(EXIT_UNVERIFIED)
+    _warn_if_expiring(allowlist, lang)
     raise typer.Exit(exit_status(counts))
 
 
@@ -463,7 +476,14 @@ def scan_command(
 
 @app.command()
 def update(
-    url: Annotated[str, typer.Option(help="https URL of a newer signed allowlist bundle.")],
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="https URL of a newer signed allowlist bundle (default: $VERIFIER_UPDATE_URL, else "
+            "the project's published bundle, see docs/moderators.md); its target files are fetched "
+            "from beside it."
+        ),
+    ] = None,
     root_url: Annotated[
         list[str] | None, typer.Option(help="URL of a rotated root (next version); repeat in order.")
     ] = None,
@@ -473,13 +493,15 @@ def update(
 
     Exit 1 if it cannot be fetched or stored, 3 if it does not verify.
     """
-    from verifier.allowlist.update import UpdateError  # noqa: PLC0415 (httpx only when updating)
+    from verifier.allowlist.update import UpdateError, default_update_url  # noqa: PLC0415 (httpx only when updating)
     from verifier.allowlist.update import update as run_update  # noqa: PLC0415
 
     language = normalize_lang(lang.value)
     directory = state_dir()
     try:
-        installed = run_update(url, directory=directory, root_urls=tuple(root_url or ()))
+        installed = run_update(
+            url or default_update_url(), directory=directory, root_urls=tuple(root_url or ())
+        )
     except UpdateError as exc:
         typer.echo(shown(text("cli.error", language, message=exc.text(language)), lines=True), err=True)
         raise typer.Exit(1) from None

@@ -88,6 +88,8 @@ def test_a_running_service_stops_answering_official_when_its_bundle_expires(
         assert client.get("/healthz").json() == {
             "status": "ok",
             "allowlist": {"version": 5, "expires": live.current().expires, "verified": True},
+            "days_left": 0,  # expires within seconds
+            "denylist_hosts": 0,
         }
         assert client.get("/v1/allowlist").json()["verified"] is True
         sleep_until(at)

@@ -295,7 +295,10 @@ def test_health_reports_the_bundle(api: httpx.Client) -> None:
     assert body == {
         "status": "ok",
         "allowlist": {"version": 5, "expires": body["allowlist"]["expires"], "verified": True},
+        "days_left": body["days_left"],
+        "denylist_hosts": 0,  # the test bundle names no feed file
     }
+    assert isinstance(body["days_left"], int) and body["days_left"] > 30
 
 
 def test_a_newer_verified_bundle_is_picked_up_without_restart(

@@ -125,6 +125,12 @@ class Allowlist:
             self._expire()
         return False
 
+    def days_left(self, now: float | None = None) -> int | None:
+        """Whole days until ``expires`` (negative once past); None without an expiry."""
+        if self.expires is None or self._deadline in (math.inf, -math.inf):
+            return None
+        return math.floor((self._deadline - (time.time() if now is None else now)) / 86400)
+
     def expire_at(self, now: dt.datetime | None) -> None:
         """Make ``verified`` turn False when ``expires`` comes, as seen from ``now`` (default:
         the real time; a given ``now`` shifts the deadline by its distance from the real time,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,9 +44,19 @@ from verifier.enrich.page import (
     read_bounded,
     system_resolver,
 )
-from verifier.errors import AllowlistError
+from verifier.errors import AllowlistError, BundleFormatError
 
 TIMEOUT_SECONDS = 10.0
+# Where `verifier update` looks without --url: the signed bundle as committed on the main branch
+# (moderators commit it once signed), served by GitHub's raw-file host, which answers 200 itself
+# (release downloads answer with a redirect, and updates follow none). The target files the
+# bundle names are fetched from beside it. VERIFIER_UPDATE_URL overrides it (a mirror, a replica
+# of `verifier serve`: .../v1/allowlist/bundle).
+DEFAULT_UPDATE_URL = (
+    "https://raw.githubusercontent.com/wallet-support-verifier/wallet-support-verifier/main/"
+    "verifier/data/allowlist.json"
+)
+UPDATE_URL_ENV = "VERIFIER_UPDATE_URL"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -65,6 +76,11 @@ class UpdateResult:
     expires: str
     path: Path
     root_version: int
+
+
+def default_update_url() -> str:
+    """``$VERIFIER_UPDATE_URL``, else DEFAULT_UPDATE_URL."""
+    return os.environ.get(UPDATE_URL_ENV) or DEFAULT_UPDATE_URL
 
 
 def _is_loopback(host: str) -> bool:
@@ -178,8 +194,13 @@ def update(
     Allowlist.from_signed(verified.signed, verified=True)  # content a check can use, else raises
     files: dict[str, bytes] = {}
     for name, meta in verified.signed.get("targets", {}).items():
-        # beside the bundle, as TUF's targets are; one byte over the signed length is a mismatch
-        body = fetch(urljoin(url, name), client=client, deadline=deadline, max_bytes=meta["length"] + 1)
+        # beside the bundle, as TUF's targets are; a byte over the signed length is a mismatch
+        try:
+            body = fetch(urljoin(url, name), client=client, deadline=deadline, max_bytes=meta["length"])
+        except UpdateError as exc:
+            if exc.code != "fetch.too_large":
+                raise
+            raise BundleFormatError("target.mismatch", name=name) from None  # longer than signed
         verify_target(name, body, meta)
         if name == DENYLIST_TARGET:
             HostDenylist(body)  # in its format, else raises

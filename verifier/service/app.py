@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from verifier.allowlist.bundle import DENYLIST_TARGET
 from verifier.allowlist.model import unknown_brand_message
 from verifier.checker import check
 from verifier.errors import UnknownBrand
@@ -136,6 +137,13 @@ class HealthReport(schemas.HealthResponse):
 
     problem: str | None = None
     problem_messages: dict[str, str] | None = None
+    days_left: int | None = None  # whole days until the allowlist in use expires
+    denylist_hosts: int = 0  # hosts of the public feeds' signed target file in use
+
+
+def _unavailable() -> Response:
+    message = "the allowlist in use did not verify: nothing to offer"
+    return _json((503, answers.dumps({"error": {"code": "unverified", "message": message}})))
 
 
 def _printable(said: str) -> str:
@@ -372,6 +380,29 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         """The allowlist in use: version, expiry, verification state and official channels."""
         return _json((200, answers.allowlist_body(live.current())))
 
+    @app.get("/v1/allowlist/bundle", include_in_schema=False)
+    async def allowlist_bundle() -> Response:
+        """The signed bundle in use, byte for byte, so bots and replicas can update from this
+        instance (``verifier update --url .../v1/allowlist/bundle``; they verify it themselves).
+        503 while the list in use did not verify."""
+        allowlist = live.current()
+        data = allowlist.bundle_bytes
+        if data is None or not allowlist.verified:
+            return _unavailable()
+        return Response(data, media_type="application/json")
+
+    @app.get("/v1/allowlist/{name}", include_in_schema=False)
+    async def allowlist_target(name: str) -> Response:
+        """A target file the bundle in use names (``denylist-hosts.txt``), beside the bundle as
+        ``verifier update`` looks for it; 404 for any other name."""
+        allowlist = live.current()
+        feed = allowlist.feed_hosts
+        if name != DENYLIST_TARGET or feed is None:
+            return _json((404, answers.dumps({"error": {"code": "not_found", "message": "no such file"}})))
+        if not allowlist.verified:
+            return _unavailable()
+        return Response(feed.data, media_type="text/plain; charset=us-ascii")
+
     @app.get("/healthz", response_model=HealthReport, tags=["health"])
     async def healthz() -> Response:
         """Liveness and the allowlist state; "degraded" when the bundle did not verify or has
@@ -382,6 +413,8 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         body: dict[str, Any] = {
             "status": "ok" if state.verified else "degraded",
             "allowlist": state.to_dict(),
+            "days_left": allowlist.days_left(),
+            "denylist_hosts": len(allowlist.feed_hosts) if allowlist.feed_hosts is not None else 0,
         }
         if not state.verified:
             said = {lang: _printable(allowlist.problem_text(lang) or "") for lang in LANGS}

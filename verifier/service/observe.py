@@ -98,6 +98,17 @@ class AllowlistCollector(Collector):
             )
             left.add_metric([], expires.timestamp() - self.clock())
             yield left
+            days = GaugeMetricFamily(
+                "verifier_allowlist_expiry_days",
+                "Whole days until the allowlist in use expires (negative once it has).",
+            )
+            days.add_metric([], float((expires.timestamp() - self.clock()) // 86400))
+            yield days
+        hosts = GaugeMetricFamily(
+            "verifier_denylist_hosts", "Hosts in the public feeds' signed denylist file in use."
+        )
+        hosts.add_metric([], float(len(allowlist.feed_hosts) if allowlist.feed_hosts is not None else 0))
+        yield hosts
 
 
 class Observer:
