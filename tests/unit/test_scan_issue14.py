@@ -182,3 +182,42 @@ def test_support_link_words_are_read_in_the_registrable_name_and_path_segments()
     assert not is_support_link("support.example.com")
     assert not is_support_link("https://github.com/org/repo/issues/new?template=bug_form.yml")
     assert not is_support_link("https://platform.example.com/docs")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi @user, this has been escalated. Kindly reach our live support via the chat icon on "
+        "https://walletsupport-desk.pages.dev to resolve.",
+        "Thanks for reaching out, click [SUPPORT](https://rectify-node.netlify.app) to get this fixed",
+        "Exodus Wallet Support Number +1-(805)-419-6O32 call now",
+        "Rabby wallet customer care ☎ 1 8 0 0 5 5 5 0 1 9 9",
+        "Defi Wallet support line 1*(888)*731*6334 available 24/7",
+        "TronLink customer service: +1 ⇄ 855 ⇄ 442 ⇄ 7794",
+        "Blockchain wallet help desk .(650).239.5384",
+        "Coinbase: A withdrawal of 0.5 BTC was requested. If this wasn't you, call 1-888-555-0133.",
+        "Your Ledger 2FA has been reset. If you did not request this, reach out to support at +1 (844) 555 0199.",
+        "如遇帳戶凍結,請聯繫線上客服解凍。",
+        "遇到提幣問題可以預約客服回電,客服會在24小時內聯繫您。",
+        "I lost $45,000 to a fake investment platform until I found a recovery expert, contact him on "
+        "WhatsApp +1 555 123 4567",
+        "Your issue will be reviewed by a maintainer. To complete your request, send a mail to the support "
+        "team at walletsupportdesk@gmail.com",
+        "Please fill the form at https://forms.gle/abc123 and our team will contact you",
+        "Dear user, your wallet needs validation. Visit https://dapp-validate.com/sync to avoid suspension",
+    ],
+)
+def test_the_shapes_issue_14_names_are_flagged(text: str) -> None:
+    assert scan(text).risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please verify your wallet address on https://etherscan.io/address/0xabc",
+        "Upgrade your wallet: https://github.com/org/wallet/releases/tag/v2 fixes the sync bug",
+        "Go to acmewallet-docs.org to read the changelog.",
+    ],
+)
+def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
+    assert scan(text).risk not in FLAGGED
