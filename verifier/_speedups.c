@@ -1420,6 +1420,16 @@ head_table_build(HeadTable *t, PyObject *heads)
     return 0;
 }
 
+/* head_key of text[at:at+3] (0 for non-ASCII characters). */
+static uint32_t
+head_key_at(PyObject *text, Py_ssize_t at)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    return head_key(PyUnicode_READ(kind, data, at), PyUnicode_READ(kind, data, at + 1),
+                    PyUnicode_READ(kind, data, at + 2));
+}
+
 /* Where a head of table t first occurs in text, or -1. */
 static Py_ssize_t
 first_head(const HeadTable *t, PyObject *text)
@@ -1639,6 +1649,9 @@ find_lookalike_tokens(DomainMatcherObject *self, PyObject *name, PyObject *skel,
     Py_ssize_t n = PyUnicode_GET_LENGTH(skel);
     Py_ssize_t first = first_head(&self->skeleton_heads, skel);
     for (Py_ssize_t start = first; first >= 0 && start + 3 <= n && result == 0; start++) {
+        if (!head_known(&self->skeleton_heads, head_key_at(skel, start))) {
+            continue; /* no token skeleton begins with these letters: the dict would say so too */
+        }
         PyObject *head = PyUnicode_Substring(skel, start, start + 3);
         PyObject *candidates = head ? PyDict_GetItemWithError(self->skeleton_token_heads, head) : NULL;
         Py_XDECREF(head);
@@ -1754,6 +1767,9 @@ find_combosquat_here(DomainMatcherObject *self, PyObject *shown, PyObject *skel,
     Py_ssize_t first = first_head(&self->heads, name);
     if (first >= 0) {
         for (Py_ssize_t start = first; start + 3 <= n; start++) {
+            if (!head_known(&self->heads, head_key_at(name, start))) {
+                continue; /* no token begins with these letters: the dict would say so too */
+            }
             PyObject *head = PyUnicode_Substring(name, start, start + 3);
             if (head == NULL) {
                 return -1;
@@ -1980,30 +1996,55 @@ near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t
 static int
 near_officials(DomainMatcherObject *self, PyObject *text, PyObject *skel, Near *near, Py_ssize_t *count)
 {
-    PyObject *written;
-    if (PyUnicode_IS_ASCII(text)) {
-        /* casefold lowercases ASCII letters only */
-        written = PyObject_CallMethod(text, "lower", NULL);
-    } else {
-        written = PyObject_CallMethod(text, "casefold", NULL);
-    }
-    if (written == NULL) {
-        return -1;
-    }
-    int two = PyUnicode_Compare(skel, written) != 0;
-    PyObject *queries[2] = {written, skel};
     Py_UCS4 buf[2][256];
     Py_ssize_t lens[2];
     uint64_t sets[2];
-    for (int q = 0; q < 1 + two; q++) {
-        lens[q] = as_ucs4(queries[q], buf[q], 255);
-        if (lens[q] < 0) {
-            Py_DECREF(written);
+    int two;
+    if (PyUnicode_IS_ASCII(text)) {
+        /* casefold lowercases ASCII letters only: done here, and compared with the skeleton here */
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        if (n > 255) {
             return 1;
         }
+        const Py_UCS1 *chars = PyUnicode_1BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            buf[0][i] = chars[i] >= 'A' && chars[i] <= 'Z' ? chars[i] + ('a' - 'A') : chars[i];
+        }
+        lens[0] = n;
+        Py_ssize_t sn = PyUnicode_GET_LENGTH(skel);
+        two = sn != n;
+        if (!two) {
+            int kind = PyUnicode_KIND(skel);
+            const void *data = PyUnicode_DATA(skel);
+            for (Py_ssize_t i = 0; i < n && !two; i++) {
+                two = PyUnicode_READ(kind, data, i) != buf[0][i];
+            }
+        }
+        if (two) {
+            lens[1] = as_ucs4(skel, buf[1], 255);
+            if (lens[1] < 0) {
+                return 1;
+            }
+        }
+    } else {
+        PyObject *written = PyObject_CallMethod(text, "casefold", NULL);
+        if (written == NULL) {
+            return -1;
+        }
+        two = PyUnicode_Compare(skel, written) != 0;
+        PyObject *queries[2] = {written, skel};
+        for (int q = 0; q < 1 + two; q++) {
+            lens[q] = as_ucs4(queries[q], buf[q], 255);
+            if (lens[q] < 0) {
+                Py_DECREF(written);
+                return 1;
+            }
+        }
+        Py_DECREF(written);
+    }
+    for (int q = 0; q < 1 + two; q++) {
         sets[q] = charset_of(buf[q], lens[q]);
     }
-    Py_DECREF(written);
     *count = 0;
     if (self->scan) {
         int best[SCAN_OFFICIALS];
