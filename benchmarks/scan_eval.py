@@ -58,7 +58,7 @@ K_FOLDS = 5
 def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist, model: Model | None = None) -> list[bool]:
     """Flags per message with the rules and ``model`` (None: the rules alone)."""
     with mock.patch.object(scanner, "shipped_model", return_value=model):
-        return [scan(row["text"], allowlist=allowlist).risk in FLAGGED for row in rows]
+        return [scan(row["text"], allowlist=allowlist, use_model=True).risk in FLAGGED for row in rows]
 
 
 def _fold_model(rows: list[dict[str, str]], fold: list[int], f: int) -> Model:
@@ -204,7 +204,7 @@ def cross_validated(
         model = _fold_model(rows, fold, f) if with_model else None
         with _without(terms_out, hosts_out), mock.patch.object(scanner, "shipped_model", return_value=model):
             for i in inside:
-                flags[i] = scan(rows[i]["text"], allowlist=allowlist).risk in FLAGGED
+                flags[i] = scan(rows[i]["text"], allowlist=allowlist, use_model=True).risk in FLAGGED
     return flags
 
 

@@ -141,12 +141,14 @@ def test_the_shipped_model_is_small_and_reads_only_message_sized_texts() -> None
     assert isinstance(scam_like("请问如何在钱包里添加自定义代币我找不到"), float)
 
 
-def test_the_model_finding_is_named_and_only_when_no_rule_flagged() -> None:
-    result = scan("Contact me I can give it a trial")
-    codes = [p.code for p in result.patterns]
+def test_the_model_finding_is_named_only_when_asked_for_and_no_rule_flagged() -> None:
+    text = "Hello, kindly contact the support team through the live chat to get your issue resolved today"
+    assert "model.scam_like" not in [p.code for p in scan(text).patterns]  # off by default
+    result = scan(text, use_model=True)
+    codes = [p.code for p in result.patterns if p.severity != "low"]
     if "model.scam_like" in codes:
         assert result.risk == "medium" and codes == ["model.scam_like"]
-    flagged_by_rules = scan("Send me your seed phrase now to verify your wallet")
+    flagged_by_rules = scan("Send me your seed phrase now to verify your wallet", use_model=True)
     assert "model.scam_like" not in [p.code for p in flagged_by_rules.patterns]
 
 
@@ -168,6 +170,11 @@ def test_training_is_deterministic() -> None:
         "Hi @user, please contact our support team at https://support.example.com for account issues.",
         "如果您遇到问题，请在App内提交工单，我们的客服会尽快回复。",
         "请注意:币安绝不会通过 WhatsApp 联系用户。切勿与群内任何人交流。",
+        "News: a man lost $200,000 after calling a fake Trust Wallet support number he found on Google.",
+        "Victims told reporters they lost their savings after a so-called Crypto Recovery Specialist asked "
+        "for upfront fees.",
+        "Our help centre: for account issues open a ticket in the Binance app. Binance can freeze your account "
+        "if suspicious activity is detected.",
     ],
 )
 def test_official_and_help_centre_lines_stay_clear(text: str) -> None:

@@ -230,6 +230,7 @@ def scan(
     *,
     html: bool = False,
     allowlist: Allowlist | None = None,
+    use_model: bool = False,
 ) -> ScanResult:
     """Find fake-support danger in a message, ticket or web page.
 
@@ -238,7 +239,9 @@ def scan(
     mentioned brand is used. Returns channels with their check results, scam patterns
     with spans, mentioned brands, an overall risk (high, medium, low, none) and a reply
     in ``lang``. Raises ScanTooLarge beyond ``MAX_SCAN_CHARS`` and UnknownBrand for a
-    brand that is not in the allowlist.
+    brand that is not in the allowlist. ``use_model=True`` adds the n-gram model's opinion
+    (``verifier.scan.model``) on message-sized texts no rule flagged; it is off by default: it
+    gains little under cross-validation and flags some honest help-centre lines.
     """
     code = normalize_lang(lang)
     if not isinstance(body, str):
@@ -293,7 +296,7 @@ def scan(
         [_channel_risk(c, addressee=id(c) in addressees) if id(c) not in warned else "low" for c in channels]
         + [p.severity for p in patterns]
     )
-    if risk not in ("high", "medium") and (finding := _model_finding(plain, code)) is not None:
+    if use_model and risk not in ("high", "medium") and (finding := _model_finding(plain, code)) is not None:
         patterns.append(finding)
         risk = finding.severity
     brands = tuple(dict.fromkeys([b for b, _ in mentioned.most_common()] + ([target.id] if target else [])))
