@@ -170,6 +170,9 @@ def test_training_is_deterministic() -> None:
         "Hi @user, please contact our support team at https://support.example.com for account issues.",
         "如果您遇到问题，请在App内提交工单，我们的客服会尽快回复。",
         "请注意:币安绝不会通过 WhatsApp 联系用户。切勿与群内任何人交流。",
+        "如需帮助，请联系官方客服邮箱 support@token.im。",
+        "警方提醒：近期有骗子冒充钱包客服，要求用户联系所谓的“在线客服”解冻资产，这是诈骗。",
+        "去中心化钱包没有客服可以帮你冻结或解冻资产，助记词丢失无法找回。",
         "News: a man lost $200,000 after calling a fake Trust Wallet support number he found on Google.",
         "Victims told reporters they lost their savings after a so-called Crypto Recovery Specialist asked "
         "for upfront fees.",

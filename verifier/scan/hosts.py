@@ -125,7 +125,8 @@ MESSENGERS = frozenset({"telegram", "whatsapp", "wechat", "qq", "signal"})
 
 def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
     """ "phone", "free_host", "free_mail", "messenger" (a Telegram, WhatsApp, WeChat ... handle
-    or link), "link" (a link that is not official), "unofficial_link" (a link
+    or link), "own_channel" (an official channel, or an address on the brand's own domain),
+    "link" (a link that is not official), "unofficial_link" (a link
     that is not on the list of the brand the text is about), "support_link" (one whose host or path says
     support, ticket, rectify, dapp ...: ``scan/rules/links.toml``), "recovery_link" (any
     channel whose name sells recovery: "...recoveryspecialist.expert", "walletrecover@...") and "contact" (any) as the channels hold
@@ -133,7 +134,10 @@ def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
     tags: set[str] = set()
     for channel in channels:
         if channel.verdict is Verdict.OFFICIAL:
+            tags.add("own_channel")  # the brand's own: a text that sends you there is honest
             continue
+        if any(r.code == "email.brand_domain_unlisted" for r in channel.reasons):
+            tags.add("own_channel")  # an address on the brand's own domain, not listed
         tags.add("contact")
         value = (channel.normalized or "").lower()
         if channel.kind is ChannelKind.HANDLE and value.partition(":")[0] in MESSENGERS:

@@ -125,7 +125,7 @@ def message_matches(
         return derived[name]
 
     for rule in rules:
-        if rule.unless & present:
+        if rule.unless & present or rule.unless & contacts:
             continue
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
         if alternative is None:
