@@ -212,13 +212,11 @@ class HostDenylist:
         hosts = self._hosts
         if hosts is None or not _HASHES_AGREE or hash(host) in hosts:
             return self.find(host) is not None
-        at = host.find(".")
-        while at != -1:
-            parent = host[at + 1 :]
-            at = host.find(".", at + 1)
-            if at == -1:
-                return False
-            if hash(parent) in hosts:
+        if host.count(".") < 2:  # no parent but a TLD: one probe was all
+            return False
+        labels = host.split(".")
+        for i in range(1, len(labels) - 1):
+            if hash(".".join(labels[i:])) in hosts:
                 return self.find(host) is not None
         return False
 
