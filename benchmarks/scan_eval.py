@@ -28,13 +28,14 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 from evaldata import DEV_DIR, run_header, shipped_allowlist
+from scan_model_train import fit
 
 import verifier
 from verifier.scan import hosts, matcher, rules, scanner, structure
 from verifier.scan.lexicon import term_key
+from verifier.scan.model import Model
 from verifier.scan.normalize import normalize
 from verifier.scan.ruleset import load_rules
-from verifier.scan.model import Model
 from verifier.scan.scanner import scan
 
 FLAGGED = ("high", "medium")
@@ -55,7 +56,9 @@ def _messages() -> list[dict[str, str]]:
 K_FOLDS = 5
 
 
-def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist, model: Model | None = None) -> list[bool]:
+def _flags(
+    rows: list[dict[str, str]], allowlist: verifier.Allowlist, model: Model | None = None
+) -> list[bool]:
     """Flags per message with the rules and ``model`` (None: the rules alone)."""
     with mock.patch.object(scanner, "shipped_model", return_value=model):
         return [scan(row["text"], allowlist=allowlist, use_model=True).risk in FLAGGED for row in rows]
@@ -63,8 +66,6 @@ def _flags(rows: list[dict[str, str]], allowlist: verifier.Allowlist, model: Mod
 
 def _fold_model(rows: list[dict[str, str]], fold: list[int], f: int) -> Model:
     """The n-gram model trained as scan_model_train.py does, on the messages outside fold f."""
-    from scan_model_train import fit
-
     outside = [i for i in range(len(rows)) if fold[i] != f]
     return fit([rows[i]["text"] for i in outside], [rows[i]["label"] == "scam" for i in outside])
 
@@ -151,7 +152,9 @@ def _hosts_hit(text: str, allowlist: verifier.Allowlist) -> set[str]:
     lowered = [link.lower() for link in links]
     found |= {f"word:{word}" for word in hosts.link_words() if any(word in link for link in lowered)}
     found |= {f"path:{word}" for word in hosts.link_path_words() if any(word in link for link in lowered)}
-    found |= {f"recovery:{word}" for word in hosts.recovery_link_words() if any(word in link for link in lowered)}
+    found |= {
+        f"recovery:{word}" for word in hosts.recovery_link_words() if any(word in link for link in lowered)
+    }
     shown = [m.group(1).lower() for m in hosts._markdown_link().finditer(text)]
     return found | {f"text:{word}" for word in hosts.link_text_words() if any(word in s for s in shown)}
 
@@ -219,7 +222,7 @@ def quality(allowlist: verifier.Allowlist) -> None:
     sizes = Counter(folds)
     print(f"Cross-validated by source: {K_FOLDS} folds of {[sizes[f] for f in range(K_FOLDS)]} messages, "
           f"{len({source_group(r.get('source', '')) for r in rows})} sources.\n")  # fmt: skip
-    _table("Cross-validated, rules alone (each fold without the phrases, hosts and link words only it holds):",
+    _table("Cross-validated, rules alone (each fold without the terms, hosts and link words it alone holds):",
            _language_parts("dev, CV", rows, cv))  # fmt: skip
     cv_model = cross_validated(rows, allowlist, with_model=True)
     _table("Cross-validated, rules + n-gram model (as above; the model trained on the other folds only):",

@@ -18,7 +18,9 @@ from evaldata import DEV_DIR
 from verifier.scan import model
 
 KEEP = 2000  # weights kept (largest magnitude): the file stays small (CV: same flags as all weights)
-THRESHOLD = 1.0  # scam-like above this score: at 0.5 CV gains more (see scan_eval_results.md) but short benign lines with a phone number or help address score 0.5-0.9
+# Scam-like above this score: at 0.5 cross-validation gains more (scan_eval_results.md), but
+# short honest lines with a phone number or a help address score 0.5 to 0.9.
+THRESHOLD = 1.0
 OUT = Path(__file__).resolve().parent.parent / "verifier" / "scan" / "model_weights.json"
 
 

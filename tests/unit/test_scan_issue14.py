@@ -49,7 +49,7 @@ def test_support_words_and_a_link_whose_host_says_support() -> None:
 
 
 def test_a_maintainer_linking_documentation_is_not_a_support_link() -> None:
-    text = "Thanks for the report. This is fixed in v2.3, see https://github.com/example/project/releases for notes."
+    text = "Thanks for the report. Fixed in v2.3, see https://github.com/example/project/releases for notes."
     assert not _codes(text)
 
 
@@ -72,7 +72,9 @@ def test_a_loss_story_that_names_a_recovery_outfit() -> None:
 
 
 def test_a_victim_who_mentions_the_secret_recovery_phrase_is_not_a_recovery_pitch() -> None:
-    text = "I lost my funds yesterday. I never shared my Secret Recovery Phrase, how did this happen? Any help?"
+    text = (
+        "I lost my funds yesterday. I never shared my Secret Recovery Phrase, how did this happen? Any help?"
+    )
     assert "recovery.named_service" not in _codes(text)
     assert "recovery.named_service_pitch" not in _codes(text)
 
@@ -164,8 +166,10 @@ def test_training_is_deterministic() -> None:
     "text",
     [
         "We will never ask you to pay a fee to recover your wallet.",
-        "Support will never charge a fee. We can help you restore your wallet from your recovery phrase in the app.",
-        "Reminder: we will not DM you. Our support team only answers in this repository, never on Telegram @anything.",
+        "Support will never charge a fee. We can help you restore your wallet from your recovery phrase "
+        "in the app.",
+        "Reminder: we will not DM you. Our support team only answers in this repository, never on "
+        "Telegram @anything.",
         "Trust Wallet support team: the explorer https://bscscan.com/tx/0xabc shows your transfer.",
         "Hi @user, please contact our support team at https://support.example.com for account issues.",
         "如果您遇到问题，请在App内提交工单，我们的客服会尽快回复。",
@@ -176,7 +180,8 @@ def test_training_is_deterministic() -> None:
         "News: a man lost $200,000 after calling a fake Trust Wallet support number he found on Google.",
         "Victims told reporters they lost their savings after a so-called Crypto Recovery Specialist asked "
         "for upfront fees.",
-        "Our help centre: for account issues open a ticket in the Binance app. Binance can freeze your account "
+        "Our help centre: for account issues open a ticket in the Binance app. Binance can freeze your "
+        "account "
         "if suspicious activity is detected.",
     ],
 )
@@ -206,7 +211,8 @@ def test_support_link_words_are_read_in_the_registrable_name_and_path_segments()
         "TronLink customer service: +1 ⇄ 855 ⇄ 442 ⇄ 7794",
         "Blockchain wallet help desk .(650).239.5384",
         "Coinbase: A withdrawal of 0.5 BTC was requested. If this wasn't you, call 1-888-555-0133.",
-        "Your Ledger 2FA has been reset. If you did not request this, reach out to support at +1 (844) 555 0199.",
+        "Your Ledger 2FA has been reset. If you did not request this, reach out to support at "
+        "+1 (844) 555 0199.",
         "如遇帳戶凍結,請聯繫線上客服解凍。",
         "遇到提幣問題可以預約客服回電,客服會在24小時內聯繫您。",
         "I lost $45,000 to a fake investment platform until I found a recovery expert, contact him on "

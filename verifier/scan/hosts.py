@@ -73,14 +73,18 @@ def markdown_support_link(text: str, channels: Iterable[CheckResult]) -> bool:
     if "](" not in text:
         return False
     unofficial = [
-        (c.input or "").lower() for c in channels if c.verdict is not Verdict.OFFICIAL and c.kind is ChannelKind.URL
+        (c.input or "").lower()
+        for c in channels
+        if c.verdict is not Verdict.OFFICIAL and c.kind is ChannelKind.URL
     ]
     if not unofficial:
         return False
     words = link_text_words()
     for match in _markdown_link().finditer(text):
         shown, target = match.group(1).lower(), match.group(2).lower()
-        if any(word in shown for word in words) and any(u and (u in target or target in u) for u in unofficial):
+        if any(word in shown for word in words) and any(
+            u and (u in target or target in u) for u in unofficial
+        ):
             return True
     return False
 
@@ -98,8 +102,9 @@ def link_path_words() -> tuple[str, ...]:
 
 def is_support_link(link: str) -> bool:
     """Whether a link's registrable name ("dappswebsupport" of dappswebsupport.com) holds one
-    of ``link_words()``, or a path segment starts with a path word ("/form.php"). A subdomain is left out: support.<company>.com is how real
-    companies name their help desks; scam sites buy names that say it."""
+    of ``link_words()``, or a path segment starts with a path word ("/form.php"). A subdomain
+    is left out: support.<company>.com is how real companies name their help desks; scam sites
+    buy names that say it."""
     link = link.lower().split("://", 1)[-1]
     host, slash, path = link.partition("/")
     host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
@@ -126,11 +131,11 @@ MESSENGERS = frozenset({"telegram", "whatsapp", "wechat", "qq", "signal"})
 def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
     """ "phone", "free_host", "free_mail", "messenger" (a Telegram, WhatsApp, WeChat ... handle
     or link), "own_channel" (an official channel, or an address on the brand's own domain),
-    "link" (a link that is not official), "unofficial_link" (a link
-    that is not on the list of the brand the text is about), "support_link" (one whose host or path says
+    "link" (a link that is not official), "unofficial_link" (a link that is not on the list of
+    the brand the text is about), "support_link" (one whose registrable name or path says
     support, ticket, rectify, dapp ...: ``scan/rules/links.toml``), "recovery_link" (any
-    channel whose name sells recovery: "...recoveryspecialist.expert", "walletrecover@...") and "contact" (any) as the channels hold
-    them (official channels hold none)."""
+    channel whose name sells recovery: "...recoveryspecialist.expert", "walletrecover@...") and
+    "contact" (any) as the channels hold them (official channels hold only "own_channel")."""
     tags: set[str] = set()
     for channel in channels:
         if channel.verdict is Verdict.OFFICIAL:

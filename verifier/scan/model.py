@@ -107,7 +107,9 @@ def to_json(weights: dict[str, float], bias: float, threshold: float, about: dic
 
 def from_json(data: str) -> Model:
     raw = json.loads(data)
-    return Model({str(k): float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"]))
+    return Model(
+        {str(k): float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"])
+    )
 
 
 @cache

@@ -347,7 +347,9 @@ def _word_patterns() -> _WordPatterns:
         re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
         re.compile(rf"{lead}(?=[a-z]{{2}})"),
         re.compile(rf"(?<=[a-z]{{4}}){trail}\Z"),
-        re.compile(rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"),
+        re.compile(
+            rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"
+        ),
     )
 
 

@@ -16,15 +16,15 @@ from verifier.checker import check
 from verifier.errors import InvalidChannel, VerifierError
 from verifier.messages import Lang, normalize_lang, text
 from verifier.model import ChannelKind, CheckResult, Verdict
+from verifier.scan.clauses import RuleScan
 from verifier.scan.disguised import disguised_pairs, opens_elsewhere
 from verifier.scan.extract import Found, extract_channels
 from verifier.scan.hosts import contact_tags, markdown_support_link
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
 from verifier.scan.model import scam_like, shipped_model
-from verifier.scan.placement import excerpt
 from verifier.scan.normalize import normalize
-from verifier.scan.clauses import RuleScan
+from verifier.scan.placement import excerpt
 from verifier.scan.rules import PatternMatch, rule_scan
 from verifier.scan.structure import frame_cues, message_matches
 
@@ -200,7 +200,8 @@ def _reply(
     # The message's own channels: every high one (look-alikes, reported fakes), then medium
     # ones up to three in all.
     bad = sorted(
-        (c for c in channels if _channel_risk(c) in ("high", "medium")), key=lambda c: _channel_risk(c) != "high"
+        (c for c in channels if _channel_risk(c) in ("high", "medium")),
+        key=lambda c: _channel_risk(c) != "high",
     )
     high_channels = sum(1 for c in bad if _channel_risk(c) == "high")
     items += [
@@ -289,7 +290,9 @@ def scan(
         contacts |= {"support_link"}
     matches += [m for m in message_matches(rules, contacts, matches) if m.rule.code not in seen]
     matches.sort(key=lambda m: (m.span[0], m.rule.code))
-    exchange = _exchange_context(rules, [allowlist.brands[b] for b in mentioned] + ([target] if target else []))
+    exchange = _exchange_context(
+        rules, [allowlist.brands[b] for b in mentioned] + ([target] if target else [])
+    )
     patterns = [_finding(m, code, exchange=exchange) for m in matches] + [finding for _, finding in disguised]
     patterns.sort(key=lambda p: (p.span[0], p.code))
     risk = _max_risk(

@@ -82,7 +82,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     if not isinstance(framed, bool):
         raise RuleDataError(f"{where}: `framed` must be true or false")
     if voice not in (None, "first_person"):
-        raise RuleDataError(f"{where}: `voice` can only be \"first_person\"")
+        raise RuleDataError(f'{where}: `voice` can only be "first_person"')
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
@@ -120,7 +120,10 @@ def message_matches(
 
     def shows(name: str) -> bool:
         if name not in derived:
-            reader = {"phone_like": lambda: _phone_like(_original(scan)), "recovery_name": lambda: _recovery_name(scan)}
+            reader = {
+                "phone_like": lambda: _phone_like(_original(scan)),
+                "recovery_name": lambda: _recovery_name(scan),
+            }
             derived[name] = reader[name]() if name in reader else False
         return derived[name]
 
@@ -130,7 +133,11 @@ def message_matches(
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
         if alternative is None:
             continue
-        if rule.contact and not rule.contact & contacts and not any(shows(n) for n in rule.contact & _DERIVED):
+        if (
+            rule.contact
+            and not rule.contact & contacts
+            and not any(shows(n) for n in rule.contact & _DERIVED)
+        ):
             continue
         if rule.first_person and not _first_person(_original(scan)):
             continue
@@ -188,6 +195,8 @@ def _first_person_pattern() -> re.Pattern[str]:
 def _first_person(text: str) -> bool:
     """Whether the text speaks in the first person (I, my, me): testimonials tell their own loss."""
     return _first_person_pattern().search(text) is not None
+
+
 _CAPITALIZED_BEFORE = r"(?:[A-Z][A-Za-z0-9&'-]*[ \t]){1,3}\Z"
 
 
@@ -204,7 +213,11 @@ def _recovery_name(scan: RuleScan) -> bool:
     text = scan.text
     words = {text[start:end].lower() for start, end, names in scan.hits if RECOVERY_NAME in names}
     for start, end, names in scan.hits:
-        if RECOVERY_NAME not in names or not text[start : start + 1].isupper() or not text[start:end].isalpha():
+        if (
+            RECOVERY_NAME not in names
+            or not text[start : start + 1].isupper()
+            or not text[start:end].isalpha()
+        ):
             continue  # one capitalised word ("Recovery Phrase" is a longer term found here)
         if not before.search(text, max(0, start - 60), start):
             continue
