@@ -1257,6 +1257,9 @@ typedef struct {
     DeleteTable deletes;      /* the same, as a C hash table */
     int scan;                 /* 1: scan every form; 0: probe the deletion index */
     PyObject *ascii_skeleton[128];
+    int skeletons_dict_getitem;       /* skeletons is a dict whose __getitem__ is dict's */
+    Py_UCS4 ascii_skel_chars[128][4]; /* the same as characters, when at most four */
+    int ascii_skel_len[128];          /* their number, or -1 for a longer skeleton */
     int initialised;          /* set when __init__ succeeded; find refuses otherwise */
     HeadTable heads;          /* head_key()s of token_heads */
     HeadTable skeleton_heads; /* head_key()s of skeleton_token_heads */
@@ -1307,6 +1310,24 @@ max_typo_distance(Py_ssize_t length)
     return length <= 8 ? 1 : 2;
 }
 
+/* skeletons[code] (a new reference): a plain dict lookup when the table's __getitem__ is dict's (then a
+ * miss is asked of the table, whose __missing__ fills it), which spares a method call per character. */
+static PyObject *
+skeleton_item(DomainMatcherObject *self, PyObject *code)
+{
+    if (self->skeletons_dict_getitem) {
+        PyObject *part = PyDict_GetItemWithError(self->skeletons, code);
+        if (part != NULL) {
+            Py_INCREF(part);
+            return part;
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    return PyObject_GetItem(self->skeletons, code);
+}
+
 /* skeleton(text): each character through the _SKELETONS table. */
 static PyObject *
 skeleton_of(DomainMatcherObject *self, PyObject *text)
@@ -1319,6 +1340,18 @@ skeleton_of(DomainMatcherObject *self, PyObject *text)
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         PyObject *part;
+        if (ch < 128 && self->ascii_skel_len[ch] >= 0) {
+            int len = self->ascii_skel_len[ch];
+            if (m + len > (Py_ssize_t)(sizeof(buf) / sizeof(buf[0]))) {
+                PyErr_SetString(PyExc_ValueError, "a skeleton of more than 1024 characters");
+                return NULL;
+            }
+            for (int c = 0; c < len; c++) {
+                buf[m + c] = self->ascii_skel_chars[ch][c];
+            }
+            m += len;
+            continue;
+        }
         if (ch < 128) {
             part = self->ascii_skeleton[ch];
             Py_INCREF(part);
@@ -1327,7 +1360,7 @@ skeleton_of(DomainMatcherObject *self, PyObject *text)
             if (code == NULL) {
                 return NULL;
             }
-            part = PyObject_GetItem(self->skeletons, code);
+            part = skeleton_item(self, code);
             Py_DECREF(code);
             if (part == NULL) {
                 return NULL;
@@ -1616,7 +1649,7 @@ written_span(DomainMatcherObject *self, PyObject *name, Py_ssize_t start, Py_ssi
             position += PyUnicode_GET_LENGTH(self->ascii_skeleton[ch]);
         } else {
             PyObject *code = PyLong_FromUnsignedLong(ch);
-            PyObject *part = code ? PyObject_GetItem(self->skeletons, code) : NULL;
+            PyObject *part = code ? skeleton_item(self, code) : NULL;
             Py_XDECREF(code);
             if (part == NULL) {
                 return -1;
@@ -3657,6 +3690,17 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
     if (self->strings[S_N] == NULL) {
         return -1;
     }
+    self->skeletons_dict_getitem = 0;
+    if (PyDict_Check(skeletons)) {
+        PyObject *own = PyObject_GetAttrString((PyObject *)Py_TYPE(skeletons), "__getitem__");
+        PyObject *dicts = PyObject_GetAttrString((PyObject *)&PyDict_Type, "__getitem__");
+        self->skeletons_dict_getitem = own != NULL && own == dicts;
+        Py_XDECREF(own);
+        Py_XDECREF(dicts);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+    }
     for (int c = 0; c < 128; c++) {
         PyObject *code = PyLong_FromLong(c);
         PyObject *part = code ? PyObject_GetItem(skeletons, code) : NULL;
@@ -3669,6 +3713,7 @@ domain_matcher_init(DomainMatcherObject *self, PyObject *args, PyObject *kwds)
             return -1;
         }
         Py_XSETREF(self->ascii_skeleton[c], part);
+        self->ascii_skel_len[c] = (int)as_ucs4(part, self->ascii_skel_chars[c], 4);
     }
     if (head_table_build(&self->heads, heads) < 0 || head_table_build(&self->skeleton_heads, skeleton_heads) < 0) {
         return -1;
