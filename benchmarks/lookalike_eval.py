@@ -233,6 +233,12 @@ def evaluate(
         try:
             with Anchor(anchor_version) as runner:
                 anchor = runner.run(hosts)
+                # A second round of both, back to back: on a shared machine the load changes
+                # from one minute to the next, and each detector keeps its faster round.
+                our_seconds = min(our_seconds, run_ours(hosts, allowlist)[1])
+                again = runner.run(hosts)
+                if again.seconds < anchor.seconds:
+                    anchor = again
                 fake_anchor = runner.run([hostname(f["value"]) for f in fakes])
                 if then is not None:
                     then(runner)
@@ -348,7 +354,10 @@ def report_speed(ev: Evaluation) -> float | None:
     if ev.anchor is not None:
         cps = ev.anchor.checks_per_second
         rows.append(["eth-phishing-detect (loop inside node)", n, f"{ev.anchor.seconds:.2f}", f"{cps:,.0f}"])
-    print("\n## Throughput: the same hosts (positives then negatives), the fastest of three warm passes\n")
+    print(
+        "\n## Throughput: the same hosts (positives then negatives), the fastest of three warm passes"
+        " in each of two rounds (ours, anchor, ours, anchor)\n"
+    )
     print(table(["detector", "checks", "seconds", "checks/s"], rows))
     if ev.anchor is None:
         return None
