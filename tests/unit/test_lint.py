@@ -221,5 +221,5 @@ def test_every_source_problem_is_kept(tmp_path: Path) -> None:
 
 
 def test_repository_sources_are_clean() -> None:
-    # the day the issue-16 brands were read (their newest ``checked``); the release expires within 400 days of it
+    # the day the issue-16 brands were read (their newest ``checked``); expiry within 400 days of it
     assert lint_sources(Path("allowlists"), today=dt.date(2026, 12, 7)) == []
