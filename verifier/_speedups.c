@@ -12,8 +12,10 @@
  *                        (verifier.channels: clean, detect, parse_cleaned_url, normalize_host,
  *                        punycode.decode, registrable_domain).
  *   DomainMatcher(...)   .find(host, registrable, host_unicode): DomainIndex.find
- *                        (verifier.lookalike.domains), calling back into Python for the rare
- *                        branches (subdomains, keyword splitting, the deletion index).
+ *                        (verifier.lookalike.domains), with _subdomain and the embedded finder
+ *                        (EmbeddedIndex.find, from its tables), calling back into Python for the
+ *                        rare branches (punycode labels beside subdomains, look-alike letters in
+ *                        the embedded finder, keyword splitting, vetoes).
  *   osa(a, b)            rapidfuzz's OSA.distance, for the tests.
  *
  * setup.py compiles in SOURCE_SHA256, the digest of this file; verifier/speedups.py does not use a
