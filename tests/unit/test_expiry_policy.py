@@ -18,11 +18,13 @@ from verifier.allowlist.trust import policy_problem
 from verifier.cli import app
 
 runner = CliRunner()
-TODAY = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _stamp(days: int) -> str:
-    return (TODAY + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Midnight UTC ``days`` days from today, read when the test runs (a suite that crosses
+    midnight must not shift every boundary by a day); the cases keep a day's margin each side."""
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (today + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sources(tmp_path: Path, days: int) -> Path:
@@ -33,14 +35,14 @@ def _sources(tmp_path: Path, days: int) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("days", "code"), [(181, None), (399, None), (150, "too_soon"), (420, "beyond_policy")]
+    ("days", "code"), [(182, None), (399, None), (150, "too_soon"), (420, "beyond_policy")]
 )
 def test_the_policy_is_180_to_400_days_after_signing(days: int, code: str | None) -> None:
     problem = policy_problem(_stamp(days), dt.datetime.now(dt.UTC))
     assert (problem is None) if code is None else f"[bundle.expires_{code}]" in (problem or "")
 
 
-@pytest.mark.parametrize("days", [30, 179, 401])
+@pytest.mark.parametrize("days", [30, 178, 402])
 def test_build_and_lint_refuse_a_release_outside_the_policy(tmp_path: Path, days: int) -> None:
     sources = _sources(tmp_path, days)
     out = tmp_path / "out" / "allowlist.json"
