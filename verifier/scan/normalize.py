@@ -21,6 +21,8 @@ costs two searches.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 import tomllib
 import unicodedata
@@ -144,16 +146,37 @@ def _apply(source: str, pieces: list[tuple[int, int, str]]) -> tuple[str, _Edits
 
 
 def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
-    """Step 1: runs of foldable characters replaced (each character by its fold)."""
-    pieces = [
-        (m.start(), m.end(), folded)
-        for m in tables.unusual.finditer(text)
-        if (folded := m.group().translate(tables.table)) != m.group()
-    ]
-    if not pieces:
+    """Step 1: runs of foldable characters replaced (each character by its fold).
+
+    Done in C, with no Python work per run (a zero-width space between every two letters
+    makes a run of every other character): the text is split into common parts and runs, the
+    runs are folded in one ``translate`` of them joined by NUL (a common character no fold
+    holds or yields), and the runs whose length changes are picked from running sums of the
+    lengths. Only a run that changes length is recorded, as ``_apply`` would."""
+    parts = tables.runs.split(text)  # common, run, common, run, ..., common
+    if len(parts) == 1:
         return text, None
-    folded, edits = _apply(text, pieces)
-    return folded, edits if edits.at else None
+    runs = parts[1::2]
+    source_lengths = list(map(len, parts))
+    folded_runs = "\0".join(runs).translate(tables.table).split("\0")
+    parts[1::2] = folded_runs
+    folded = "".join(parts)
+    if folded == text:
+        return text, None
+    run_sizes = list(map(len, runs))
+    sizes = list(map(len, folded_runs))
+    changed = list(map(operator.ne, run_sizes, sizes))
+    if not any(changed):
+        return folded, None
+    source_ends = list(itertools.accumulate(source_lengths))
+    result_ends = list(itertools.accumulate(map(len, parts)))
+    edits = _Edits(
+        list(itertools.compress(result_ends[0:-1:2], changed)),
+        list(itertools.compress(source_ends[0:-1:2], changed)),
+        list(itertools.compress(source_ends[1::2], changed)),
+        list(itertools.compress(sizes, changed)),
+    )
+    return folded, edits
 
 
 def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
@@ -360,6 +383,7 @@ class _Tables:
     # characters, CJK and general punctuation): a small class the engine tests fast, where a
     # class of every foldable character (thousands of ranges) would be slow.
     unusual: re.Pattern[str]
+    runs: re.Pattern[str]  # ``unusual`` as a group: ``split`` keeps the runs
 
 
 @cache
@@ -396,7 +420,8 @@ def _tables() -> _Tables:
     for cp in (*range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0)):  # tags, variation selectors
         mapping[cp] = ""
     common = [cp for lo, hi in _COMMON_RANGES for cp in range(lo, hi) if cp not in mapping]
-    return _Tables(mapping, re.compile("[^" + _char_class(dict.fromkeys(common, ""))[1:] + "+"))
+    unusual = "[^" + _char_class(dict.fromkeys(common, ""))[1:] + "+"
+    return _Tables(mapping, re.compile(unusual), re.compile(f"({unusual})"))
 
 
 def _confusables() -> dict[str, str]:

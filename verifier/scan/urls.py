@@ -10,7 +10,7 @@ from functools import cache
 from verifier.channels import MAX_INPUT_CHARS
 from verifier.channels.suffixes import suffix_rules
 from verifier.model import ChannelKind
-from verifier.scan.candidates import DOT, INV, LABEL, URL_RANK, Candidate, hits, trim_trailing
+from verifier.scan.candidates import DOT, INV, LABEL, URL_RANK, Candidate, trim_trailing
 
 # A backslash stays in: browsers read it as "/" in a web link ("t.me/brand\\..\\evil" opens "evil").
 _PATH = r"(?:[^\s<>\"'`\[\]{}|^\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]++|\[(?:\.|dot|:|/)\])*+"
@@ -37,7 +37,6 @@ class _Patterns:
             rf"(?P<host>{LABEL}++(?:{DOT}{LABEL}++)++)(?::[0-9]{{1,5}}+)?+(?:[/?#]{_PATH})?+", re.IGNORECASE
         )
         self.not_before_host = re.compile(rf"[0-9a-z\u00c0-\u04ff{INV}_.@/\\-]", re.IGNORECASE)
-        self.last_label = re.compile(r"[.\])}]")
 
 
 @cache
@@ -54,9 +53,9 @@ def url_candidates(text: str, shadow: str) -> Iterator[Candidate]:
     spans.append((len(shadow), len(shadow)))
     pos = index = 0
     backwards = ""
-    for dot in hits(shadow, patterns.dot_hits):
-        if dot < pos:
-            continue
+    next_dot = _Hits(shadow, patterns.dot_hits)
+    while (dot := next_dot.at_or_after(pos)) >= 0:
+        pos = max(pos, dot + 1)  # each dot is read once; a link found moves ``pos`` past it
         while spans[index][1] <= dot:
             index += 1
         if spans[index][0] <= dot:
@@ -80,6 +79,31 @@ def url_candidates(text: str, shadow: str) -> Iterator[Candidate]:
             yield from _url(text, shadow, start, match.end())
 
 
+class _Hits:
+    """Where any of the literal-led patterns next matches at or after a place. Each pattern's
+    matches are read in turn, and searched for afresh from a place far ahead, so the dots
+    inside a link already read ("a.a.a..." as one host) are never visited."""
+
+    def __init__(self, shadow: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        self.shadow = shadow
+        self.end = len(shadow) + 1  # no match left
+        self.patterns = [pattern for literal, pattern in patterns if literal in shadow]
+        self.found = [pattern.finditer(shadow) for pattern in self.patterns]
+        self.next = [-1] * len(self.patterns)
+
+    def at_or_after(self, pos: int) -> int:
+        """The first start at or after ``pos`` (which never goes back), or -1."""
+        for i, start in enumerate(self.next):
+            if start < pos:
+                match = next(self.found[i], None)
+                if match is not None and match.start() < pos:
+                    self.found[i] = self.patterns[i].finditer(self.shadow, pos)
+                    match = next(self.found[i], None)
+                self.next[i] = match.start() if match is not None else self.end
+        first = min(self.next, default=self.end)
+        return first if first < self.end else -1
+
+
 def _scheme_url_spans(shadow: str) -> Iterator[tuple[int, int]]:
     patterns = _patterns()
     pos = 0
@@ -100,7 +124,7 @@ def _scheme_url_spans(shadow: str) -> Iterator[tuple[int, int]]:
 
 def _plausible_bare_host(host: str) -> bool:
     """Whether a dotted word without scheme or www. is a host, not "e.g", "v1.2" or "setup.py"."""
-    tld = _patterns().last_label.split(host)[-1]
+    tld = host[max(host.rfind(c) for c in ".])}") + 1 :]  # after the last separator
     if not tld.isascii() or not (tld.islower() or tld.isupper()):
         return False  # "us.Support" is a missing space after a full stop
     tld = tld.lower()
