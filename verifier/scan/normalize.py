@@ -212,19 +212,15 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
     edits = None
     if pieces:
         text, edits = _apply(text, pieces)
-    leet = _leet_pieces(text)
+    sites = _leet_sites(text)
+    if len(sites) > _DENSE_LEET:
+        return _dense_leet(text), edits
+    leet = _leet_pieces(text, sites)
     if leet:
-        # Leet replaces one character by one: offsets stay, no step to record. A few words are
-        # spliced in; a flood of them is written into a list of the characters.
-        if len(leet) <= _DENSE_LEET:
-            places = sorted((start + offset, letter) for start, letters in leet for offset, letter in letters)
-            text = _apply(text, [(place, place + 1, letter) for place, letter in places])[0]
-        else:
-            chars = list(text)
-            for start, letters in leet:
-                for offset, letter in letters:
-                    chars[start + offset] = letter
-            text = "".join(chars)
+        # Leet replaces one character by one: offsets stay, no step to record. A few words
+        # (at most _DENSE_LEET) are spliced in.
+        places = sorted((start + offset, letter) for start, letters in leet for offset, letter in letters)
+        text = _apply(text, [(place, place + 1, letter) for place, letter in places])[0]
     return text, edits
 
 
@@ -239,31 +235,47 @@ def _single(text: str, i: int) -> bool:
 _DENSE_LEET = 2000  # with more leet sites than this, whole tokens are found by one expression
 
 
-def _leet_pieces(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
-    """(token start, [(offset, letter) ...]) for the words that hold leet characters.
+def _leet_sites(text: str) -> list[re.Match[str]]:
+    """The sites (a leet symbol next to a letter), by literal-led searches; only as far as
+    one more than _DENSE_LEET: past it, whole tokens are read instead."""
+    every = itertools.chain.from_iterable(
+        pattern.finditer(text) for char, pattern in _word_patterns().leet_hits if char in text
+    )
+    return list(itertools.islice(every, _DENSE_LEET + 1))
+
+
+def _dense_leet(text: str) -> str:
+    """For a flood of leet words (more than _DENSE_LEET sites): the text with each token read
+    as letters, the tokens found by one regular expression and rewritten in one ``sub`` (a
+    token written again is read once), with no Python work per site."""
+    known: dict[str, str] = {}
+
+    def rewrite(match: re.Match[str]) -> str:
+        written = match.group()
+        read = known.get(written)
+        if read is None:
+            chars = list(written)
+            for offset, letter in _token_letters(written, False):
+                chars[offset] = letter
+            read = known[written] = "".join(chars)
+        return read
+
+    return _word_patterns().leet_token.sub(rewrite, text)
+
+
+def _leet_pieces(text: str, sites_found: list[re.Match[str]]) -> list[tuple[int, list[tuple[int, str]]]]:
+    """(token start, [(offset, letter) ...]) for the words that hold leet characters, in text
+    with at most _DENSE_LEET sites (``_dense_leet`` reads the others).
 
     A token is a whole run of letters, digits and leet symbols; one that holds a leet symbol
     next to a letter is read as letters unless longer than _TOKEN_MAX. The sites (a symbol next
-    to a letter) are found by literal-led searches; where there are few (most text) each is read
-    from where it stands, and where there are many (a flood of leet words) the tokens come from
-    one regular expression instead, with no Python work per site."""
+    to a letter) are ``sites_found`` (``_leet_sites``), each read from where it stands."""
     words = _word_patterns()
-    sites = sorted(
-        m.start() for char, pattern in words.leet_hits if char in text for m in pattern.finditer(text)
-    )
+    sites = sorted(m.start() for m in sites_found)
     if not sites:
         return []
     found: list[tuple[int, list[tuple[int, str]]]] = []
     known: dict[str, list[tuple[int, str]]] = {}  # a token written again is read once
-    if len(sites) > _DENSE_LEET:
-        for match in words.leet_token.finditer(text):
-            written = match.group()
-            letters = known.get(written)
-            if letters is None:
-                letters = known[written] = _token_letters(written, False)
-            if letters:
-                found.append((match.start(), letters))
-        return found
     token_chars = words.token_chars
     done = -1  # the end of the last token read
     for site in sites:
