@@ -57,7 +57,7 @@ def check(
         channel = native_host(value)  # a bare ASCII host name, parsed in C (verifier.speedups)
         if channel is not None:
             return (
-                _judge_host(allowlist, channel, lang_code)
+                _judge_host(allowlist, channel, lang_code, use_denylist)
                 or _Judge(allowlist, channel, None, lang_code, use_denylist).result()
             )
     target = allowlist.brand(brand) if brand is not None and allowlist.brands else None
@@ -107,16 +107,19 @@ def _check_online(
     return with_evidence(result, config=config, allowlist=allowlist, lang=lang, recheck=recheck)
 
 
-def _judge_host(allowlist: Allowlist, channel: Channel, lang: Lang) -> CheckResult | None:
+def _judge_host(
+    allowlist: Allowlist, channel: Channel, lang: Lang, use_denylist: bool = True
+) -> CheckResult | None:
     """``_Judge``'s answer for a url checked against every brand, in fewer steps, when the
-    verified list names nothing about it (a lookalike or unknown); None for the rest.
+    verified list names nothing about it (a lookalike or unknown); None for the rest. Without
+    ``use_denylist`` neither denylist is looked up, as ``_Judge`` then does not.
 
     Most checks end here: a host that is neither official nor reported. The reasons are built
     by the same functions as ``_Judge``'s, and tests compare the two.
     """
     host = channel.normalized
     state = allowlist.state  # read once, as _Judge does
-    if not state.verified or allowlist.lists_host(host) or channel.userinfo:
+    if not state.verified or allowlist.lists_host(host, use_denylist) or channel.userinfo:
         return None
     finder: HostFinder | None = allowlist.derived.get(HOST_FINDER)  # type: ignore[assignment]
     look = (finder or host_finder(allowlist))(

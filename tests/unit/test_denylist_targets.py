@@ -212,3 +212,30 @@ def test_allowlist_diff_shows_per_feed_counts_added_removed_and_a_sample(tmp_pat
     (new.parent / DENYLIST_TARGET).write_bytes(b"tampered")
     tampered = CliRunner().invoke(app, ["allowlist", "diff", str(old), str(new)])
     assert tampered.exit_code == 3 and DENYLIST_TARGET in tampered.stderr
+
+
+def test_use_denylist_false_looks_up_no_feed_host_and_answers_as_the_full_judge(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verifier.allowlist.hostdeny import HostDenylist
+    from verifier.channels import parse_channel
+    from verifier.checker import _Judge
+
+    allowlist = load_allowlist(signed_release(tmp_path, moderator_keys), root=test_root, now=NOW)
+    hosts = [
+        "acme-wallet-restore.com",
+        "a.evil-feed.com",
+        "evil-feed.com",
+        "shop.acmewallet.com",
+        "example.org",
+    ]
+    full = [_Judge(allowlist, parse_channel(h), None, "en", False).result() for h in hosts]
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the feed hosts were consulted")
+
+    monkeypatch.setattr(HostDenylist, "denies", refuse)
+    monkeypatch.setattr(HostDenylist, "find", refuse)
+    fast = [check(h, allowlist=allowlist, use_denylist=False) for h in hosts]
+    assert [r.to_dict() for r in fast] == [r.to_dict() for r in full]
+    assert [r.verdict.value for r in fast] == ["lookalike", "unknown", "unknown", "official", "unknown"]

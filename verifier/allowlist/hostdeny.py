@@ -212,12 +212,14 @@ class HostDenylist:
         hosts = self._hosts
         if hosts is None or not _HASHES_AGREE or hash(host) in hosts:
             return self.find(host) is not None
-        if host.count(".") < 2:  # no parent but a TLD: one probe was all
-            return False
-        labels = host.split(".")
-        for i in range(1, len(labels) - 1):
-            if hash(".".join(labels[i:])) in hosts:
+        # Each parent with at least two labels (host[at + 1 :] for a dot at ``at`` before the
+        # last), as ``_candidates`` gives them; none for a host of two labels.
+        last = host.rfind(".")
+        at = host.find(".")
+        while at < last:
+            if hash(host[at + 1 :]) in hosts:
                 return self.find(host) is not None
+            at = host.find(".", at + 1)
         return False
 
     def listed(self, host: str) -> str | None:

@@ -95,8 +95,10 @@ class Allowlist:
     _handle_names: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _denied: dict[tuple[ChannelKind, str], Entry] = field(default_factory=dict, repr=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
-    # Hosts with an entry in _exact or _denied: one string probe for the hot path (lists_host).
+    # Hosts with an entry in _exact or _denied: one string probe for the hot path (lists_host);
+    # _official_hosts those of _exact alone, for a check that leaves the denylists out.
     _listed_hosts: set[str] = field(default_factory=set, repr=False)
+    _official_hosts: set[str] = field(default_factory=set, repr=False)
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
     _state: AllowlistState | None = field(default=None, repr=False, compare=False)
     # When ``expires`` comes, as a Unix time (shifted when verified "as of" another time).
@@ -224,8 +226,9 @@ class Allowlist:
                 self._aliases.setdefault(name.casefold().replace(" ", ""), brand.id)
         for entry in self.denylist:
             self._denied[(entry.kind, _key(entry))] = entry
-        self._listed_hosts = {
-            value for kind, value in (*self._exact, *self._denied) if kind is ChannelKind.URL
+        self._official_hosts = {value for kind, value in self._exact if kind is ChannelKind.URL}
+        self._listed_hosts = self._official_hosts | {
+            value for kind, value in self._denied if kind is ChannelKind.URL
         }
 
     @property
@@ -276,19 +279,30 @@ class Allowlist:
             out.extend(e for e in self._exact.get((ChannelKind.URL, parent), []) if i == 0 or e.subdomains)
         return out
 
-    def lists_host(self, host: str) -> bool:
+    def lists_host(self, host: str, denylists: bool = True) -> bool:
         """Whether the denylist, the feed hosts or the allowlist has an entry for the url ``host``:
         ``find_denied``, ``feed_hosts.find`` or ``find`` would give something for its Channel (one
-        probe each, for the hot path)."""
-        if host in self._listed_hosts:
+        probe each, for the hot path). ``denylists=False``: the allowlist alone (``find``), for a
+        check with ``use_denylist=False``, which consults neither denylist."""
+        if denylists:
+            if host in self._listed_hosts:
+                return True
+            feed = self.feed_hosts
+            if feed is not None and feed.denies(host):  # a host a public phishing feed lists
+                return True
+        elif host in self._official_hosts:
             return True
-        feed = self.feed_hosts
-        if feed is not None and feed.denies(host):  # a host a public phishing feed lists
-            return True
-        if host.count(".") < 2 or not self._zones:
+        zones = self._zones
+        if not zones:
             return False
-        labels = host.split(".")
-        return any(".".join(labels[i:]) in self._zones for i in range(1, len(labels) - 1))
+        # Each parent with at least two labels (host[at + 1 :] for a dot at ``at`` before the last).
+        last = host.rfind(".")
+        at = host.find(".")
+        while at < last:
+            if host[at + 1 :] in zones:
+                return True
+            at = host.find(".", at + 1)
+        return False
 
     def find_denied(self, channel: Channel) -> Entry | None:
         """The denylist entry for this channel, if it is a reported fake."""
