@@ -3,6 +3,9 @@ found from a dot inside a word ("metamask.io/x", "example[.]com")."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -53,55 +56,50 @@ def url_candidates(text: str, shadow: str) -> Iterator[Candidate]:
     spans.append((len(shadow), len(shadow)))
     pos = index = 0
     backwards = ""
-    next_dot = _Hits(shadow, patterns.dot_hits)
-    while (dot := next_dot.at_or_after(pos)) >= 0:
-        pos = max(pos, dot + 1)  # each dot is read once; a link found moves ``pos`` past it
-        while spans[index][1] <= dot:
-            index += 1
-        if spans[index][0] <= dot:
-            pos = spans[index][1]  # inside a link already found
-            continue
-        # The separator starts at the bracket of "[.]" or "(dot)".
-        hit = dot if shadow[dot] == "." and shadow[dot + 1] not in "])}" else dot - 1
-        backwards = backwards or shadow[::-1]
-        label = patterns.label_run.match(backwards, len(shadow) - hit)
-        start = hit - (label.end() - label.start() if label else 0)
-        match = patterns.bare_url.match(shadow, start)
-        if match is None:
-            continue
-        pos = match.end()
-        if start > 0 and patterns.not_before_host.match(shadow, start - 1):
-            continue  # inside a path, an email address or a longer word
-        if shadow.startswith("@", match.end("host")):
-            continue  # "help.io@gmail.com" is an address, not a link
-        host = match.group("host")
-        if host.lower().startswith("www.") or _plausible_bare_host(host):
-            yield from _url(text, shadow, start, match.end())
+    restart: int | None = 0
+    while restart is not None:
+        dots, restart, skipped = _dots(shadow, restart), None, 0
+        for dot in dots:
+            if dot < pos:  # inside a link read already
+                skipped += 1
+                if skipped > _SKIPPED_DOTS:  # a long one ("a.a.a..." as one host): search past it
+                    restart = pos
+                    break
+                continue
+            skipped = 0
+            while spans[index][1] <= dot:
+                index += 1
+            if spans[index][0] <= dot:
+                pos = spans[index][1]  # inside a link already found
+                continue
+            # The separator starts at the bracket of "[.]" or "(dot)".
+            hit = dot if shadow[dot] == "." and shadow[dot + 1] not in "])}" else dot - 1
+            backwards = backwards or shadow[::-1]
+            label = patterns.label_run.match(backwards, len(shadow) - hit)
+            start = hit - (label.end() - label.start() if label else 0)
+            match = patterns.bare_url.match(shadow, start)
+            if match is None:
+                continue
+            pos = match.end()
+            if start > 0 and patterns.not_before_host.match(shadow, start - 1):
+                continue  # inside a path, an email address or a longer word
+            if shadow.startswith("@", match.end("host")):
+                continue  # "help.io@gmail.com" is an address, not a link
+            host = match.group("host")
+            if host.lower().startswith("www.") or _plausible_bare_host(host):
+                yield from _url(text, shadow, start, match.end())
 
 
-class _Hits:
-    """Where any of the literal-led patterns next matches at or after a place. Each pattern's
-    matches are read in turn, and searched for afresh from a place far ahead, so the dots
-    inside a link already read ("a.a.a..." as one host) are never visited."""
+_START = operator.methodcaller("start")
+_SKIPPED_DOTS = 32  # dots passed over inside one link before they are searched for afresh past it
 
-    def __init__(self, shadow: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
-        self.shadow = shadow
-        self.end = len(shadow) + 1  # no match left
-        self.patterns = [pattern for literal, pattern in patterns if literal in shadow]
-        self.found = [pattern.finditer(shadow) for pattern in self.patterns]
-        self.next = [-1] * len(self.patterns)
 
-    def at_or_after(self, pos: int) -> int:
-        """The first start at or after ``pos`` (which never goes back), or -1."""
-        for i, start in enumerate(self.next):
-            if start < pos:
-                match = next(self.found[i], None)
-                if match is not None and match.start() < pos:
-                    self.found[i] = self.patterns[i].finditer(self.shadow, pos)
-                    match = next(self.found[i], None)
-                self.next[i] = match.start() if match is not None else self.end
-        first = min(self.next, default=self.end)
-        return first if first < self.end else -1
+def _dots(shadow: str, pos: int) -> Iterator[int]:
+    """Where a dot ("." or "[dot]") of a host name may be, at or after ``pos``, in order."""
+    found = [pattern.finditer(shadow, pos) for literal, pattern in _patterns().dot_hits if literal in shadow]
+    starts = map(_START, found[0]) if len(found) == 1 else heapq.merge(*(map(_START, m) for m in found))
+    # Read in batches: a list is walked faster than the search is resumed once per dot.
+    return itertools.chain.from_iterable(iter(lambda: list(itertools.islice(starts, 1024)), []))
 
 
 def _scheme_url_spans(shadow: str) -> Iterator[tuple[int, int]]:
