@@ -3,6 +3,7 @@ out ("name at domain dot com")."""
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -13,6 +14,7 @@ from verifier.scan.candidates import DOT, EMAIL_RANK, LABEL, Candidate, trim_tra
 
 _LOCAL = "[a-z0-9._%+-]"
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_GROUP, _SPAN, _START = (operator.methodcaller(name) for name in ("group", "span", "start"))
 _SPARSE_ATS = 2000  # up to this many "@", each is read from where it stands
 _DOMAIN = rf"{LABEL}++(?:(?:{DOT}|[ \t]+(?:dot|\[dot\]|\(dot\))[ \t]+){LABEL}++)++"
 
@@ -47,7 +49,7 @@ def email_candidates(text: str, shadow: str) -> Iterator[Candidate]:
         found = list(_addresses(shadow)) if marked else []
         spans: Iterator[tuple[int, int]] = iter(_earliest(sorted(found + spelled)))
     elif marked:
-        spans = _addresses(shadow)
+        spans = _distinct_addresses(shadow) if shadow.count("@") > _SPARSE_ATS else _addresses(shadow)
     else:
         return
     seen: set[str] = set()
@@ -89,6 +91,17 @@ def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
         if match is not None:
             pos = match.end()
             yield match.span()
+
+
+def _distinct_addresses(shadow: str) -> Iterator[tuple[int, int]]:
+    """The dense case of ``_addresses`` (a flood of "@"), with each address written again left
+    out (its first place kept, as ``email_candidates`` would): the matches of one search are
+    de-duplicated by a dict in C, with no Python work per address."""
+    matches = list(_patterns().address.finditer(shadow))
+    written = map(_GROUP, reversed(matches))
+    # The last value set for a text is its first place.
+    first = dict(zip(written, reversed(matches), strict=True))
+    return map(_SPAN, sorted(first.values(), key=_START))
 
 
 def _find_all(text: str, literal: str) -> list[int]:
