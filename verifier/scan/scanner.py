@@ -3,6 +3,7 @@ and a reply a bot can send."""
 
 from __future__ import annotations
 
+import gc
 import re
 import tomllib
 from dataclasses import dataclass
@@ -244,6 +245,30 @@ def scan(
     (``verifier.scan.model``) on message-sized texts no rule flagged; it is off by default: it
     gains little under cross-validation and flags some honest help-centre lines.
     """
+    if isinstance(body, str) and len(body) > _GC_PAUSE_CHARS and gc.isenabled():
+        # A long text makes hundreds of thousands of small tuples (term hits, candidates),
+        # none in a reference cycle: the cyclic collector, run again and again as they are
+        # made, would cost up to a third of the scan. It is paused for this call only.
+        gc.disable()
+        try:
+            return _scan(body, brand, lang, html=html, allowlist=allowlist, use_model=use_model)
+        finally:
+            gc.enable()
+    return _scan(body, brand, lang, html=html, allowlist=allowlist, use_model=use_model)
+
+
+_GC_PAUSE_CHARS = 100_000
+
+
+def _scan(
+    body: str,
+    brand: str | None,
+    lang: str,
+    *,
+    html: bool,
+    allowlist: Allowlist | None,
+    use_model: bool,
+) -> ScanResult:
     code = normalize_lang(lang)
     if not isinstance(body, str):
         raise InvalidChannel("expected text to scan", "invalid.not_text")
