@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from ahocorasick_rs import AhoCorasick
@@ -25,6 +26,8 @@ _SEPARATOR = r"[\s\-_'\"]{0,3}+"  # what a space in a term matches; possessive, 
 _FIRST_ORDER = {c: i for i, c in enumerate("tasoiwcbphfmdrelngyuvkjqxz1203456789")}
 _NEXT_ORDER = {c: i for i, c in enumerate("etaoinshrdlcumwfgypbvkjxqz0123456789")}
 
+
+_INDEX, _FIRST = itemgetter(0), itemgetter(1)  # of an Aho-Corasick match (index, start, end)
 
 # A term found: (start, end, the sets it belongs to). Plain tuples: a text has many.
 Hit = tuple[int, int, frozenset[str]]
@@ -87,17 +90,23 @@ class _Words:
         self.lengths = [len(word) for word in words]
         self.names = [classes[word] for word in words]
         self.closed = [word[-1] in WORD_CHARS for word in words]  # must not run on into a word
+        self.any_closed = any(self.closed)
         self.automaton = AhoCorasick(words)
 
     def find(self, padded: str, start: int, end: int) -> list[Hit]:
         window = padded if start == 0 and end == len(padded) else padded[start:end]
         lengths, closed, size = self.lengths, self.closed, len(window)
-        longest: dict[int, int] = {}  # where a term starts -> the longest found there
-        for index, first, last in self.automaton.find_matches_as_indexes(window, overlapping=True):
-            if closed[index] and last < size and window[last] in WORD_CHARS:
-                continue
-            if (other := longest.get(first)) is None or lengths[index] > lengths[other]:
-                longest[first] = index
+        matches = self.automaton.find_matches_as_indexes(window, overlapping=True)
+        if self.any_closed:
+            matches = [
+                (index, first, last)
+                for index, first, last in matches
+                if not (closed[index] and last < size and window[last] in WORD_CHARS)
+            ]
+        # Where a term starts -> the longest found there. Matches come by where they end, so of
+        # the terms that start at one place the longest comes last and the dict, built in C,
+        # keeps it (in the order the places are first met).
+        longest = dict(zip(map(_FIRST, matches), map(_INDEX, matches), strict=True))
         # Offsets in the text are one less than in ``padded``.
         offset = start - 1
         return [
