@@ -11,7 +11,7 @@ from verifier.channels import native_host, parse_channel
 from verifier.errors import InvalidChannel
 from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder, index_for
 from verifier.messages import Lang, invalid_detail, normalize_lang, reason, text
-from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict
+from verifier.model import Channel, ChannelKind, CheckResult, Reason, Verdict, new_deferred_reason
 from verifier.speedups import maker
 
 if TYPE_CHECKING:
@@ -127,14 +127,19 @@ def _judge_host(
     )
     value = channel.host_unicode
     if look is None:
-        first = reason("unknown.no_brand", lang, value=value)
+        first = _no_brand_reason(value, lang)
         verdict, brand, matched, technique = Verdict.UNKNOWN, None, None, None
     else:
         entry = look.entry
         verdict, brand, matched, technique = Verdict.LOOKALIKE, entry.brand, entry.label, look.technique
         first = _lookalike_reason(allowlist, look, value, lang, matched)
     notes = channel.notes
-    reasons = (first, *[_note_reason(note, channel, lang) for note in notes]) if notes else (first,)
+    if not notes:
+        reasons: tuple[Reason, ...] = (first,)
+    elif len(notes) == 1:  # the usual note, url.idn, without a list to unpack
+        reasons = (first, _note_reason(notes[0], channel, lang))
+    else:
+        reasons = (first, *[_note_reason(note, channel, lang) for note in notes])
     return _new_result(
         channel.raw,
         channel.kind,
@@ -154,26 +159,38 @@ def _brand_name(allowlist: Allowlist, brand_id: str) -> str:
     return brand.name if brand else brand_id
 
 
+# The reasons of most checks (a lookalike or unknown host, an IDN note) are made here as
+# ``reason(code, lang, **params)`` makes them, a deferred Reason (rendered when read), with the
+# parameters in a dict literal: the keyword call cost as much as the rest of the reason.
+
+
+def _no_brand_reason(value: str | None, lang: Lang) -> Reason:
+    """``reason("unknown.no_brand", lang, value=value)``."""
+    return new_deferred_reason("unknown.no_brand", "unknown.no_brand", lang, {"value": value}, "")
+
+
 def _lookalike_reason(
     allowlist: Allowlist, look: Lookalike, value: str | None, lang: Lang, matched: str
 ) -> Reason:
     detail = f" ({look.detail})" if look.detail and lang == "en" else ""
-    return reason(
-        f"lookalike.{look.technique}",
-        lang,
-        value=value,
-        brand=_brand_name(allowlist, look.entry.brand),
-        matched=matched,
-        detail=detail,
-    )
+    brand = allowlist.brands.get(look.entry.brand)
+    code = "lookalike." + look.technique
+    params = {
+        "value": value,
+        "brand": brand.name if brand else look.entry.brand,  # _brand_name
+        "matched": matched,
+        "detail": detail,
+    }
+    return new_deferred_reason(code, code, lang, params, "")
 
 
 def _note_reason(note: str, channel: Channel, lang: Lang) -> Reason:
     """The reason for a note the parser left on ``channel`` (a userinfo trick, an IDN ...)."""
+    if note == "url.idn":
+        params: dict[str, object] = {"unicode": channel.host_unicode, "ascii": channel.host}
+        return new_deferred_reason(note, note, lang, params, "")
     if note in ("url.userinfo", "url.defanged", "url.folded"):
         return reason(note, lang, host=channel.host_unicode or channel.host)
-    if note == "url.idn":
-        return reason(note, lang, unicode=channel.host_unicode, ascii=channel.host)
     if note == "email.free_mail":
         return reason(note, lang, domain=channel.registrable_domain)
     return reason(note, lang)
@@ -276,7 +293,7 @@ class _Judge:
             owners = self.allowlist.official_domain_of(self.channel.host)
             if owners:
                 return self._not_listed(self.allowlist.brands[owners[0].brand])
-        return Verdict.UNKNOWN, None, None, [reason("unknown.no_brand", self.lang, value=self.value)]
+        return Verdict.UNKNOWN, None, None, [_no_brand_reason(self.value, self.lang)]
 
     def _lookalike(self, look: Lookalike) -> tuple[Verdict, str | None, str | None, list[Reason]]:
         self.technique = look.technique
