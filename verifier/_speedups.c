@@ -10,7 +10,8 @@
  *                        object.__setattr__ of the generated __init__ (verifier.model).
  *   HostParser(...)      .parse(raw): parse_channel(raw) for a bare ASCII host name
  *                        (verifier.channels: clean, detect, parse_cleaned_url, normalize_host,
- *                        punycode.decode, registrable_domain).
+ *                        punycode.decode, registrable_domain; weburl.idn_host_ok through
+ *                        ada's C function when given its address).
  *   DomainMatcher(...)   .find(host, registrable, host_unicode): DomainIndex.find
  *                        (verifier.lookalike.domains), with _subdomain and the embedded finder
  *                        (EmbeddedIndex.find, from its tables), calling back into Python for the
@@ -400,6 +401,17 @@ punycode_decode(const char *body, Py_ssize_t len, Py_UCS4 *out, Py_ssize_t cap)
 /* ------------------------------------------------------------------------------------------ */
 /* HostParser                                                                                  */
 
+/* ada_c.h's ada_owned_string and the two functions of ada's C API that idn_host_ok calls
+ * (verifier.channels.weburl): HostParser is given their addresses by verifier.channels.domain,
+ * from the ada_url package's own compiled module, so the check is ada's, made without a round
+ * trip through Python. */
+typedef struct {
+    const char *data;
+    size_t length;
+} ada_owned_string_t;
+typedef ada_owned_string_t (*ada_idna_to_ascii_fn)(const char *input, size_t length);
+typedef void (*ada_free_owned_string_fn)(ada_owned_string_t owned);
+
 typedef struct {
     PyObject_HEAD
     PyObject *rules, *wildcards, *exceptions;        /* frozensets: the whole PSL */
@@ -413,6 +425,9 @@ typedef struct {
     PyObject *kind_url;       /* ChannelKind.URL */
     PyObject *no_notes;       /* () */
     PyObject *idn_notes;      /* ("url.idn",) */
+    /* ada_idna_to_ascii and ada_free_owned_string, or NULL: then the caller checks IDN hosts */
+    ada_idna_to_ascii_fn idna_to_ascii;
+    ada_free_owned_string_fn idna_free;
 } HostParserObject;
 
 /* Where the public suffix of host begins: as SuffixRules.suffix_at. Returns 1 found, 0 none, -1 error. */
@@ -722,6 +737,29 @@ host_parser_parse(HostParserObject *self, PyObject *raw)
         Py_INCREF(host);
         shown = host;
     }
+    if (has_xn && self->idna_to_ascii != NULL) {
+        /* idn_host_ok: the Unicode form's ToASCII (ada's, UTS #46 as browsers apply it) must give
+         * back exactly the host; else punycode a browser refuses, which Python calls invalid. */
+        PyObject *utf8 = PyUnicode_AsUTF8String(shown);
+        if (utf8 == NULL) {
+            Py_DECREF(host);
+            Py_DECREF(shown);
+            if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+                return NULL;
+            }
+            PyErr_Clear(); /* a lone surrogate: no code point a label may hold */
+            Py_RETURN_NONE;
+        }
+        ada_owned_string_t back = self->idna_to_ascii(PyBytes_AS_STRING(utf8), (size_t)PyBytes_GET_SIZE(utf8));
+        int same = back.length == (size_t)end && back.data != NULL && memcmp(back.data, lowered, (size_t)end) == 0;
+        self->idna_free(back);
+        Py_DECREF(utf8);
+        if (!same) {
+            Py_DECREF(host);
+            Py_DECREF(shown);
+            Py_RETURN_NONE;
+        }
+    }
     PyObject *domain = registrable(self, host);
     if (domain == NULL) {
         Py_DECREF(host);
@@ -745,15 +783,41 @@ host_parser_parse(HostParserObject *self, PyObject *raw)
 static int
 host_parser_init(HostParserObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *names[] = {"suffixes", "not_in_labels", "is_normalized", "maker", "kind_url", NULL};
-    PyObject *suffixes, *not_in_labels, *is_normalized, *maker, *kind_url;
+    static char *names[] = {"suffixes", "not_in_labels", "is_normalized", "maker", "kind_url", "idna", NULL};
+    PyObject *suffixes = NULL, *not_in_labels = NULL, *is_normalized = NULL, *maker = NULL, *kind_url = NULL;
+    PyObject *idna = Py_None;
     if (self->suffixes != NULL) {
         PyErr_SetString(PyExc_TypeError, "HostParser is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "$OOOO!O:HostParser", names, &suffixes, &not_in_labels,
-                                     &is_normalized, &MakerType, &maker, &kind_url)) {
+    /* all keyword-only; every one but idna required */
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|$OOOO!OO:HostParser", names, &suffixes, &not_in_labels,
+                                     &is_normalized, &MakerType, &maker, &kind_url, &idna)) {
         return -1;
+    }
+    if (suffixes == NULL || not_in_labels == NULL || is_normalized == NULL || maker == NULL || kind_url == NULL) {
+        PyErr_SetString(PyExc_TypeError, "HostParser needs suffixes, not_in_labels, is_normalized, maker and kind_url");
+        return -1;
+    }
+    void *to_ascii = NULL, *free_owned = NULL;
+    if (idna != Py_None) {
+        PyObject *a, *b;
+        if (!PyTuple_Check(idna)) {
+            PyErr_SetString(PyExc_TypeError, "idna must be a tuple of two function addresses");
+            return -1;
+        }
+        if (!PyArg_ParseTuple(idna, "O!O!:idna", &PyLong_Type, &a, &PyLong_Type, &b)) {
+            return -1;
+        }
+        to_ascii = PyLong_AsVoidPtr(a);
+        free_owned = PyLong_AsVoidPtr(b);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        if (to_ascii == NULL || free_owned == NULL) {
+            PyErr_SetString(PyExc_ValueError, "idna must be two function addresses");
+            return -1;
+        }
     }
     if (!PyCallable_Check(suffixes)) {
         PyErr_SetString(PyExc_TypeError, "suffixes must be callable");
@@ -771,6 +835,8 @@ host_parser_init(HostParserObject *self, PyObject *args, PyObject *kwds)
         Py_XSETREF(*fields[i], values[i]);
     }
     Py_CLEAR(self->rules); /* loaded again on the next parse */
+    self->idna_to_ascii = (ada_idna_to_ascii_fn)to_ascii;
+    self->idna_free = (ada_free_owned_string_fn)free_owned;
     Py_XSETREF(self->nfc, PyUnicode_FromString("NFC"));
     Py_XSETREF(self->no_notes, PyTuple_New(0));
     Py_XSETREF(self->idn_notes, Py_BuildValue("(s)", "url.idn"));
@@ -875,9 +941,11 @@ static PyTypeObject HostParserType = {
     .tp_traverse = (traverseproc)host_parser_traverse,
     .tp_clear = (inquiry)host_parser_clear,
     .tp_free = PyObject_GC_Del,
-    .tp_doc = "HostParser(*, suffixes, not_in_labels, is_normalized, maker, kind_url): parses bare ASCII host\n"
-              "names as verifier.channels.parse_channel does. suffixes() gives the PSL's rules, wildcards,\n"
-              "exceptions, the same three of its ICANN section and the reserved names, on first use.",
+    .tp_doc = "HostParser(*, suffixes, not_in_labels, is_normalized, maker, kind_url, idna=None): parses bare\n"
+              "ASCII host names as verifier.channels.parse_channel does. suffixes() gives the PSL's rules,\n"
+              "wildcards, exceptions, the same three of its ICANN section and the reserved names, on first use.\n"
+              "idna: the addresses of ada's ada_idna_to_ascii and ada_free_owned_string, with which parse makes\n"
+              "idn_host_ok's check of a host with xn-- labels itself; without, the caller makes it.",
     .tp_methods = host_parser_methods,
     .tp_init = (initproc)host_parser_init,
     .tp_new = PyType_GenericNew,

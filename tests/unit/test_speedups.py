@@ -1171,7 +1171,7 @@ def test_a_second_init_is_refused(cls: str) -> None:
     index = index_for(allowlist).domains
     objects = {
         "Maker": speedups.maker(Channel),
-        "HostParser": verifier.channels.native_host.host_parser,  # type: ignore[union-attr]
+        "HostParser": verifier.channels.native_host.__self__,  # type: ignore[union-attr]
         "DomainMatcher": index._native,
     }
     with pytest.raises(TypeError, match="already initialised"):
@@ -1362,3 +1362,33 @@ def test_the_cli_without_the_extension(tmp_path: Path) -> None:
         "combosquat",
         "tokenpocket.pro",
     )
+
+
+@needs_native
+def test_the_host_parser_checks_idn_hosts_with_ada_as_idn_host_ok_does() -> None:
+    from verifier.channels.domain import _NOT_IN_LABELS, _suffix_tables
+    from verifier.channels.weburl import ada_idna_functions, idn_host_ok
+
+    assert speedups.native is not None
+    made = {
+        "suffixes": _suffix_tables,
+        "not_in_labels": _NOT_IN_LABELS,
+        "is_normalized": __import__("unicodedata").is_normalized,
+        "maker": speedups.maker(Channel, acyclic=True, constants=tuple(ChannelKind)),
+        "kind_url": ChannelKind.URL,
+    }
+    checked = speedups.native.HostParser(**made, idna=ada_idna_functions())
+    unchecked = speedups.native.HostParser(**made)
+    # decodes to capitals (ada refuses), a mapped fullwidth letter, a valid IDN, plain ASCII
+    hosts = ["xn--Mtamask-6ya.io", "xn--mtamsk-8of.io", "xn--mtamask-6ya.io", "example.com"]
+    hosts += ["xn--" + "ｍ".encode("punycode").decode() + ".com", "xn--tokenpocet-cui.pro"]
+    for host in hosts:
+        expected = bare = unchecked.parse(host)
+        if bare is not None and bare.notes and not idn_host_ok(bare.normalized, bare.host_unicode or ""):
+            expected = None
+        assert checked.parse(host) == expected, host
+    for bad in ("x", (0, 0), (1,), (1, 2, 3), ("1", "2")):
+        with pytest.raises((TypeError, ValueError)):
+            speedups.native.HostParser(**made, idna=bad)
+    with pytest.raises(TypeError):
+        speedups.native.HostParser(suffixes=_suffix_tables)

@@ -11,7 +11,14 @@ from functools import lru_cache
 from verifier.channels.cleaning import clean_link, refang
 from verifier.channels.punycode import decode as decode_punycode
 from verifier.channels.suffixes import public_suffix_rules, suffix_rules
-from verifier.channels.weburl import WEB_SCHEMES, NotAWebURL, WebURL, idn_host_ok, parse_link, scheme_of
+from verifier.channels.weburl import (
+    WEB_SCHEMES,
+    NotAWebURL,
+    WebURL,
+    ada_idna_functions,
+    parse_link,
+    scheme_of,
+)
 from verifier.errors import InvalidChannel
 from verifier.model import Channel, ChannelKind
 from verifier.speedups import maker, native
@@ -114,7 +121,9 @@ def _suffix_tables() -> tuple[frozenset[str], ...]:
 def native_host_parser() -> Callable[[str], Channel | None] | None:
     """``parse_channel(raw)`` in C for a bare ASCII host name, returning None for any other
     input; None without the extension. Same Channel as the Python parser (tests compare). The
-    Public Suffix List is loaded on its first call."""
+    Public Suffix List is loaded on its first call. A host with ``xn--`` labels passes
+    ``idn_host_ok`` (punycode a browser accepts) or gives None: the C parser calls ada's
+    ``ada_idna_to_ascii`` itself, as ``idn_host_ok`` does through cffi."""
     if native is None:
         return None
     parser = native.HostParser(
@@ -123,18 +132,9 @@ def native_host_parser() -> Callable[[str], Channel | None] | None:
         is_normalized=unicodedata.is_normalized,
         maker=maker(Channel, acyclic=True, constants=tuple(ChannelKind)),
         kind_url=ChannelKind.URL,
+        idna=ada_idna_functions(),
     )
-    parse_bare: Callable[[str], Channel | None] = parser.parse
-
-    def parse(raw: str) -> Channel | None:
-        channel = parse_bare(raw)
-        if channel is None or not channel.notes:
-            return channel  # no xn-- label: nothing more to check
-        if not idn_host_ok(channel.normalized, channel.host_unicode or ""):
-            return None  # punycode a browser refuses (UTS #46, as ada checks it): Python says invalid
-        return channel
-
-    parse.host_parser = parser  # type: ignore[attr-defined]  # the C object, for its own tests
+    parse: Callable[[str], Channel | None] = parser.parse  # parser.parse.__self__ is the C object
     return parse
 
 

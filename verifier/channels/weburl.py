@@ -87,7 +87,9 @@ def punycode_ok(label: str) -> bool:
 def idn_host_ok(ascii_host: str, unicode_host: str) -> bool:
     """Whether ``unicode_host`` is the valid Unicode form of ``ascii_host`` under UTS #46 as
     browsers apply it: its ToASCII (ada's) gives back exactly ``ascii_host``. One call for the
-    whole host, for a parser that has decoded the ``xn--`` labels already."""
+    whole host, for a parser that has decoded the ``xn--`` labels already. The C host parser
+    makes this check by calling the same ada function itself (``ada_idna_functions``);
+    tests/unit/test_speedups.py compares the two."""
     try:
         data = unicode_host.encode("utf-8")
     except UnicodeEncodeError:
@@ -97,6 +99,15 @@ def idn_host_ok(ascii_host: str, unicode_host: str) -> bool:
         return bool(result.length) and _ffi.unpack(result.data, result.length) == ascii_host.encode("ascii")
     finally:
         _lib.ada_free_owned_string(result)
+
+
+def ada_idna_functions() -> tuple[int, int]:
+    """The addresses of ``ada_idna_to_ascii`` and ``ada_free_owned_string`` in ada_url's compiled
+    module: the C parser (verifier._speedups.HostParser) makes ``idn_host_ok``'s check with them."""
+    return tuple(  # type: ignore[return-value]
+        int(_ffi.cast("uintptr_t", _ffi.addressof(_lib, name)))
+        for name in ("ada_idna_to_ascii", "ada_free_owned_string")
+    )
 
 
 def scheme_of(text: str) -> str | None:
