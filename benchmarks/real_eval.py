@@ -373,7 +373,10 @@ def report(run: RealRun, allowlist: verifier.Allowlist, dev_dir: Path, cross: bo
     )
     ratio = cps / anchor_cps if anchor_cps else None
     if ratio is not None:
-        print(f"\nours / eth-phishing-detect throughput on these hosts = {ratio:.2f}x")
+        print(
+            f"\nours / eth-phishing-detect throughput on these hosts = {ratio:.2f}x"
+            " (each the fastest of three warm passes in each of two rounds: ours, anchor, ours, anchor)"
+        )
 
     print("\n## Ours per brand\n")
     by_brand: dict[str, list[int]] = {}
@@ -492,6 +495,13 @@ def evaluate(
     run = RealRun(phish, benign, ours, seconds, official, notes=list(notes))
     if anchor is not None:
         run.anchor_run = anchor.run(hosts)
+        # A second round of both, back to back (ours, anchor, ours, anchor), as the dnstwist part
+        # does: on a shared machine the load changes from one minute to the next, and each
+        # detector keeps its faster round.
+        run.our_seconds = min(run.our_seconds, run_ours(hosts, allowlist)[2])
+        again = anchor.run(hosts)
+        if again.seconds < run.anchor_run.seconds:
+            run.anchor_run = again
         run.anchor = anchor_verdicts(run.anchor_run, allowlist)
     if catcher is not None:
         run.catcher_run = catcher(hosts)
