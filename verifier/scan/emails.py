@@ -3,7 +3,6 @@ out ("name at domain dot com")."""
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -14,7 +13,6 @@ from verifier.scan.candidates import DOT, EMAIL_RANK, LABEL, Candidate, trim_tra
 
 _LOCAL = "[a-z0-9._%+-]"
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
-_GROUP, _SPAN, _START = (operator.methodcaller(name) for name in ("group", "span", "start"))
 _SPARSE_ATS = 2000  # up to this many "@", each is read from where it stands
 _DOMAIN = rf"{LABEL}++(?:(?:{DOT}|[ \t]+(?:dot|\[dot\]|\(dot\))[ \t]+){LABEL}++)++"
 
@@ -95,13 +93,18 @@ def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
 
 def _distinct_addresses(shadow: str) -> Iterator[tuple[int, int]]:
     """The dense case of ``_addresses`` (a flood of "@"), with each address written again left
-    out (its first place kept, as ``email_candidates`` would): the matches of one search are
-    de-duplicated by a dict in C, with no Python work per address."""
-    matches = list(_patterns().address.finditer(shadow))
-    written = map(_GROUP, reversed(matches))
-    # The last value set for a text is its first place.
-    first = dict(zip(written, reversed(matches), strict=True))
-    return map(_SPAN, sorted(first.values(), key=_START))
+    out (its first place kept, as ``email_candidates`` would). The texts come from one
+    ``findall`` (plain strings, not match objects the cyclic collector would walk) and are
+    counted apart in C; the search is then read only until each has been met once."""
+    pattern = _patterns().address
+    wanted = len(dict.fromkeys(pattern.findall(shadow)))
+    first: dict[str, tuple[int, int]] = {}
+    if wanted:
+        for match in pattern.finditer(shadow):
+            first.setdefault(match.group(), match.span())
+            if len(first) == wanted:
+                break
+    return iter(first.values())  # in order of first place
 
 
 def _find_all(text: str, literal: str) -> list[int]:
