@@ -121,6 +121,8 @@ POSITIVE = [
     ("可以冻结账户", "farm.account_freeze"),
     ("最快可在2小时内冻结可疑地址", "farm.account_freeze"),
     ("官方可以幫你凍結帳戶", "farm.account_freeze"),
+    ("TokenIM有权冻结该账户以保护其他用户的权益", "farm.account_freeze_zh"),
+    ("資產凍結查詢：用戶需通過視頻核身驗證", "farm.account_freeze_zh"),
     ("reset your password via email", "farm.password_reset"),
     ("密码重置:如果忘记密码,客服能够提供指导步骤", "farm.password_reset"),
     ("To reach a live person, use the chat.", "farm.live_agent"),

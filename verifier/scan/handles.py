@@ -29,6 +29,8 @@ _WORD_ENDS = frozenset(c for w in [*PLATFORM_WORDS, *_ID_WORDS] for c in (w[-1],
 # Chinese platform words and QQ often label a name with no colon: "微信abc123", "QQ 12345".
 _CJK_WORD_STARTS = {w[0] for w in _OTHER_WORDS if not w[0].isascii()} | {"信"}  # "V信" from 信
 _CONTEXT = 40  # how far (within a line) a platform word may stand from an @name
+_OPENER_CONTEXT = 14  # the same after an @name that opens its line ("@x on Telegram")
+_GREETINGS = ("hi", "hello", "hey", "dear", "greetings", "hola", "您好", "你好")
 
 
 def _backwards(words: list[str]) -> str:
@@ -60,6 +62,13 @@ class _Patterns:
         self.at_name = re.compile(r"@(?<![a-z0-9_.@+-]@)[a-z0-9_][a-z0-9_.-]*+", re.IGNORECASE)
         self.name_prefix = re.compile(r"[a-z0-9_.-]*")
         self.label_follows = re.compile(r"[ \t]*:?[ \t]*@")
+        # "message me on telegram Blackhathacker111": a messenger word, then a bare name that
+        # holds a digit or an underscore (a plain word after it is text: "telegram group").
+        self.messenger_name = re.compile(
+            r"(?<![a-z0-9_])(?P<word>telegram|whatsapp)[ \t]+(?:(?:id|username|handle)[ \t]+)?"
+            r"(?P<name>(?=[a-z0-9_]*[0-9_])[a-z][a-z0-9_]{3,31})(?![a-z0-9_@/-]|\.[a-z])",
+            re.IGNORECASE,
+        )
 
 
 @cache
@@ -77,6 +86,10 @@ def labelled_handles(text: str, shadow: str) -> Iterator[Candidate]:
         platform = _platform_before(shadow, colon) if name else None
         if name and platform:
             yield _handle(text, shadow, *name.span("name"), platform)
+    if "legram" in shadow or "LEGRAM" in shadow or "hatsapp" in shadow or "HATSAPP" in shadow:
+        for match in patterns.messenger_name.finditer(shadow):
+            word = match.group("word").lower()
+            yield _handle(text, shadow, *match.span("name"), PLATFORM_WORDS.get(word, word))
     labels = [(hit, "qq") for hit in hits(shadow, patterns.qq_hits)]
     if not shadow.isascii():
         for hit in patterns.cjk_word_hit.finditer(shadow):
@@ -129,7 +142,11 @@ def _platform_nearby(shadow: str, start: int, end: int) -> str | None:
     labels the next handle ("@x and Discord: @y") or stands past another @name is theirs.
     """
     patterns = _patterns()
-    after = shadow[end : end + _CONTEXT].partition("\n")[0].partition("@")[0].lower()
+    # An @name that opens its line is most often the person a reply answers ("@x you will get
+    # better support on telegram ..."): a platform word labels it only right after it ("@x on
+    # Telegram").
+    reach = _OPENER_CONTEXT if _opens_line(shadow, start) else _CONTEXT
+    after = shadow[end : end + reach].partition("\n")[0].partition("@")[0].lower()
     for word in patterns.word_token.finditer(after):
         platform = PLATFORM_WORDS.get(word.group())
         if platform and not patterns.label_follows.match(shadow, end + word.end()):
@@ -140,3 +157,9 @@ def _platform_nearby(shadow: str, start: int, end: int) -> str | None:
         before = before[patterns.name_prefix.match(before).end() :]  # type: ignore[union-attr]
     platforms = [PLATFORM_WORDS[w] for w in patterns.word_token.findall(before) if w in PLATFORM_WORDS]
     return platforms[-1] if platforms else None
+
+
+def _opens_line(shadow: str, start: int) -> bool:
+    """Whether only blanks, punctuation or a greeting stand before ``start`` on its line."""
+    line = shadow[max(0, start - 24) : start].rpartition("\n")[2].strip(" \t,:!-").lower()
+    return not line or line in _GREETINGS
