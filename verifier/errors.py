@@ -57,6 +57,10 @@ class CodedError(VerifierError):
         return self.problem.text(lang)
 
 
+class FetchError(CodedError):
+    """A page or file could not or must not be fetched; ``code`` is one of ``fetch.*``."""
+
+
 class AllowlistError(CodedError):
     """Base of every problem with the allowlist: its sources, bundle or signatures."""
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.integration.test_pinned_tls import PUBLIC, Pki, ServeAs, connects, pki, serve_as  # noqa: F401
-from verifier.enrich.page import Deadline
+from verifier.net import Deadline
 from verifier.online import OnlineConfig
 from verifier.online import redirects as redirects_module
 from verifier.online.redirects import follow

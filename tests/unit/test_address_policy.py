@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from verifier.enrich.page import FetchError, Resolver, is_public_address, public_address
+from verifier.net import FetchError, Resolver, is_public_address, public_address
 
 REFUSED = [
     # The list (finding 7).

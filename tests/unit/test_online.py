@@ -11,7 +11,7 @@ from importlib import resources
 
 import pytest
 
-from verifier.enrich.page import Deadline
+from verifier.net import Deadline
 from verifier.online import ConfigError, OnlineConfig, parse_nameserver, parse_nameservers
 from verifier.online.cache import TTLCache
 from verifier.online.dns import hosting_platform

@@ -311,7 +311,7 @@ def default_fetch(config: Any = None) -> Fetch:
     """A fetcher for ``online_findings``: verifier's bounded, pinned, public-address-only
     redirect follower (``verifier.online.redirects.follow``), reading at most its page limit.
     ``config`` (an ``OnlineConfig``) may pin names to addresses (tests on 127.0.0.1)."""
-    from verifier.enrich.page import Deadline  # noqa: PLC0415 (network stack only with --online)
+    from verifier.net.deadline import Deadline  # noqa: PLC0415 (network stack only with --online)
     from verifier.online.config import OnlineConfig  # noqa: PLC0415
     from verifier.online.redirects import follow  # noqa: PLC0415
 

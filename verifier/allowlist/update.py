@@ -3,7 +3,7 @@
 Only what the user asked for is fetched: one URL, bounded in time and size, no
 redirects, https only (plain http is allowed for a loopback URL so tests can serve
 bundles locally), and never an https host that resolves to a private address: the
-connection goes to the address that was checked (``verifier.enrich.page``).
+connection goes to the address that was checked (``verifier.net``).
 """
 
 from __future__ import annotations
@@ -32,19 +32,12 @@ from verifier.allowlist.store import (
     trusted_root,
 )
 from verifier.allowlist.trust import MAX_BUNDLE_BYTES, Root, verify_bundle, verify_root_update
-from verifier.channels.weburl import NotAWebURL, parse_web_url, scheme_of
-from verifier.enrich.page import (
-    ACCEPT_ENCODING,
-    Deadline,
-    FetchError,
-    Resolver,
-    deadline_client,
-    pinned_request,
-    public_address,
-    read_bounded,
-    system_resolver,
-)
-from verifier.errors import AllowlistError, BundleFormatError
+from verifier.channels.weburl import NotAWebURL, WebURL, parse_web_url, scheme_of
+from verifier.errors import AllowlistError, BundleFormatError, FetchError
+from verifier.net.addresses import Resolver, public_address, system_resolver
+from verifier.net.body import read_bounded
+from verifier.net.deadline import Deadline, deadline_client
+from verifier.net.redirects import open_get
 
 TIMEOUT_SECONDS = 10.0
 # Where `verifier update` looks without --url: the signed bundle as committed on the main branch
@@ -63,7 +56,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 class UpdateError(AllowlistError):
     """The update could not be fetched (bad URL, network, size, status).
 
-    Its ``code`` is ``update.not_https`` or one of ``verifier.enrich.FetchError``'s (``fetch.*``),
+    Its ``code`` is ``update.not_https`` or one of ``verifier.errors.FetchError``'s (``fetch.*``),
     whose messages say the same things.
     """
 
@@ -92,12 +85,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _destination(
-    url: str, resolve: Resolver, deadline: Deadline | None = None
-) -> tuple[str, dict[str, str], dict[str, Any]]:
-    """Where the GET goes, the URL read as a browser reads it (WHATWG): a loopback http URL as
-    it is; an https URL pinned to its checked public address (name in Host and SNI, so a DNS
-    answer cannot change between check and use)."""
+def _destination(url: str, resolve: Resolver, deadline: Deadline | None = None) -> tuple[WebURL, str | None]:
+    """Where the GET goes, the URL read as a browser reads it (WHATWG), and the address to
+    connect to: None (by name) for a loopback http URL; for an https URL its checked public
+    address, to which the request is pinned (name in Host and SNI, so a DNS answer cannot
+    change between check and use)."""
     if scheme_of(url) not in ("http", "https"):
         raise UpdateError("update.not_https")
     try:
@@ -107,14 +99,14 @@ def _destination(
     if target.userinfo is not None:
         raise UpdateError("fetch.userinfo")
     if target.scheme == "http" and _is_loopback(target.hostname):
-        return target.href, {}, {}
+        return target, None
     if target.scheme != "https":
         raise UpdateError("update.not_https")
     try:
         address = public_address(target.hostname, target.effective_port, resolve, deadline, target.href)
     except FetchError as exc:
         raise UpdateError(exc.code, **exc.params) from None
-    return pinned_request(target, address)
+    return target, address
 
 
 def check_url(url: str, resolve: Resolver = system_resolver) -> str:
@@ -134,17 +126,14 @@ def fetch(
 ) -> bytes:
     """GET ``url`` with no redirects, at most ``max_bytes`` of body and ``timeout`` seconds in
     all: resolving, connecting, TLS, headers and body share one deadline
-    (``verifier.enrich.page.Deadline``; a ``client`` given by a test brings its own transport,
+    (``verifier.net.Deadline``; a ``client`` given by a test brings its own transport,
     bounded per request, not per read). A ``deadline`` given shares its time with other fetches."""
     deadline = deadline or Deadline(timeout)
-    target, headers, extensions = _destination(url, resolve, deadline)
-    headers["Accept-Encoding"] = ACCEPT_ENCODING
-    extensions["timeout"] = deadline.timeouts()
+    target, address = _destination(url, resolve, deadline)
     own = client is None
     session = client or deadline_client(deadline)
     try:
-        request = session.build_request("GET", target, headers=headers, extensions=extensions)
-        response = session.send(request, stream=True)
+        response = open_get(session, target, address, deadline)
         try:
             if response.status_code != 200:
                 raise UpdateError("fetch.http_status", url=url, status=response.status_code)

@@ -4,7 +4,7 @@ Resolvers (``--nameserver``, ``VERIFIER_NAMESERVERS``) and the RDAP base (``VERI
 are chosen by whoever runs verifier, so they may be loopback or private addresses (an air-gapped
 deployment's own resolver, the tests' servers). What a checked value names (its host, the hosts
 it redirects to) is user input and is only ever fetched at public addresses
-(``verifier.enrich.page.public_address``). ``pinned_hosts`` is the one exception, and it too is
+(``verifier.net.public_address``). ``pinned_hosts`` is the one exception, and it too is
 configuration: names whose address the operator fixes (as /etc/hosts does), used by the tests to
 send a redirect chain to their loopback servers. No environment variable sets it.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from verifier.enrich.page import Deadline
+from verifier.net.deadline import Deadline
 from verifier.online.config import OnlineConfig
 
 if TYPE_CHECKING:

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from verifier.allowlist.model import Allowlist
-from verifier.enrich.page import Deadline, FetchError
+from verifier.errors import FetchError
 from verifier.messages import Lang, normalize_lang, reason, text
 from verifier.model import ChannelKind, CheckResult, OnlineCheckResult, Reason, Verdict
+from verifier.net.deadline import Deadline
 from verifier.online import dns as dns_evidence
 from verifier.online import rdap as rdap_evidence
 from verifier.online.cache import TTLCache

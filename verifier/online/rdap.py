@@ -14,7 +14,9 @@ import threading
 import time
 from typing import Any
 
-from verifier.enrich.page import Deadline, FetchError, read_bounded
+from verifier.errors import FetchError
+from verifier.net.body import read_bounded
+from verifier.net.deadline import Deadline
 from verifier.online.config import OnlineConfig
 
 MAX_RDAP_BYTES = 1_000_000

@@ -1,11 +1,11 @@
 """Where a link really goes: its redirect chain, followed with verifier's pinned fetcher.
 
 Each hop is a GET that connects only to a public address of the hop's host, checked before the
-connection and pinned for it (``verifier.enrich.page``: ``public_address``, ``pinned_request``,
-its deadline-bound client as ``hop_client``), so no link, and no redirect a link's server
-sends, can make verifier request a private, loopback or link-local address. The only exception
-is configuration: ``OnlineConfig.pinned_hosts`` (names the operator, or a test, fixed to an
-address).
+connection and pinned for it (``verifier.net``: ``public_address`` and ``RedirectWalk``, the
+one redirect loop, with its deadline-bound client as ``hop_client``), so no link, and no
+redirect a link's server sends, can make verifier request a private, loopback or link-local
+address. The only exception is configuration: ``OnlineConfig.pinned_hosts`` (names the
+operator, or a test, fixed to an address).
 
 The final answer's body (HTML or text, at most ``MAX_PAGE_BYTES``) is kept for ``page.py``.
 """
@@ -21,22 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.channels.weburl import WebURL
-from verifier.enrich.page import (
-    ACCEPT_ENCODING,
-    REDIRECT_STATUSES,
-    Deadline,
-    FetchError,
-    Resolver,
-    _deadline_backend,
-    _hold_location,
-    _location,
-    _redirect,
-    _target,
-    pinned_request,
-    public_address,
-    read_bounded,
-    system_resolver,
-)
+from verifier.errors import FetchError
+from verifier.net.addresses import Resolver, public_address, system_resolver
+from verifier.net.body import decode_text, read_bounded
+from verifier.net.deadline import Deadline, deadline_client
+from verifier.net.redirects import RedirectWalk, next_target, web_target
 from verifier.online.config import OnlineConfig
 
 MAX_HOPS = 6  # redirects followed (shorteners nest: t.co -> bit.ly -> ...)
@@ -89,28 +78,10 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def hop_client(deadline: Deadline) -> Any:
-    """``verifier.enrich.page.deadline_client`` (every wait cut to the deadline, no environment
-    proxies, no kept-alive connection, ``Location`` held back for the caller) sharing one SSL
-    context, so that following a link costs no certificate loading."""
-    import httpcore  # noqa: PLC0415 (the network stack only with --online)
-    import httpx  # noqa: PLC0415
-
-    context = _ssl_context()
-    transport = httpx.HTTPTransport(verify=context, trust_env=False)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=context,
-        max_connections=1,
-        max_keepalive_connections=0,
-        network_backend=_deadline_backend(deadline),
-    )
-    return httpx.Client(
-        transport=transport,
-        verify=context,
-        timeout=deadline.seconds,
-        follow_redirects=False,
-        trust_env=False,
-        event_hooks={"response": [_hold_location]},
-    )
+    """``verifier.net.deadline_client`` (every wait cut to the deadline, no environment proxies,
+    no kept-alive connection, ``Location`` held back for the caller) sharing one SSL context,
+    so that following a link costs no certificate loading."""
+    return deadline_client(deadline, _ssl_context())
 
 
 class Bounded:
@@ -169,7 +140,7 @@ def start_url(value: str) -> str:
     if lowered.startswith(("http://", "https://")):
         return text
     if "://" in text[:12]:
-        return text  # another scheme: _target refuses it with fetch.not_http
+        return text  # another scheme: web_target refuses it with fetch.not_http
     return "https://" + text.lstrip("/")
 
 
@@ -201,7 +172,7 @@ def followable(value: str) -> str | None:
     """None when ``value`` is a link the follower takes, else the refusal's code
     (``fetch.not_http``, ``fetch.userinfo`` ...)."""
     try:
-        _target(start_url(value))
+        web_target(start_url(value))
     except FetchError as exc:
         return exc.code
     return None
@@ -227,60 +198,45 @@ def follow(
     out = Followed()
     resolve = resolve or dns_resolver(config, deadline)
     try:
-        current = _target(start_url(value))
+        start = web_target(start_url(value))
     except FetchError as exc:
         out.error, out.error_code = str(exc), exc.code
         out.said = {lang: exc.text(lang) for lang in ("en", "zh")}
         return out
-    own = client is None
-    session = client  # built once an address passes (an SSL context costs milliseconds)
+    walk = RedirectWalk(
+        start,
+        deadline,
+        address=lambda target: _address(target, config, resolve, deadline),
+        user_agent=USER_AGENT,
+        max_redirects=MAX_HOPS,
+        client=client,
+        make_client=hop_client,
+        stop_at=stop_at,
+    )
+
+    def answer(current: WebURL, response: httpx.Response, locations: list[str] | None) -> WebURL | None:
+        out.chain.append({"url": current.href, "status": response.status_code})
+        out.status = response.status_code
+        if locations is not None:
+            return next_target(current, locations)
+        out.content_type = response.headers.get("content-type", "").lower()
+        if (
+            read_page
+            and response.status_code == 200
+            and (not out.content_type or out.content_type.startswith(_TEXT_TYPES))
+        ):
+            body = read_bounded(response, MAX_PAGE_BYTES, deadline.at, current.href)
+            out.text = decode_text(body, response)
+            refresh = meta_refresh(out.text) if "html" in out.content_type or not out.content_type else None
+            if refresh is not None:  # a page that sends the browser on at once is a redirect
+                following = next_target(current, [refresh])
+                out.text = None
+                return following
+        return None
+
     try:
-        for hop in range(MAX_HOPS + 1):
-            out.final_url, out.final_host = current.href, current.hostname
-            if hop and stop_at is not None and stop_at(current.href):
-                out.chain.append({"url": current.href, "status": None})
-                return out
-            address = _address(current, config, resolve, deadline)
-            if session is None:
-                session = hop_client(deadline)
-            pinned, headers, extensions = pinned_request(current, address)
-            headers["User-Agent"] = USER_AGENT
-            headers["Accept-Encoding"] = ACCEPT_ENCODING
-            extensions["timeout"] = deadline.timeouts()
-            if deadline.passed():
-                raise FetchError("fetch.too_slow", url=current.href)
-            request = session.build_request("GET", pinned, headers=headers, extensions=extensions)
-            response = session.send(request, stream=True)
-            try:
-                out.chain.append({"url": current.href, "status": response.status_code})
-                out.status = response.status_code
-                locations = _location(response)
-                if response.status_code in REDIRECT_STATUSES and locations:
-                    current = _redirect(current, locations)
-                    continue
-                out.content_type = response.headers.get("content-type", "").lower()
-                if (
-                    read_page
-                    and response.status_code == 200
-                    and (not out.content_type or out.content_type.startswith(_TEXT_TYPES))
-                ):
-                    body = read_bounded(response, MAX_PAGE_BYTES, deadline.at, current.href)
-                    encoding = response.charset_encoding or "utf-8"
-                    try:
-                        out.text = body.decode(encoding, errors="replace")
-                    except LookupError:
-                        out.text = body.decode("utf-8", errors="replace")
-                    refresh = (
-                        meta_refresh(out.text) if "html" in out.content_type or not out.content_type else None
-                    )
-                    if refresh is not None:  # a page that sends the browser on at once is a redirect
-                        current = _redirect(current, [refresh])
-                        out.text = None
-                        continue
-                return out
-            finally:
-                response.close()
-        raise FetchError("fetch.too_many_redirects", limit=MAX_HOPS, url=value[:200])
+        if walk.run(answer, value[:200]):
+            out.chain.append({"url": walk.current.href, "status": None})  # stopped: known, not visited
     except FetchError as exc:
         out.error, out.error_code = str(exc), exc.code
         out.said = {lang: exc.text(lang) for lang in ("en", "zh")}
@@ -288,9 +244,9 @@ def follow(
         out.error, out.error_code = "timeout", "fetch.too_slow"
     except httpx.HTTPError as exc:
         out.error, out.error_code = f"{type(exc).__name__}: {exc}"[:200], "fetch.failed"
-    finally:
-        if own and session is not None:
-            session.close()
+    out.final_url, out.final_host = walk.current.href, walk.current.hostname
+    if out.error is None:
+        return out
     last = out.chain[-1]["url"] if out.chain else None
     if out.error_code != "fetch.too_many_redirects" and last != out.final_url:
         out.chain.append({"url": out.final_url, "status": None})  # the hop that failed ends the chain

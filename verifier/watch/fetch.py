@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from verifier.enrich.page import Deadline, FetchError, deadline_client, read_bounded
+from verifier.errors import FetchError
+from verifier.net.body import read_bounded
+from verifier.net.deadline import Deadline, deadline_client
 from verifier.watch.errors import LogUnavailable
 
 USER_AGENT = "verifier-watch/0.1 (+https://github.com/; CT monitor)"
@@ -69,7 +71,7 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 class LogFetcher:
     """GETs for one log. ``stop``, when set, cuts any wait short (the watcher is ending).
 
-    Without a ``client``, the fetcher makes its own with verifier.enrich's total-deadline
+    Without a ``client``, the fetcher makes its own with verifier.net's total-deadline
     network backend: connect, every read and write of a request end by one instant, moved
     before each request, so a log that drips its answer byte by byte is cut off on time.
     A given client (tests) is bounded per read and between reads only."""
