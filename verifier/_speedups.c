@@ -1129,7 +1129,13 @@ osa(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* ------------------------------------------------------------------------------------------ */
 /* DomainMatcher                                                                               */
 
-/* DomainIndex.by_delete as an open addressing table: variant characters -> official numbers. */
+/* DomainIndex.by_delete as an open addressing table: variant characters -> official numbers.
+ *
+ * Variants are hashed with a polynomial hash (then mixed), so the hash of a text with one or two
+ * characters deleted comes from the text's prefix hashes in a few operations rather than a pass
+ * over the variant. Most variants of a query are in no official's deletions: a Bloom filter of
+ * one 64-bit word per variant (four bits), small enough to stay in the L2 cache, answers those
+ * without touching the table, whose slots are megabytes at 1,000 brands (a cache miss each). */
 typedef struct {
     uint64_t hash;
     Py_ssize_t chars; /* offset in pool */
@@ -1144,17 +1150,53 @@ typedef struct {
     uint64_t mask;
     Py_UCS4 *pool;
     Py_ssize_t *owner_pool;
+    uint64_t *bloom;
+    uint64_t bloom_mask;
+    uint32_t *stamps; /* per official: the generation of the search that last met it */
+    int *distances;   /* per official: its distance, valid where stamps[o] == generation */
+    uint32_t generation;
+    Py_ssize_t n_officials;
 } DeleteTable;
+
+#define POLY_BASE UINT64_C(0x100000001b3)
+
+/* The hash of a variant of length len whose polynomial value (sum of chars[k] * B^(len-1-k),
+ * modulo 2^64) is poly. */
+static inline uint64_t
+poly_finish(uint64_t poly, Py_ssize_t len)
+{
+    uint64_t h = poly ^ ((uint64_t)len * UINT64_C(0x9e3779b97f4a7c15));
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
 
 static uint64_t
 chars_hash(const Py_UCS4 *chars, Py_ssize_t len)
 {
-    uint64_t h = UINT64_C(1469598103934665603) ^ (uint64_t)len;
+    uint64_t poly = 0;
     for (Py_ssize_t i = 0; i < len; i++) {
-        h ^= chars[i];
-        h *= UINT64_C(1099511628211);
+        poly = poly * POLY_BASE + chars[i];
     }
-    return h ^ (h >> 29);
+    return poly_finish(poly, len);
+}
+
+static inline uint64_t
+bloom_bits(uint64_t h)
+{
+    return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 46) & 63)) |
+           (UINT64_C(1) << ((h >> 52) & 63)) | (UINT64_C(1) << (h >> 58));
+}
+
+/* Whether a variant of hash h may be in the table (0: certainly not). */
+static inline int
+bloom_may_hold(const DeleteTable *t, uint64_t h)
+{
+    uint64_t bits = bloom_bits(h);
+    return (t->bloom[h & t->bloom_mask] & bits) == bits;
 }
 
 static void
@@ -1163,6 +1205,9 @@ delete_table_free(DeleteTable *t)
     PyMem_Free(t->slots);
     PyMem_Free(t->pool);
     PyMem_Free(t->owner_pool);
+    PyMem_Free(t->bloom);
+    PyMem_Free(t->stamps);
+    PyMem_Free(t->distances);
     memset(t, 0, sizeof(*t));
 }
 
@@ -1175,6 +1220,10 @@ delete_table_build(DeleteTable *t, PyObject *by_delete, Py_ssize_t n_officials)
     uint64_t size = 16;
     while (size < 2 * (uint64_t)entries + 2) {
         size *= 2;
+    }
+    uint64_t bloom_words = 64; /* about four variants a word at most: 16 of 64 bits set */
+    while (bloom_words * 4 < (uint64_t)entries) {
+        bloom_words *= 2;
     }
     Py_ssize_t n_chars = 0, n_owners = 0, pos = 0;
     PyObject *key, *value;
@@ -1193,12 +1242,18 @@ delete_table_build(DeleteTable *t, PyObject *by_delete, Py_ssize_t n_officials)
     t->slots = PyMem_Calloc(size, sizeof(DeleteSlot));
     t->pool = PyMem_Malloc((size_t)(n_chars ? n_chars : 1) * sizeof(Py_UCS4));
     t->owner_pool = PyMem_Malloc((size_t)(n_owners ? n_owners : 1) * sizeof(Py_ssize_t));
-    if (t->slots == NULL || t->pool == NULL || t->owner_pool == NULL) {
+    t->bloom = PyMem_Calloc(bloom_words, sizeof(uint64_t));
+    t->stamps = PyMem_Calloc((size_t)(n_officials ? n_officials : 1), sizeof(uint32_t));
+    t->distances = PyMem_Calloc((size_t)(n_officials ? n_officials : 1), sizeof(int));
+    if (t->slots == NULL || t->pool == NULL || t->owner_pool == NULL || t->bloom == NULL || t->stamps == NULL ||
+        t->distances == NULL) {
         delete_table_free(t);
         PyErr_NoMemory();
         return -1;
     }
     t->mask = size - 1;
+    t->bloom_mask = bloom_words - 1;
+    t->n_officials = n_officials;
     Py_ssize_t chars_at = 0, owners_at = 0;
     pos = 0;
     while (PyDict_Next(by_delete, &pos, &key, &value)) {
@@ -1215,6 +1270,7 @@ delete_table_build(DeleteTable *t, PyObject *by_delete, Py_ssize_t n_officials)
             chars[i] = PyUnicode_READ(kind, data, i);
         }
         uint64_t h = chars_hash(chars, len);
+        t->bloom[h & t->bloom_mask] |= bloom_bits(h);
         uint64_t i = h & t->mask;
         while (t->slots[i].used) {
             i = (i + 1) & t->mask;
@@ -1253,14 +1309,13 @@ delete_table_build(DeleteTable *t, PyObject *by_delete, Py_ssize_t n_officials)
     return 0;
 }
 
-/* The slot of a variant, or NULL. */
+/* The slot of a variant of hash h (chars_hash(chars, len)), or NULL. */
 static const DeleteSlot *
-delete_table_get(const DeleteTable *t, const Py_UCS4 *chars, Py_ssize_t len)
+delete_table_get(const DeleteTable *t, uint64_t h, const Py_UCS4 *chars, Py_ssize_t len)
 {
-    if (t->slots == NULL) {
+    if (t->slots == NULL || !bloom_may_hold(t, h)) {
         return NULL;
     }
-    uint64_t h = chars_hash(chars, len);
     for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
         const DeleteSlot *slot = &t->slots[i];
         if (!slot->used) {
@@ -1270,6 +1325,16 @@ delete_table_get(const DeleteTable *t, const Py_UCS4 *chars, Py_ssize_t len)
             memcmp(t->pool + slot->chars, chars, (size_t)len * sizeof(Py_UCS4)) == 0) {
             return slot;
         }
+    }
+}
+
+/* A new generation of met officials (stamps): none met. */
+static void
+delete_table_new_search(DeleteTable *t)
+{
+    if (++t->generation == 0) {
+        memset(t->stamps, 0, (size_t)(t->n_officials ? t->n_officials : 1) * sizeof(uint32_t));
+        t->generation = 1;
     }
 }
 
@@ -1990,9 +2055,13 @@ typedef struct {
 
 #define MAX_NEAR 512
 
-/* The smallest distance between the query forms and official o's forms (_distance). */
+/* The smallest distance between the query forms and official o's forms (_distance), where it is 1
+ * or 2; a larger or 0 distance may come out as any value outside 1-2 (99 for pairs whose length
+ * or character classes differ too much for two edits: the sound filters of the scan), which the
+ * callers drop as _near does. */
 static int
-owner_distance(DomainMatcherObject *self, Py_ssize_t o, Py_UCS4 (*buf)[256], const Py_ssize_t *lens, int queries)
+owner_distance(DomainMatcherObject *self, Py_ssize_t o, Py_UCS4 (*buf)[256], const Py_ssize_t *lens,
+               const uint64_t *sets, int queries)
 {
     Py_ssize_t best = 99;
     for (int k = 0; k < 2; k++) {
@@ -2000,8 +2069,13 @@ owner_distance(DomainMatcherObject *self, Py_ssize_t o, Py_UCS4 (*buf)[256], con
         if (form < 0) {
             continue;
         }
+        const Pattern *p = &self->forms[form];
         for (int q = 0; q < queries; q++) {
-            Py_ssize_t d = osa_pattern(&self->forms[form], buf[q], lens[q]);
+            Py_ssize_t diff = p->len - lens[q];
+            if (diff > 2 || diff < -2 || __builtin_popcountll(p->charset ^ sets[q]) > 4) {
+                continue;
+            }
+            Py_ssize_t d = osa_pattern(p, buf[q], lens[q]);
             if (d < best) {
                 best = d;
             }
@@ -2010,57 +2084,77 @@ owner_distance(DomainMatcherObject *self, Py_ssize_t o, Py_UCS4 (*buf)[256], con
     return (int)best;
 }
 
-/* The officials the deletion index holds for one variant, with their distances, into near. */
+/* The officials the deletion index holds for one variant (of hash h), with their distances, into
+ * near: every official met is recorded once (stamped with the search's generation), as _near's
+ * best, near or not. 1 when more than MAX_NEAR are met (the caller lets Python decide). */
 static int
-probe_variant(DomainMatcherObject *self, const Py_UCS4 *variant, Py_ssize_t m, Py_UCS4 (*buf)[256],
-              const Py_ssize_t *lens, int queries, Near *near, Py_ssize_t *count)
+probe_variant(DomainMatcherObject *self, uint64_t h, const Py_UCS4 *variant, Py_ssize_t m, Py_UCS4 (*buf)[256],
+              const Py_ssize_t *lens, const uint64_t *sets, int queries, Near *near, Py_ssize_t *count)
 {
-    const DeleteSlot *slot = delete_table_get(&self->deletes, variant, m);
+    DeleteTable *t = &self->deletes;
+    const DeleteSlot *slot = delete_table_get(t, h, variant, m);
     if (slot == NULL) {
         return 0;
     }
     for (Py_ssize_t k = 0; k < slot->n_owners; k++) {
-        Py_ssize_t o = self->deletes.owner_pool[slot->owners + k];
-        int seen = 0;
-        for (Py_ssize_t c = 0; c < *count && !seen; c++) {
-            seen = near[c].owner == o;
-        }
-        if (seen) {
+        Py_ssize_t o = t->owner_pool[slot->owners + k];
+        if (t->stamps[o] == t->generation) {
             continue;
         }
-        /* every official met is recorded, as _near's best, near or not */
         if (*count >= MAX_NEAR) {
             return 1;
         }
+        t->stamps[o] = t->generation;
         near[*count].owner = o;
-        near[*count].distance = owner_distance(self, o, buf, lens, queries);
+        near[*count].distance = owner_distance(self, o, buf, lens, sets, queries);
         (*count)++;
     }
     return 0;
 }
 
 /* The deletion index: officials sharing a deletion variant with a query form, each variant of
- * _query_deletes (the text, then one character deleted, then two). */
+ * _query_deletes (the text, then one character deleted, then two). A variant's hash comes from
+ * the prefix hashes of the text (poly_finish); its characters are written out only when the
+ * Bloom filter lets it through. */
 static int
-near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t *lens, int queries, Near *near,
-                Py_ssize_t *count)
+near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t *lens, const uint64_t *sets,
+                int queries, Near *near, Py_ssize_t *count)
 {
+    const DeleteTable *t = &self->deletes;
+    if (t->slots == NULL) {
+        return 0;
+    }
     Py_UCS4 variant[256];
+    uint64_t pre[257], pw[257];
+    delete_table_new_search(&self->deletes);
     for (int q = 0; q < queries; q++) {
         const Py_UCS4 *text = buf[q];
         Py_ssize_t n = lens[q];
         int depth = max_typo_distance(n + 2);
-        int got = probe_variant(self, text, n, buf, lens, queries, near, count);
-        if (got != 0) {
+        pre[0] = 0;
+        pw[0] = 1;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            pre[k + 1] = pre[k] * POLY_BASE + text[k];
+            pw[k + 1] = pw[k] * POLY_BASE;
+        }
+        int got;
+        uint64_t h = poly_finish(pre[n], n);
+        if (bloom_may_hold(t, h) &&
+            (got = probe_variant(self, h, text, n, buf, lens, sets, queries, near, count)) != 0) {
             return got;
         }
         if (depth < 1 || n < 2) {
             continue;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
+            /* text[:i] + text[i+1:] */
+            h = poly_finish(pre[n] + (pre[i] - pre[i + 1]) * pw[n - 1 - i], n - 1);
+            if (!bloom_may_hold(t, h)) {
+                continue;
+            }
             memcpy(variant, text, (size_t)i * sizeof(Py_UCS4));
             memcpy(variant + i, text + i + 1, (size_t)(n - i - 1) * sizeof(Py_UCS4));
-            if ((got = probe_variant(self, variant, n - 1, buf, lens, queries, near, count)) != 0) {
+            if ((got = probe_variant(self, h, variant, n - 1, buf, lens, sets, queries, near, count)) != 0) {
                 return got;
             }
         }
@@ -2068,14 +2162,22 @@ near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t
             continue;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t head = pre[i] * pw[n - 2 - i];
             for (Py_ssize_t j = i + 1; j < n; j++) {
+                /* text[:i] + text[i+1:j] + text[j+1:] */
+                uint64_t mid = pre[j] - pre[i + 1] * pw[j - i - 1];
+                uint64_t tail = pre[n] - pre[j + 1] * pw[n - 1 - j];
+                h = poly_finish(head + mid * pw[n - 1 - j] + tail, n - 2);
+                if (!bloom_may_hold(t, h)) {
+                    continue;
+                }
                 Py_ssize_t m = 0;
                 for (Py_ssize_t k = 0; k < n; k++) {
                     if (k != i && k != j) {
                         variant[m++] = text[k];
                     }
                 }
-                if ((got = probe_variant(self, variant, m, buf, lens, queries, near, count)) != 0) {
+                if ((got = probe_variant(self, h, variant, m, buf, lens, sets, queries, near, count)) != 0) {
                     return got;
                 }
             }
@@ -2175,7 +2277,7 @@ near_officials(DomainMatcherObject *self, PyObject *text, PyObject *skel, Near *
             }
         }
     } else {
-        int got = near_by_deletes(self, buf, lens, 1 + two, near, count);
+        int got = near_by_deletes(self, buf, lens, sets, 1 + two, near, count);
         if (got != 0) {
             return got;
         }
