@@ -67,7 +67,8 @@ def build(
     Signatures in OUT are kept when the signed content is unchanged; any change
     empties them, so the new bundle must be signed again.
     """
-    from verifier.allowlist.bundle import build_release, canonical_bytes, write_bundle  # noqa: PLC0415
+    from verifier.allowlist.bundle import build_release, write_bundle  # noqa: PLC0415
+    from verifier.allowlist.bundleformat import canonical_bytes  # noqa: PLC0415
 
     try:
         release = build_release(sources)
@@ -138,7 +139,7 @@ def _check_policy(document: dict[str, Any], file: Path, *, release: bool = True)
     """Refuse a bundle whose expiry breaks the release policy: it must expire between 180 and
     400 days after signing, and signing is now (``release``) or, for a bundle signed before,
     some time in the past: more than 400 days ahead is refused, fewer than 180 is said on stderr."""
-    from verifier.allowlist.bundle import BUNDLE_TYPE  # noqa: PLC0415
+    from verifier.allowlist.bundleformat import BUNDLE_TYPE  # noqa: PLC0415
     from verifier.allowlist.trust import parse_expires, policy_problem  # noqa: PLC0415
 
     signed = document["signed"]
@@ -286,7 +287,7 @@ def diff(
 def _hosts_beside(path: Path, document: dict[str, Any]) -> bytes | None:
     """The denylist hosts file a bundle names, read beside it and checked by its length and
     SHA-256: b"" when the bundle names none, None when it is not there."""
-    from verifier.allowlist.bundle import DENYLIST_TARGET  # noqa: PLC0415
+    from verifier.allowlist.bundleformat import DENYLIST_TARGET  # noqa: PLC0415
     from verifier.allowlist.hostdeny import verify_target  # noqa: PLC0415
 
     targets = document["signed"].get("targets", {})

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from tests.conftest import NOW, SignFn
-from verifier.allowlist.bundle import canonical_bytes
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.store import highest_seen, load_allowlist
 from verifier.allowlist.trust import Root, key_id, root_document, sign_document
 from verifier.allowlist.update import UpdateError, check_url, fetch, update

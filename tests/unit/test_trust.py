@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.conftest import NOW, SignFn
-from verifier.allowlist.bundle import canonical_bytes
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.store import highest_seen, load_allowlist, verify_bytes
 from verifier.allowlist.trust import (
     Root,

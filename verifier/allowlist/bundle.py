@@ -1,40 +1,29 @@
-"""The compiled bundle: canonical JSON of ``{"signed": ..., "signatures": [...]}``."""
+"""The compiled bundle, built from the TOML sources: canonical JSON of
+``{"signed": ..., "signatures": [...]}`` (the format itself is ``bundleformat``)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verifier.allowlist.bundleformat import BUNDLE_TYPE, DENYLIST_TARGET, SPEC_VERSION, canonical_bytes
 from verifier.allowlist.source import Sources, read_sources
 
-BUNDLE_TYPE = "verifier-allowlist"
-SPEC_VERSION = "1"
-DENYLIST_TARGET = "denylist-hosts.txt"  # the feed hosts, beside the bundle (``hostdeny``)
 FEEDS_DIR = "feeds"  # allowlists/feeds/<feed>.txt, written by ``verifier denylist import``
 
-
-def canonical_bytes(value: Any) -> bytes:
-    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8.
-
-    For the values bundles hold (strings, integers, booleans, null, lists,
-    objects) this is the RFC 8785 serialization; floats are refused because
-    their canonical form is the one place the two would differ.
-    """
-    _refuse_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _refuse_floats(value: Any) -> None:
-    if isinstance(value, float):
-        raise ValueError("floats are not allowed in canonical bundle JSON")
-    if isinstance(value, dict):
-        for item in value.values():
-            _refuse_floats(item)
-    elif isinstance(value, list):
-        for item in value:
-            _refuse_floats(item)
+# canonical_bytes and DENYLIST_TARGET are bundleformat's; named here as well because
+# verifier/allowlist/__init__.py and store.py import them from this module.
+__all__ = [
+    "DENYLIST_TARGET",
+    "FEEDS_DIR",
+    "Release",
+    "build_bundle",
+    "build_release",
+    "canonical_bytes",
+    "signed_payload",
+    "write_bundle",
+]
 
 
 def signed_payload(sources: Sources) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def diff_bundles(
 
 
 def _feeds_meta(signed: dict[str, Any]) -> dict[str, Any]:
-    from verifier.allowlist.bundle import DENYLIST_TARGET  # noqa: PLC0415
+    from verifier.allowlist.bundleformat import DENYLIST_TARGET  # noqa: PLC0415
 
     meta = signed.get("targets", {}).get(DENYLIST_TARGET, {})
     feeds = meta.get("feeds", {}) if isinstance(meta, dict) else {}

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from verifier.allowlist import strictjson
-from verifier.allowlist.bundle import BUNDLE_TYPE, canonical_bytes
+from verifier.allowlist.bundleformat import BUNDLE_TYPE, canonical_bytes
 from verifier.allowlist.hostdeny import MAX_TARGET_BYTES
 from verifier.errors import (
     BundleFormatError,

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.bundleformat import DENYLIST_TARGET
 from verifier.allowlist.hostdeny import HostDenylist, verify_target
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import (

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.bundleformat import DENYLIST_TARGET
 from verifier.allowlist.model import unknown_brand_message
 from verifier.checker import check
 from verifier.errors import UnknownBrand
