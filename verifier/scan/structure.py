@@ -54,6 +54,7 @@ class MessageRule:
     contact: frozenset[str]
     framed: bool
     first_person: bool = False
+    impersonal: bool = False  # voice = "not_first_person": a bot or desk, not a victim telling
 
 
 @cache
@@ -81,12 +82,20 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
     if not isinstance(framed, bool):
         raise RuleDataError(f"{where}: `framed` must be true or false")
-    if voice not in (None, "first_person"):
-        raise RuleDataError(f'{where}: `voice` can only be "first_person"')
+    if voice not in (None, "first_person", "not_first_person"):
+        raise RuleDataError(f'{where}: `voice` can only be "first_person" or "not_first_person"')
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
-    return MessageRule(spec.rule, spec.when, spec.unless, frozenset(contact), framed, voice == "first_person")
+    return MessageRule(
+        spec.rule,
+        spec.when,
+        spec.unless,
+        frozenset(contact),
+        framed,
+        voice == "first_person",
+        voice == "not_first_person",
+    )
 
 
 def message_matches(
@@ -140,6 +149,8 @@ def message_matches(
         ):
             continue
         if rule.first_person and not _first_person(_original(scan)):
+            continue
+        if rule.impersonal and _first_person(_original(scan)):
             continue
         anchor = alternative[0]
         if rule.framed and _framed(scan, first.get(anchor) or _inner_start(scan, placed[anchor])):
