@@ -3,6 +3,8 @@ give what the per-place paths give on the same pieces of text (issue 14)."""
 
 from __future__ import annotations
 
+import re
+
 from verifier.scan import emails, normalize
 from verifier.scan.extract import extract_channels
 from verifier.scan.normalize import Normalized
@@ -40,3 +42,40 @@ def test_dot_flood_is_one_host_and_later_links_are_found() -> None:
     text = "a." * 5000 + " then see phish.example.com/x"
     raws = [f.raw for f in extract_channels(text)]
     assert raws == ["phish.example.com/x"]
+
+
+def _reference_fold(text: str) -> tuple[str, list[list[int]]]:
+    """Step 1 of normalize, run by run, with ``_apply`` (the plain way, the truth)."""
+    tables = normalize._tables()
+    pieces = [(m.start(), m.end(), m.group().translate(tables.table)) for m in tables.unusual.finditer(text)]
+    folded, edits = normalize._apply(text, pieces)
+    return folded, [edits.at, edits.start, edits.end, edits.size]
+
+
+def test_fold_of_repeated_and_of_distinct_runs_is_the_plain_fold() -> None:
+    repeated = "s\u200be\u200be\u200bd \ufb01x ｆｕｌｌ " * 50  # few distinct runs: each folded once
+    distinct = "".join(chr(0x1D400 + i) + "\u200b" * (i % 3) + "ab" for i in range(200))  # joined translate
+    for text in (repeated, distinct, repeated + distinct, "\u200b", "ab\u200b", "\u200bab", "ｆ"):
+        folded, edits = normalize._fold(text, normalize._tables())
+        want, want_edits = _reference_fold(text)
+        assert folded == want
+        if edits is None:
+            assert want_edits[0] == [] or want == text
+        else:
+            assert [edits.at, edits.start, edits.end, edits.size] == want_edits
+
+
+def test_dense_leet_is_the_token_by_token_rewrite() -> None:
+    """The split-based dense path gives what one ``sub`` rewriting each token gives."""
+    token = re.compile(normalize._word_patterns().leet_split.pattern[1:-1])  # without the group
+
+    def rewrite(match: re.Match[str]) -> str:
+        chars = list(match.group())
+        for offset, letter in normalize._token_letters(match.group(), False):
+            chars[offset] = letter
+        return "".join(chars)
+
+    tokens = ["s33d", "phr4se", "pr1vate", "k3y", "h3ll0", "0x1f", "1337", "b4ckup", "w4ll3t", "a" * 30 + "4b"]
+    text = " ".join(tokens[i % len(tokens)] + ("" if i % 4 else ",") for i in range(3000))
+    for sample in (text, "", "no leet here", "4a", "s33d"):
+        assert normalize._dense_leet(sample) == token.sub(rewrite, sample)

@@ -150,7 +150,8 @@ def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
 
     Done in C, with no Python work per run (a zero-width space between every two letters
     makes a run of every other character): the text is split into common parts and runs, the
-    runs are folded in one ``translate`` of them joined by NUL (a common character no fold
+    runs are folded (each distinct run once when runs repeat, as in a flood of one invisible
+    character; else in one ``translate`` of them joined by NUL, a common character no fold
     holds or yields), and the runs whose length changes are picked from running sums of the
     lengths. Only a run that changes length is recorded, as ``_apply`` would."""
     parts = tables.runs.split(text)  # common, run, common, run, ..., common
@@ -158,18 +159,25 @@ def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
         return text, None
     runs = parts[1::2]
     source_lengths = list(map(len, parts))
-    folded_runs = "\0".join(runs).translate(tables.table).split("\0")
+    distinct = set(runs)
+    if len(distinct) * 4 <= len(runs):
+        folds = {run: run.translate(tables.table) for run in distinct}
+        folded_runs = list(map(folds.__getitem__, runs))
+    else:
+        folded_runs = "\0".join(runs).translate(tables.table).split("\0")
     parts[1::2] = folded_runs
     folded = "".join(parts)
     if folded == text:
         return text, None
-    run_sizes = list(map(len, runs))
+    run_sizes = source_lengths[1::2]
     sizes = list(map(len, folded_runs))
     changed = list(map(operator.ne, run_sizes, sizes))
     if not any(changed):
         return folded, None
+    result_lengths = source_lengths.copy()
+    result_lengths[1::2] = sizes
     source_ends = list(itertools.accumulate(source_lengths))
-    result_ends = list(itertools.accumulate(map(len, parts)))
+    result_ends = list(itertools.accumulate(result_lengths))
     edits = _Edits(
         list(itertools.compress(result_ends[0:-1:2], changed)),
         list(itertools.compress(source_ends[0:-1:2], changed)),
@@ -246,21 +254,18 @@ def _leet_sites(text: str) -> list[re.Match[str]]:
 
 def _dense_leet(text: str) -> str:
     """For a flood of leet words (more than _DENSE_LEET sites): the text with each token read
-    as letters, the tokens found by one regular expression and rewritten in one ``sub`` (a
-    token written again is read once), with no Python work per site."""
+    as letters. The tokens are split out by one regular expression (in C, no Python work per
+    token), each distinct token is read once, and the tokens are put back read, in C."""
+    parts = _word_patterns().leet_split.split(text)  # between, token, between, ..., between
+    tokens = parts[1::2]
     known: dict[str, str] = {}
-
-    def rewrite(match: re.Match[str]) -> str:
-        written = match.group()
-        read = known.get(written)
-        if read is None:
-            chars = list(written)
-            for offset, letter in _token_letters(written, False):
-                chars[offset] = letter
-            read = known[written] = "".join(chars)
-        return read
-
-    return _word_patterns().leet_token.sub(rewrite, text)
+    for written in set(tokens):
+        chars = list(written)
+        for offset, letter in _token_letters(written, False):
+            chars[offset] = letter
+        known[written] = "".join(chars)
+    parts[1::2] = map(known.__getitem__, tokens)
+    return "".join(parts)
 
 
 def _leet_pieces(text: str, sites_found: list[re.Match[str]]) -> list[tuple[int, list[tuple[int, str]]]]:
@@ -351,7 +356,8 @@ class _WordPatterns:
     leet_inner: re.Pattern[str]
     leet_lead: re.Pattern[str]
     leet_trail: re.Pattern[str]
-    leet_token: re.Pattern[str]  # a whole token with a leet symbol next to a letter
+    # A whole token with a leet symbol next to a letter, as a group: ``split`` keeps them.
+    leet_split: re.Pattern[str]
 
 
 @cache
@@ -372,6 +378,9 @@ def _word_patterns() -> _WordPatterns:
         (char, re.compile(rf"{re.escape(char)}(?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")) for char in symbols
     )
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    token = (
+        rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"
+    )
     return _WordPatterns(
         spaced_hits,
         re.compile(rf"(?<![a-zA-Z0-9]){_SPACED}(?![a-zA-Z0-9])"),
@@ -382,9 +391,7 @@ def _word_patterns() -> _WordPatterns:
         re.compile(rf"(?<=[a-z]){cls}++(?=[a-z])"),
         re.compile(rf"{lead}(?=[a-z]{{2}})"),
         re.compile(rf"(?<=[a-z]{{4}}){trail}\Z"),
-        re.compile(
-            rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"
-        ),
+        re.compile(f"({token})"),
     )
 
 
