@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifier.messages import Lang, Message
+from verifier.catalogue import Lang, Message
 
 
 class VerifierError(Exception):

@@ -6,6 +6,7 @@ from dataclasses import FrozenInstanceError, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from verifier.catalogue import Message, normalize_lang
 from verifier.speedups import maker
 
 
@@ -70,10 +71,11 @@ class Reason:
     """Why a verdict was given: a stable dotted code and a message in one language.
 
     A frozen value like the dataclasses here: compared, hashed and shown by code and
-    message. ``Reason.deferred`` makes one whose message is rendered on first access,
-    because most callers of ``check`` read only the verdict and rendering every message
-    was a large share of a check. It keeps what to render in its own slots rather than in
-    a closure: fewer objects per result, so less work for the garbage collector.
+    message. A deferred Reason (``Reason.deferred``, ``verifier.messages.reason``) holds a
+    catalogue ``Message``, kept as its parts (code and params) in slots of its own so that a
+    result has fewer objects, and the language to say it in; it is said once, on first
+    access, because most callers of ``check`` read only the verdict and rendering every
+    message was a large share of a check.
     """
 
     __slots__ = ("_lang", "_message", "_message_code", "_params", "code")
@@ -94,15 +96,14 @@ class Reason:
     @classmethod
     def deferred(cls, code: str, message_code: str, lang: str, params: dict[str, object]) -> Reason:
         """A Reason whose message is the catalogue's ``message_code`` in ``lang`` with ``params``,
-        rendered once, when it is first read (``verifier.messages.text``). ``params`` is copied."""
+        said once, when it is first read (``Message.text``). ``params`` is copied."""
         return new_deferred_reason(code, message_code, lang, dict(params), "")
 
     @property
     def message(self) -> str:
         if self._message_code is not None:
-            from verifier.messages import render  # noqa: PLC0415 (messages imports this module)
-
-            object.__setattr__(self, "_message", render(self._message_code, self._lang, self._params))
+            unsaid = Message(self._message_code, self._params or {})
+            object.__setattr__(self, "_message", unsaid.text(normalize_lang(self._lang)))
             object.__setattr__(self, "_message_code", None)
             object.__setattr__(self, "_params", None)
         return self._message

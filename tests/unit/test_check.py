@@ -11,7 +11,7 @@ import pytest
 from verifier import Reason, Verdict, check
 from verifier.allowlist.model import Allowlist
 from verifier.errors import UnknownBrand
-from verifier.messages import text
+from verifier.messages import Lang, text
 
 
 @pytest.mark.parametrize(
@@ -179,19 +179,19 @@ def test_reason_is_a_frozen_value_whatever_renders_its_message(allowlist: Allowl
 
 
 def test_reason_message_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import verifier.messages
+    import verifier.catalogue
 
-    calls: list[tuple[str, str, dict[str, object] | None]] = []
-    real = verifier.messages.render
+    calls: list[tuple[str, str, dict[str, object]]] = []
+    real = verifier.catalogue.text
 
-    def render(code: str, lang: str, params: dict[str, object] | None) -> str:
+    def text(code: str, lang: Lang, **params: object) -> str:
         calls.append((code, lang, params))
-        return real(code, lang, params)
+        return real(code, lang, **params)
 
-    monkeypatch.setattr(verifier.messages, "render", render)
+    monkeypatch.setattr(verifier.catalogue, "text", text)
     reason = Reason.deferred("unknown.no_brand", "unknown.no_brand", "zh", {"value": "x.com"})
     assert not calls
-    assert reason.message == verifier.messages.text("unknown.no_brand", "zh", value="x.com") == reason.message
+    assert reason.message == real("unknown.no_brand", "zh", value="x.com") == reason.message
     assert calls == [("unknown.no_brand", "zh", {"value": "x.com"})]
 
 
