@@ -54,6 +54,7 @@ class MessageRule:
     contact: frozenset[str]
     framed: bool
     first_person: bool = False
+    frame_reach: int = _FRAME_REACH  # how far from the anchor a warning cue frames the message
     impersonal: bool = False  # voice = "not_first_person": a bot or desk, not a victim telling
 
 
@@ -76,12 +77,15 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     entry = dict(entry)
     contact = entry.pop("contact", [])
     framed = entry.pop("framed", True)
+    frame_reach = entry.pop("frame_reach", _FRAME_REACH)
     voice = entry.pop("voice", None)
     where = f"{file}: message rule {entry.get('code', '?')!r}"
     if not isinstance(contact, list) or not set(contact) <= CONTACTS:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
     if not isinstance(framed, bool):
         raise RuleDataError(f"{where}: `framed` must be true or false")
+    if not isinstance(frame_reach, int) or isinstance(frame_reach, bool) or not 0 < frame_reach <= _FRAME_REACH:
+        raise RuleDataError(f"{where}: `frame_reach` must be 1..{_FRAME_REACH}")
     if voice not in (None, "first_person", "not_first_person"):
         raise RuleDataError(f'{where}: `voice` can only be "first_person" or "not_first_person"')
     spec = spec_from_entry(file, entry)
@@ -94,6 +98,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         frozenset(contact),
         framed,
         voice == "first_person",
+        frame_reach,
         voice == "not_first_person",
     )
 
@@ -153,7 +158,8 @@ def message_matches(
         if rule.impersonal and _first_person(_original(scan)):
             continue
         anchor = alternative[0]
-        if rule.framed and _framed(scan, first.get(anchor) or _inner_start(scan, placed[anchor])):
+        near = first.get(anchor) or _inner_start(scan, placed[anchor])
+        if rule.framed and _framed(scan, near, rule.frame_reach):
             continue
         if anchor in placed:
             found.append(_match(scan, rule.rule, placed[anchor], original=True))
@@ -243,12 +249,12 @@ def _original(scan: RuleScan) -> str:
     return scan.origin.original if scan.origin is not None else scan.text
 
 
-def _framed(scan: RuleScan, near: tuple[int, int]) -> bool:
+def _framed(scan: RuleScan, near: tuple[int, int], reach: int = _FRAME_REACH) -> bool:
     """Whether a warning cue occurs in the message near where the rule is placed (within
     ``_FRAME_REACH`` characters: a whole short message; in a long page, its neighbourhood).
     One pass of the warning cues only: the negation cues, far more frequent, are not needed."""
-    start = max(0, near[0] - _FRAME_REACH)
-    end = min(len(scan.padded), near[1] + _FRAME_REACH)
+    start = max(0, near[0] - reach)
+    end = min(len(scan.padded), near[1] + reach)
     return bool(frame_cues().find(scan.padded, start, end))
 
 
