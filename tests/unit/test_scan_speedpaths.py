@@ -79,3 +79,40 @@ def test_dense_leet_is_the_token_by_token_rewrite() -> None:
     text = " ".join(tokens[i % len(tokens)] + ("" if i % 4 else ",") for i in range(3000))
     for sample in (text, "", "no leet here", "4a", "s33d"):
         assert normalize._dense_leet(sample) == token.sub(rewrite, sample)
+
+
+def _term_texts() -> list[str]:
+    """Texts made of rule terms and cues written with the separators a term's space matches
+    (and some it does not), next to letters, Chinese characters and apostrophes."""
+    import random
+
+    from verifier.scan.matcher import compiled_rules
+
+    rules = compiled_rules()
+    terms = list(rules.terms.literals) + list(rules.cues.literals)
+    seps = [" ", "  ", "-", "_", "'", "’", '"', " - ", "    ", "\u3000", "\n", "", "x", "信", "A", ".", "'t ", "'t"]
+    rng = random.Random(14)
+    texts = []
+    for _ in range(150):
+        parts = []
+        for _ in range(rng.randint(1, 60)):
+            term = rng.choice(terms)
+            parts += [term.replace(" ", rng.choice(seps)) if rng.random() < 0.5 else term, rng.choice(seps)]
+        texts.append("".join(parts))
+    return texts + ["1 " * 300, "a." * 300, "x@a.co " * 60, "seed phrase" * 40, "s33d phr4se " * 30]
+
+
+def test_term_starts_find_what_the_pattern_finds(monkeypatch) -> None:  # noqa: ANN001
+    from verifier.scan import lexicon
+    from verifier.scan.matcher import compiled_rules
+
+    rules = compiled_rules()
+    for text in _term_texts():
+        padded = " " + normalize.normalize(text).text.lower()
+        windows = [(0, len(padded)), (1, len(padded) // 2), (len(padded) // 3, len(padded))]
+        for lex in (rules.terms, rules.cues):
+            for start, end in windows:
+                monkeypatch.setattr(lexicon, "_STARTS_CHARS", 10**9)  # the pattern alone
+                want = lex.find(padded, start, end)
+                monkeypatch.setattr(lexicon, "_STARTS_CHARS", 0)  # the pattern where a term may start
+                assert lex.find(padded, start, end) == want

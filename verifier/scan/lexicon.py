@@ -14,7 +14,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
 WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_END = r"(?![a-z0-9])"
@@ -41,6 +41,10 @@ class Lexicon:
         self.literals = tuple(literals)
         ascii_first = [t for t in literals if t[0].isascii()]
         self.passes = _passes(ascii_first, 1)
+        # The pass of the terms that start with a letter or digit (the first, if any) is run
+        # only where one of them can start (``_Starts``), in texts of at least _STARTS_CHARS.
+        words = [t for t in ascii_first if t[0] in WORD_CHARS]
+        self.starts = _Starts(words, self.passes[0]) if words else None
         # Terms that start with a Chinese character (or other non-ASCII symbol) need no word
         # boundary before them. Without separators in them, they are found in one Aho-Corasick
         # pass (the longest at a place, as the trie would); else by patterns, skipped when no
@@ -70,9 +74,13 @@ class Lexicon:
             elif len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end):
                 passes = passes + self.unicode_passes
         get = self.classes.get
+        starts = self.starts if end - start >= _STARTS_CHARS else None
         for pattern in passes:
             # The group after the term's first character: the term is padded[first - 1 : last].
-            spans = [m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]
+            if starts is not None and pattern is starts.pattern:
+                spans = starts.spans(padded, start, end)
+            else:
+                spans = [m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]
             found += [
                 (first - 2, last - 1, names)
                 for first, last in spans
@@ -80,6 +88,71 @@ class Lexicon:
             ]
         found.sort()
         return found
+
+
+_STARTS_CHARS = 200  # shorter texts (a sentence read for cues) are searched by the pattern alone
+# Bytes of the projection ``_Starts`` searches: a letter or digit as itself, anything else a space.
+_PROJECTION = bytes(b if chr(b) in WORD_CHARS else 0x20 for b in range(256))
+_SECOND = itemgetter(1)
+
+
+def project(text: str) -> bytes:
+    """``text`` as one byte a character: ASCII letters and digits as written, every other
+    character (also one outside ASCII) a space. The offsets are those of ``text``."""
+    return text.encode("ascii", "replace").translate(_PROJECTION)
+
+
+class _Starts:
+    """Where a term that starts with a letter or digit may start, found in one Aho-Corasick
+    pass of the text's projection (``project``); the pattern of those terms (the truth) is then
+    tried there alone, not at every word of the text.
+
+    A term found at ``p`` (the character before it at ``p``, not a letter or digit) reads in the
+    projection as a space, then the term's first characters as projected, each space of the
+    term as 0 to 3 spaces (what a separator of at most three characters projects to) and its
+    apostrophe as one, then, if the whole term is read and it ends with a letter or digit, a
+    space (the character after it, or the one put after the text). Every such prefix is
+    searched for, so every place where the pattern matches is tried; the pattern decides."""
+
+    def __init__(self, words: list[str], pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        prefixes = sorted({prefix for word in words for prefix in _prefixes(word)})
+        self.automaton = BytesAhoCorasick([prefix.encode("ascii") for prefix in prefixes])
+
+    def spans(self, padded: str, start: int, end: int) -> list[tuple[int, int]]:
+        """``[m.span(m.lastindex or 0) for m in pattern.finditer(padded, start, end)]``: a match
+        takes the character before a term and the term's first (a letter or digit), so matches
+        never overlap and the search finds exactly the places where the pattern matches."""
+        window = padded if start == 0 and end == len(padded) else padded[start:end]
+        found = self.automaton.find_matches_as_indexes(project(window) + b" ", overlapping=True)
+        match = self.pattern.match
+        return [
+            m.span(m.lastindex or 0)
+            for at in sorted(set(map(_SECOND, found)))
+            if (m := match(padded, start + at, end)) is not None
+        ]
+
+
+def _prefixes(term: str, letters: int = 6, spaces: int = 2) -> list[str]:
+    """The projections of how ``term`` may be written, from the character before it, up to
+    ``letters`` characters and ``spaces`` of its spaces (or the whole term and the character
+    after it)."""
+    written = [" "]
+    count = gaps = 0
+    for i, char in enumerate(term):
+        if char == " ":
+            if gaps == spaces:
+                return written
+            gaps += 1
+            written = [w + " " * n for w in written for n in range(4)]  # _SEPARATOR: 0 to 3
+            continue
+        written = [w + project(char).decode("ascii") for w in written]  # "'" and "’": one space
+        count += 1
+        if count >= letters and i < len(term) - 1:
+            return written
+    if term[-1] in WORD_CHARS:
+        written = [w + " " for w in written]  # the term must not run on into a word
+    return written
 
 
 class _Words:
