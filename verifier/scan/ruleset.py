@@ -27,7 +27,7 @@ NEG, NEG_AFTER, EXEMPT = "~negation", "~negation_after", "~negation_exempt"
 BREAK, CLAUSE_BREAK, FRAME, QUOTE = "~scope_break", "~clause_break", "~warning_frame", "~quote"
 CUES = (NEG, NEG_AFTER, EXEMPT, BREAK, CLAUSE_BREAK, FRAME, QUOTE)
 
-_TERM_KEYS = ("en", "zh_hans", "zh_hant", "symbols")
+_TERM_KEYS = ("en", "zh_hans", "zh_hant", "ar", "symbols")  # ar: Arabic (spam on TON and wallet issues)
 _RULE_KEYS = {
     "code", "category", "severity", "when", "unless", "window", "negatable", "framed",
     "message_en", "message_zh", "source",
@@ -89,7 +89,21 @@ def _add_terms(file: str, name: str, entry: Any, terms: dict[str, list[str]]) ->
     for key, values in entry.items():
         if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
             raise RuleDataError(f"{file}: {name}.{key} must be a list of non-empty strings")
-    terms[name] = [term for values in entry.values() for value in values for term in expand_term(value)]
+    terms[name] = [
+        term if key != "ar" else _as_text_reads(term)
+        for key, values in entry.items()
+        for value in values
+        for term in expand_term(value)
+    ]
+
+
+def _as_text_reads(term: str) -> str:
+    """An Arabic term as the rules read text: normalization folds look-alike letters (the alef
+    "ا" reads as "l"), so the term is folded the same way."""
+    from verifier.scan.normalize import normalize  # noqa: PLC0415 (only for the few Arabic terms)
+
+    folded = normalize(term)
+    return folded.text.lower() if folded.text.strip() else term
 
 
 def spec_from_entry(file: str, entry: Any) -> Spec:
