@@ -2161,7 +2161,7 @@ near_by_deletes(DomainMatcherObject *self, Py_UCS4 (*buf)[256], const Py_ssize_t
         if (depth < 2 || n < 3) {
             continue;
         }
-        for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t i = 0; i + 1 < n; i++) { /* i = n - 1 has no j */
             uint64_t head = pre[i] * pw[n - 2 - i];
             for (Py_ssize_t j = i + 1; j < n; j++) {
                 /* text[:i] + text[i+1:j] + text[j+1:] */
