@@ -74,8 +74,13 @@ class Message:
 
     def text(self, lang: Lang) -> str:
         """The message in ``lang``."""
-        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
-        return text(self.code, lang, **params)
+        return say(self.code, lang, self.params)
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def say(code: str, lang: Lang, params: Mapping[str, object]) -> str:
+    """The catalogue's ``code`` in ``lang`` with ``params``, a Message among them said in
+    ``lang`` too: what ``Message.text`` and a deferred ``Reason`` say."""
+    return text(code, lang, **{k: v.text(lang) if isinstance(v, Message) else v for k, v in params.items()})

@@ -6,7 +6,7 @@ from dataclasses import FrozenInstanceError, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from verifier.catalogue import Message, normalize_lang
+from verifier.catalogue import normalize_lang, say
 from verifier.speedups import maker
 
 
@@ -72,10 +72,10 @@ class Reason:
 
     A frozen value like the dataclasses here: compared, hashed and shown by code and
     message. A deferred Reason (``Reason.deferred``, ``verifier.messages.reason``) holds a
-    catalogue ``Message``, kept as its parts (code and params) in slots of its own so that a
-    result has fewer objects, and the language to say it in; it is said once, on first
-    access, because most callers of ``check`` read only the verdict and rendering every
-    message was a large share of a check.
+    catalogue message as ``Message`` does (its code and params, kept in slots of its own so
+    that a result has fewer objects) and the language to say it in. It is said once
+    (``catalogue.say``, as ``Message.text`` says one), on first access, because most callers
+    of ``check`` read only the verdict and rendering every message was a large share of a check.
     """
 
     __slots__ = ("_lang", "_message", "_message_code", "_params", "code")
@@ -96,14 +96,14 @@ class Reason:
     @classmethod
     def deferred(cls, code: str, message_code: str, lang: str, params: dict[str, object]) -> Reason:
         """A Reason whose message is the catalogue's ``message_code`` in ``lang`` with ``params``,
-        said once, when it is first read (``Message.text``). ``params`` is copied."""
+        said once, when it is first read (``catalogue.say``). ``params`` is copied."""
         return new_deferred_reason(code, message_code, lang, dict(params), "")
 
     @property
     def message(self) -> str:
         if self._message_code is not None:
-            unsaid = Message(self._message_code, self._params or {})
-            object.__setattr__(self, "_message", unsaid.text(normalize_lang(self._lang)))
+            said = say(self._message_code, normalize_lang(self._lang), self._params or {})
+            object.__setattr__(self, "_message", said)
             object.__setattr__(self, "_message_code", None)
             object.__setattr__(self, "_params", None)
         return self._message
