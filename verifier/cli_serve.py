@@ -54,7 +54,7 @@ def serve(
     # Each worker process reads it (verifier.service.app.ONLINE_ENV).
     os.environ["VERIFIER_SERVE_ONLINE"] = "1" if allow_online else "0"
     try:
-        from verifier.service.run import run  # noqa: PLC0415 (the server stack only when serving)
+        from verifier.service.server.run import run  # noqa: PLC0415 (the server stack only when serving)
     except ImportError as exc:
         typer.echo(
             f"Error: verifier serve needs the server extra ({exc.name} is missing): "

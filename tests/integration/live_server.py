@@ -11,7 +11,7 @@ from typing import Any
 
 import uvicorn
 
-from verifier.service.coalesce import PROTOCOL
+from verifier.service.server.coalesce import PROTOCOL
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Malformed HTTP gets the API's JSON error body (issue 12: it was uvicorn's plain text).
 
 Raw bytes over a socket to a real server on 127.0.0.1: the service as ``verifier serve``
-builds it, on the protocol class it selects (``verifier.service.coalesce``), in a thread here
+builds it, on the protocol class it selects (``verifier.service.server.coalesce``), in a thread here
 and as the real command with two workers.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.integration.live_server import serving
-from verifier.service.run import app_from_env
+from verifier.service.server.run import app_from_env
 
 BIN = Path(sys.executable).parent / "verifier"
 

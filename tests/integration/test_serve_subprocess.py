@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from verifier.service.workers import START_GRACE
+from verifier.service.server.workers import START_GRACE
 
 BIN = Path(sys.executable).parent / "verifier"
 SHIPPED = Path(__file__).resolve().parents[2] / "verifier" / "data" / "allowlist.json"
@@ -226,7 +226,7 @@ def _running(pid: int) -> bool:
 
 SUPERVISOR = """
 import sys
-from verifier.service.workers import Workers
+from verifier.service.server.workers import Workers
 options = {"log_level": "info", "access_log": False}
 sys.exit(Workers("127.0.0.1", 0, 1, options, start_grace=0.5, max_restarts=2).run())
 """

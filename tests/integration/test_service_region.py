@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.integration.live_server import serving
-from verifier.service.run import app_from_env
+from verifier.service.server.run import app_from_env
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from typing import Any
 import uvicorn
 from uvicorn.server import ServerState
 
-from verifier.service.coalesce import CoalescingHttpToolsProtocol, CoalescingTransport
+from verifier.service.server.coalesce import CoalescingHttpToolsProtocol, CoalescingTransport
 
 
 def _with_transport(body: Callable[[CoalescingTransport, socket.socket], Awaitable[None]]) -> None:

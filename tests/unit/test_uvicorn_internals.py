@@ -1,4 +1,4 @@
-"""The uvicorn internals verifier/service/coalesce.py and workers.py build on (issue 18).
+"""The uvicorn internals verifier/service/server/coalesce.py and workers.py build on (issue 18).
 
 They subclass uvicorn's ``HttpToolsProtocol`` and ``Server`` and call or override methods that
 are not uvicorn's public API. pyproject.toml pins uvicorn to the range tested; these tests say
@@ -8,8 +8,10 @@ exactly what changed when another release is installed, before a request finds o
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import json
+import logging
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -21,11 +23,13 @@ from packaging.requirements import Requirement
 from uvicorn.protocols.http import httptools_impl
 from uvicorn.server import ServerState
 
-from verifier.service.coalesce import CoalescingHttpToolsProtocol
+from verifier.service.server import protocol
+from verifier.service.server import run as run_module
+from verifier.service.server.coalesce import CoalescingHttpToolsProtocol
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 FIX = (
-    "verifier/service/coalesce.py relies on it: adapt it to this uvicorn, then widen the pin in "
+    "verifier/service/server/coalesce.py relies on it: adapt it to this uvicorn, then widen the pin in "
     "pyproject.toml"
 )
 
@@ -69,7 +73,7 @@ def test_module_constants_used_are_there() -> None:
     assert status_line[400] == b"HTTP/1.1 400 Bad Request\r\n", f"STATUS_LINE[400] changed; {FIX}"
     startup = inspect.signature(uvicorn.Server.startup)
     assert list(startup.parameters) == ["self", "sockets"], (
-        "uvicorn.Server.startup(sockets) changed; verifier/service/workers.py overrides it: adapt it "
+        "uvicorn.Server.startup(sockets) changed; verifier/service/server/workers.py overrides it: adapt it "
         "to this uvicorn, then widen the pin in pyproject.toml"
     )
 
@@ -118,3 +122,46 @@ def test_a_bad_request_goes_through_the_overrides() -> None:
     error = json.loads(body)["error"]
     assert error["code"] == "bad_request"
     assert transport.closed
+
+
+def test_the_coalescing_protocol_is_chosen_for_the_pinned_uvicorn(caplog: pytest.LogCaptureFixture) -> None:
+    assert protocol.shape_problem() is None, f"{protocol.shape_problem()}; {FIX}"
+    with caplog.at_level(logging.WARNING, logger="uvicorn.error"):
+        assert protocol.http_protocol() == protocol.COALESCING
+    assert not caplog.records
+    module, _, name = protocol.COALESCING.partition(":")
+    assert getattr(importlib.import_module(module), name) is CoalescingHttpToolsProtocol
+
+
+def _changed_send_400(self: Any, msg: str, status: int) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda m: m.delattr(httptools_impl.HttpToolsProtocol, "eof_received"), "eof_received is gone"),
+        (
+            lambda m: m.setattr(httptools_impl.HttpToolsProtocol, "send_400_response", _changed_send_400),
+            "send_400_response(self, msg, status) was (self, msg)",
+        ),
+        (lambda m: m.delattr(httptools_impl, "STATUS_LINE"), "STATUS_LINE[400] is gone"),
+        (lambda m: m.delattr(httptools_impl, "HttpToolsProtocol"), "HttpToolsProtocol is gone"),
+    ],
+)
+def test_a_changed_uvicorn_class_falls_back_to_the_stock_protocol_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, change: Any, said: str
+) -> None:
+    change(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="uvicorn.error"):
+        assert protocol.http_protocol() == protocol.STOCK == "httptools"
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert said in record.getMessage() and "uvicorn's own httptools protocol" in record.getMessage()
+
+
+def test_the_server_is_started_with_the_protocol_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(run_module, "http_protocol", lambda: "httptools")
+    monkeypatch.setattr(run_module.uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    run_module._serve("127.0.0.1", 0, 1)
+    assert seen["http"] == "httptools"

@@ -33,7 +33,7 @@ from typing import Any
 import uvicorn
 
 log = logging.getLogger("uvicorn.error")
-APP = "verifier.service.run:app_from_env"
+APP = "verifier.service.server.run:app_from_env"
 START_GRACE = 5.0  # a worker that dies sooner than this after its start is not restarted
 MAX_RESTARTS = 5  # ... nor one that would be the sixth restart within RESTART_WINDOW seconds
 RESTART_WINDOW = 60.0

@@ -10,10 +10,10 @@ from pathlib import Path
 import uvicorn
 
 from verifier.service.app import DEFAULT_MAX_BODY, ServiceSettings, create_service
-from verifier.service.coalesce import PROTOCOL
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.observe import enable_access_log, shared_metrics
-from verifier.service.workers import Workers, reuse_port_supported
+from verifier.service.server.protocol import http_protocol
+from verifier.service.server.workers import Workers, reuse_port_supported
 
 SETTINGS_ENV = "VERIFIER_SERVICE_SETTINGS"
 ACCESS_LOG_ENV = "VERIFIER_ACCESS_LOG"
@@ -66,9 +66,10 @@ def run(
 
 
 def _serve(host: str, port: int, workers: int) -> None:
+    protocol = http_protocol()
     if workers > 1 and reuse_port_supported():
         options = {
-            "http": PROTOCOL,
+            "http": protocol,
             "log_level": "info",
             "access_log": False,
             "server_header": False,
@@ -79,12 +80,12 @@ def _serve(host: str, port: int, workers: int) -> None:
             raise SystemExit(status)
         return
     uvicorn.run(
-        "verifier.service.run:app_from_env",
+        "verifier.service.server.run:app_from_env",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        http=PROTOCOL,
+        http=protocol,
         log_level="info",
         access_log=False,
         server_header=False,

@@ -30,8 +30,9 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from verifier.messages import text
 from verifier.service.answers import error, request_lang
 
-# What uvicorn's --http option takes: "module:Class".
-PROTOCOL = "verifier.service.coalesce:CoalescingHttpToolsProtocol"
+# What uvicorn's --http option takes ("module:Class"); ``protocol.http_protocol`` chooses it
+# only while uvicorn's class has the shape this one was written against.
+PROTOCOL = "verifier.service.server.coalesce:CoalescingHttpToolsProtocol"
 
 
 class CoalescingTransport:
