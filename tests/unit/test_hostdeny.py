@@ -117,3 +117,73 @@ def test_binary_search_and_hash_index_agree_on_many_hosts() -> None:
     for host, first in listed.items():
         assert deny.find(host) == DeniedHost(host, "eth-phishing-detect", first)
     assert len(deny) == len(listed)
+
+
+@pytest.mark.parametrize("sample_bytes", [1, 13, 64, 2048])
+def test_the_sampled_search_finds_every_line_and_nothing_else(
+    sample_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the index built, exact lookups bisect sampled lines and search between two of them:
+    every host is found at its own line (the first, the last, those on a sample and those between),
+    and no prefix, suffix or neighbour of one is taken for it."""
+    from verifier.allowlist import hostdeny
+
+    monkeypatch.setattr(hostdeny, "SAMPLE_BYTES", sample_bytes)
+    rng = random.Random(4)
+    words = ["".join(rng.choices("abcxyz0-", k=rng.randint(1, 9))).strip("-") or "a" for _ in range(800)]
+    listed = {f"{w}.{rng.choice(['com', 'io'])}": "1" for w in words}
+    listed |= {"a.com": "1", "zzzzzz.io": "1", "ab.com": "1", "abc.com": "1", "b.ab.com": "2"}
+    deny = HostDenylist.from_sources([("eth-phishing-detect", listed)])
+    near = [h[:-1] for h in listed] + [h + "x" for h in listed] + ["x" + h for h in listed]
+    probes = [*listed, *near, "0.com", "~.io", "a", "", "é.com", "a com", "a.com\n"]
+    searched = [deny._line(p) for p in probes]  # binary search of the text, before the index
+    deny.index()
+    assert deny._sample is not None and deny.hashes is not None
+    assert [deny._line(p) for p in probes] == searched
+    for host, at in zip(probes, searched, strict=True):
+        if host in listed:
+            assert deny.data[at:].startswith(host.encode() + b" ") and deny.data[at - 1 : at] == b"\n"
+        else:
+            assert at == -1
+
+
+def test_a_listed_host_is_looked_up_once_for_the_verdict() -> None:
+    """``lists_host`` finds the entry and the verdict asks again: the second answer is the first."""
+    deny = HostDenylist(DENY.data)
+    deny.index()
+    first = deny.find("login.evil.com")
+    assert first == DeniedHost("evil.com", "polkadot-js", "2026-02-01")
+    assert deny.find("login.evil.com") is first
+    assert deny.find("notevil.com") is None and deny.find("evil.com") == first
+    assert deny.find("") is None and deny.find("login.evil.com") == first
+
+
+def test_an_empty_file_denies_nothing() -> None:
+    deny = HostDenylist(HEADER)
+    assert len(deny) == 0 and deny.find("evil.com") is None
+    deny.index()
+    assert deny.find("evil.com") is None and not deny.denies("a.evil.com")
+
+
+def test_allowlist_lists_host_walks_zones_and_feed_parents_in_one_pass() -> None:
+    """``Allowlist.lists_host`` probes a host's parents in the zones and the feed's hashes at once:
+    it answers as the feed's own ``denies`` and the zones do, before and after the index."""
+    from verifier.allowlist.model import Allowlist
+
+    allowlist = Allowlist.empty()
+    allowlist._zones = {"zone.org": []}
+    allowlist.feed_hosts = HostDenylist(DENY.data)
+    hosts = ["evil.com", "a.b.evil.com", "x.phish.pages.dev", "pages.dev", "a.zone.org", "zone.org", "c.d"]
+    expected = [True, True, True, False, True, False, False]
+    assert [allowlist.lists_host(h) for h in hosts] == expected
+    allowlist.feed_hosts.index()
+    assert [allowlist.lists_host(h) for h in hosts] == expected
+    assert [allowlist.lists_host(h, denylists=False) for h in hosts] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]

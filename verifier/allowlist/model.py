@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.allowlist.hostdeny import HostDenylist
+from verifier.allowlist.hostdeny import HASH_MASK, HostDenylist
 from verifier.errors import BundleFormatError, UnknownBrand
 from verifier.messages import Lang, Message, normalize_lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
@@ -284,22 +284,31 @@ class Allowlist:
         ``find_denied``, ``feed_hosts.find`` or ``find`` would give something for its Channel (one
         probe each, for the hot path). ``denylists=False``: the allowlist alone (``find``), for a
         check with ``use_denylist=False``, which consults neither denylist."""
+        hashes, feed = None, self.feed_hosts
         if denylists:
             if host in self._listed_hosts:
                 return True
-            feed = self.feed_hosts
-            if feed is not None and feed.denies(host):  # a host a public phishing feed lists
-                return True
+            if feed is not None:  # a host a public phishing feed lists, or a parent of it
+                hashes = feed.hashes
+                if hashes is None:  # no index yet: the feed walks the parents itself
+                    if feed.denies(host):
+                        return True
+                elif hash(host) & HASH_MASK in hashes and feed.find(host) is not None:
+                    return True
         elif host in self._official_hosts:
             return True
         zones = self._zones
-        if not zones:
+        if not zones and hashes is None:
             return False
-        # Each parent with at least two labels (host[at + 1 :] for a dot at ``at`` before the last).
+        # Each parent with at least two labels (host[at + 1 :] for a dot at ``at`` before the last),
+        # probed in the zones and, with the feed's index, in its hashes: one walk for both.
         last = host.rfind(".")
         at = host.find(".")
         while at < last:
-            if host[at + 1 :] in zones:
+            parent = host[at + 1 :]
+            if parent in zones:
+                return True
+            if hashes is not None and hash(parent) & HASH_MASK in hashes and feed.find(host) is not None:  # type: ignore[union-attr]
                 return True
             at = host.find(".", at + 1)
         return False
