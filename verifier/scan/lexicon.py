@@ -45,6 +45,11 @@ class Lexicon:
         # only where one of them can start (``_Starts``), in texts of at least _STARTS_CHARS.
         words = [t for t in ascii_first if t[0] in WORD_CHARS]
         self.starts = _Starts(words, self.passes[0]) if words else None
+        # The pass of the terms that start with another ASCII character (a quote, "$") is
+        # skipped where none of those characters occurs, as in most sentences.
+        # (Patterns are told apart by identity: hashing one hashes its whole compiled code.)
+        others = "".join(sorted({t[0] for t in ascii_first if t[0] not in WORD_CHARS}))
+        self.others_first = {id(p): others for p in self.passes[1 if words else 0 :]} if len(others) <= 8 else {}
         # Terms that start with a Chinese character (or other non-ASCII symbol) need no word
         # boundary before them. Without separators in them, they are found in one Aho-Corasick
         # pass (the longest at a place, as the trie would); else by patterns, skipped when no
@@ -75,7 +80,11 @@ class Lexicon:
                 passes = passes + self.unicode_passes
         get = self.classes.get
         starts = self.starts if end - start >= _STARTS_CHARS else None
+        others_first = self.others_first
         for pattern in passes:
+            firsts = others_first.get(id(pattern))
+            if firsts is not None and all(padded.find(char, start, end) < 0 for char in firsts):
+                continue  # a match starts with one of these characters
             # The group after the term's first character: the term is padded[first - 1 : last].
             if starts is not None and pattern is starts.pattern:
                 spans = starts.spans(padded, start, end)
@@ -168,6 +177,8 @@ class _Words:
 
     def find(self, padded: str, start: int, end: int) -> list[Hit]:
         window = padded if start == 0 and end == len(padded) else padded[start:end]
+        if window.isascii():
+            return []  # every word starts with a character outside ASCII
         lengths, closed, size = self.lengths, self.closed, len(window)
         matches = self.automaton.find_matches_as_indexes(window, overlapping=True)
         if self.any_closed:
