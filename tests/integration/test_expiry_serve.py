@@ -33,7 +33,7 @@ from verifier.allowlist.bundle import canonical_bytes
 from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root, root_document, sign_document
 from verifier.service import ServiceSettings, create_service
-from verifier.service.live import LiveAllowlist
+from verifier.service.allowlist_reload import LiveAllowlist
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 

@@ -51,7 +51,7 @@ from verifier.errors import AllowlistError, BundleFormatError, ExpiredBundleErro
 from verifier.messages import Message
 from verifier.model import Verdict
 from verifier.service import ServiceSettings, create_service
-from verifier.service.live import LiveAllowlist
+from verifier.service.allowlist_reload import LiveAllowlist
 
 PACKAGE = Path(verifier.__file__).parent
 SHIPPED = PACKAGE / "data" / "allowlist.json"

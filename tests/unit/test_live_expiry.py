@@ -24,7 +24,7 @@ from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist, verify_bytes
 from verifier.allowlist.trust import Root
 from verifier.model import Verdict
-from verifier.service.live import LiveAllowlist
+from verifier.service.allowlist_reload import LiveAllowlist
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 OFFICIAL: list[tuple[str, dict[str, Any]]] = [  # one of each kind the test list has

@@ -34,7 +34,7 @@ from verifier.allowlist.update import update
 from verifier.cli import app
 from verifier.errors import AllowlistError, RollbackError
 from verifier.model import Verdict
-from verifier.service.live import LiveAllowlist
+from verifier.service.allowlist_reload import LiveAllowlist
 
 runner = CliRunner()
 

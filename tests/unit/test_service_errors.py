@@ -15,7 +15,7 @@ from verifier.allowlist.model import Allowlist
 from verifier.integrations.intake import MAX_BODY_CHARS
 from verifier.messages import has_text
 from verifier.scan.scanner import MAX_SCAN_CHARS
-from verifier.service import answers, hotpath, schemas
+from verifier.service import handlers, hotpath, schemas
 from verifier.service.limits import BodySizeLimit, Message, Scope
 
 EN = "en-US,en;q=0.9"
@@ -95,7 +95,7 @@ CHECK_ERRORS = [
 ]
 
 
-def _error(answer: answers.Answer) -> tuple[int, dict[str, Any]]:
+def _error(answer: handlers.Answer) -> tuple[int, dict[str, Any]]:
     status, body = answer
     document = json.loads(body)
     assert set(document) == {"error"}
@@ -114,7 +114,7 @@ def test_check_errors_in_both_languages(
     chinese: str,
 ) -> None:
     for accept_language, message in [(EN, english), (None, english), (ZH, chinese)]:
-        got_status, error = _error(answers.answer_check(raw, content_type, accept_language, allowlist))
+        got_status, error = _error(handlers.answer_check(raw, content_type, accept_language, allowlist))
         assert (got_status, error["code"], error["message"]) == (status, code, message)
 
 
@@ -128,8 +128,8 @@ def test_details_are_the_same_in_both_languages(
     english: str,
     chinese: str,
 ) -> None:
-    _, in_english = _error(answers.answer_check(raw, content_type, EN, allowlist))
-    _, in_chinese = _error(answers.answer_check(raw, content_type, ZH, allowlist))
+    _, in_english = _error(handlers.answer_check(raw, content_type, EN, allowlist))
+    _, in_chinese = _error(handlers.answer_check(raw, content_type, ZH, allowlist))
     assert in_english["details"] == in_chinese["details"]
 
 
@@ -151,7 +151,7 @@ LANGUAGE_CHOICE = [
 def test_body_lang_then_accept_language(
     allowlist: Allowlist, raw: bytes, content_type: str, accept_language: str, lang: str
 ) -> None:
-    _, error = _error(answers.answer_check(raw, content_type, accept_language, allowlist))
+    _, error = _error(handlers.answer_check(raw, content_type, accept_language, allowlist))
     has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
     assert has_chinese is (lang == "zh"), error["message"]
 
@@ -172,7 +172,7 @@ FIELD_ERRORS = [
 @pytest.mark.parametrize(("model", "raw"), FIELD_ERRORS)
 def test_english_field_messages_say_what_pydantic_says(model: type[BaseModel], raw: bytes) -> None:
     """The catalogue's English matches pydantic's ``msg``, so ``message`` and ``details`` agree."""
-    answer = answers.parse(raw, JSON, EN, model)
+    answer = handlers.parse(raw, JSON, EN, model)
     assert isinstance(answer, tuple)
     _, error = _error(answer)
     problem = error["details"][0]
@@ -191,37 +191,37 @@ def test_english_field_messages_say_what_pydantic_says(model: type[BaseModel], r
     ],
 )
 def test_scan_field_messages_in_chinese(raw: bytes, chinese: str) -> None:
-    answer = answers.parse(raw, JSON, ZH, schemas.ScanRequest)
+    answer = handlers.parse(raw, JSON, ZH, schemas.ScanRequest)
     assert isinstance(answer, tuple)
     assert _error(answer)[1]["message"] == chinese
 
 
 def test_the_intake_field_called_body_is_named() -> None:
     for accept_language, message in [(EN, "body: Field required"), (ZH, "缺少必填字段 body")]:
-        answer = answers.parse(b'{"subject": "x"}', JSON, accept_language, schemas.IntakeRequest)
+        answer = handlers.parse(b'{"subject": "x"}', JSON, accept_language, schemas.IntakeRequest)
         assert isinstance(answer, tuple)
         assert _error(answer)[1]["message"] == message
 
 
 def test_a_rare_error_type_keeps_pydantics_words_and_names_the_field() -> None:
     problem = {"type": "string_pattern_mismatch", "msg": "String should match pattern '^a'"}
-    assert answers.field_problem("value", problem, "en") == "value: String should match pattern '^a'"
-    assert answers.field_problem("value", problem, "zh") == "字段 value：String should match pattern '^a'"
+    assert handlers.field_problem("value", problem, "en") == "value: String should match pattern '^a'"
+    assert handlers.field_problem("value", problem, "zh") == "字段 value：String should match pattern '^a'"
 
 
 def test_scan_errors_in_both_languages(allowlist: Allowlist) -> None:
     unknown = schemas.ScanRequest(text="hello", brand="nosuch")
-    assert _error(answers.answer_scan(unknown, ZH, allowlist)) == (
+    assert _error(handlers.answer_scan(unknown, ZH, allowlist)) == (
         422,
         {"code": "unknown_brand", "message": "未知的品牌 'nosuch'（已知品牌：acme, zeta）", "details": None},
     )
     # Over the scan bound (the schema refuses it first; the answer still says it plainly).
     size = MAX_SCAN_CHARS + 1
     too_long = schemas.ScanRequest.model_construct(text="a" * size, brand=None, lang="zh", html=False)
-    status, error = _error(answers.answer_scan(too_long, EN, allowlist))
+    status, error = _error(handlers.answer_scan(too_long, EN, allowlist))
     assert (status, error["code"]) == (413, "too_large")
     assert error["message"] == f"文本过大，无法扫描（{size} 个字符；上限 {MAX_SCAN_CHARS}）。"
-    status, error = _error(answers.answer_scan(too_long.model_copy(update={"lang": None}), EN, allowlist))
+    status, error = _error(handlers.answer_scan(too_long.model_copy(update={"lang": None}), EN, allowlist))
     assert error["message"] == f"The text is too large to scan ({size} characters; at most {MAX_SCAN_CHARS})."
 
 
@@ -230,28 +230,28 @@ def test_intake_errors_in_both_languages(allowlist: Allowlist) -> None:
     ticket = schemas.IntakeRequest.model_construct(
         subject="s", body="a" * size, requester=None, brand=None, lang=None
     )
-    status, error = _error(answers.answer_intake(ticket, ZH, allowlist))
+    status, error = _error(handlers.answer_intake(ticket, ZH, allowlist))
     assert (status, error["code"]) == (413, "too_large")
     assert error["message"] == f"工单的 body 过长（{size} 个字符；上限 {MAX_BODY_CHARS}）。"
-    _, error = _error(answers.answer_intake(ticket, None, allowlist))  # a webhook: English
+    _, error = _error(handlers.answer_intake(ticket, None, allowlist))  # a webhook: English
     assert error["message"] == f"The ticket's body is too long ({size} characters; at most {MAX_BODY_CHARS})."
 
     not_text = ticket.model_copy(update={"body": 42})
-    assert _error(answers.answer_intake(not_text, ZH, allowlist))[1]["message"] == "工单的 body 必须是文本。"
+    assert _error(handlers.answer_intake(not_text, ZH, allowlist))[1]["message"] == "工单的 body 必须是文本。"
 
     unknown = schemas.IntakeRequest(body="hello", brand="nosuch", lang="zh")
-    assert _error(answers.answer_intake(unknown, EN, allowlist))[1]["message"] == (
+    assert _error(handlers.answer_intake(unknown, EN, allowlist))[1]["message"] == (
         "未知的品牌 'nosuch'（已知品牌：acme, zeta）"
     )
 
 
 def test_internal_error_in_both_languages() -> None:
-    assert _error(answers.internal_error(ZH)) == (
+    assert _error(handlers.internal_error(ZH)) == (
         500,
         {"code": "internal", "message": "服务器在查询时出错，错误已记录", "details": None},
     )
     assert (
-        _error(answers.internal_error(None))[1]["message"] == "the check failed on the server; it was logged"
+        _error(handlers.internal_error(None))[1]["message"] == "the check failed on the server; it was logged"
     )
 
 

@@ -1,6 +1,6 @@
 """The FastAPI application: the JSON API of DESIGN.md and the help-site page.
 
-Routes are thin: each reads the request and returns what ``answers`` computes, already
+Routes are thin: each reads the request and returns what ``handlers`` computes, already
 serialized (no second validation pass); the pydantic models in ``schemas`` describe
 bodies and responses in the OpenAPI document. ``POST /v1/check`` is usually answered by
 ``hotpath`` before routing, with the same function. Every error is JSON
@@ -32,10 +32,10 @@ from verifier.allowlist.model import unknown_brand_message
 from verifier.checker import check
 from verifier.errors import UnknownBrand
 from verifier.messages import LANGS, Lang, text
-from verifier.service import answers, apidocs, observe, schemas
+from verifier.service import apidocs, handlers, observe, schemas
+from verifier.service.allowlist_reload import LiveAllowlist
 from verifier.service.hotpath import CheckHotPath
 from verifier.service.limits import BodySizeLimit, BodyTooLarge, send_json, too_large_message
-from verifier.service.live import LiveAllowlist
 
 log = logging.getLogger("verifier.service")
 
@@ -79,14 +79,14 @@ class ServiceSettings:
     allow_online: bool | None = None
 
 
-def _json(answer: answers.Answer) -> Response:
+def _json(answer: handlers.Answer) -> Response:
     status, body = answer
     return Response(body, status_code=status, media_type="application/json")
 
 
 def _header_lang(request: Request) -> Lang:
     """The language Accept-Language asks for (errors said before or without a body)."""
-    return answers.request_lang(None, request.headers.get("accept-language"))
+    return handlers.request_lang(None, request.headers.get("accept-language"))
 
 
 def _http_message(exc: HTTPException, lang: Lang) -> str:
@@ -98,7 +98,7 @@ def _http_message(exc: HTTPException, lang: Lang) -> str:
 
 
 def _post_doc(request_model: type[BaseModel], response_model: type[BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a POST whose body ``answers.parse`` validates: request and response schemas."""
+    """OpenAPI for a POST whose body ``handlers.parse`` validates: request and response schemas."""
     return {
         "response_model": response_model,
         "responses": ERRORS,
@@ -143,7 +143,7 @@ class HealthReport(schemas.HealthResponse):
 
 def _unavailable() -> Response:
     message = "the allowlist in use did not verify: nothing to offer"
-    return _json((503, answers.dumps({"error": {"code": "unverified", "message": message}})))
+    return _json((503, handlers.dumps({"error": {"code": "unverified", "message": message}})))
 
 
 def _printable(said: str) -> str:
@@ -190,14 +190,14 @@ async def online_answer(
     threads (it waits on the network). None for any other body."""
     if b'"online"' not in raw:
         return None
-    body = answers.parse(raw, content_type, accept_language, schemas.CheckRequest)
+    body = handlers.parse(raw, content_type, accept_language, schemas.CheckRequest)
     if isinstance(body, tuple):
         return (*body, None)
     if not body.online:
         return None
-    lang = answers.request_lang(body.lang, accept_language)
+    lang = handlers.request_lang(body.lang, accept_language)
     if config is None:
-        return (*answers.error(422, "online_not_allowed", text("online.not_allowed", lang)), None)
+        return (*handlers.error(422, "online_not_allowed", text("online.not_allowed", lang)), None)
 
     def run() -> tuple[int, bytes, str | None]:
         try:
@@ -213,8 +213,8 @@ async def online_answer(
             )
         except UnknownBrand as exc:
             message = unknown_brand_message(exc.name, exc.known, lang)
-            return (*answers.error(422, "unknown_brand", message), None)
-        return 200, answers.dumps(result.to_dict()), result.verdict.value
+            return (*handlers.error(422, "unknown_brand", message), None)
+        return 200, handlers.dumps(result.to_dict()), result.verdict.value
 
     import anyio.to_thread  # noqa: PLC0415
 
@@ -295,12 +295,12 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         content_type = request.headers.get("content-type")
-        return _json(answers.invalid(list(exc.errors()), content_type, _header_lang(request)))
+        return _json(handlers.invalid(list(exc.errors()), content_type, _header_lang(request)))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
-        response = _json(answers.error(exc.status_code, code, _http_message(exc, _header_lang(request))))
+        response = _json(handlers.error(exc.status_code, code, _http_message(exc, _header_lang(request))))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -316,7 +316,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         if asked is not None:
             observe.note(request.scope, verdict=asked[2])
             return _json(asked[:2])
-        status, body, verdict = answers.check_outcome(
+        status, body, verdict = handlers.check_outcome(
             raw, headers.get("content-type"), headers.get("accept-language"), live.current()
         )
         observe.note(request.scope, verdict=verdict)
@@ -329,17 +329,17 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         """Check up to 1,000 values at once; the results in the order of `values`."""
         headers = request.headers
         language = headers.get("accept-language")
-        body = answers.parse(
+        body = handlers.parse(
             await request.body(), headers.get("content-type"), language, schemas.CheckBatchRequest
         )
         if isinstance(body, tuple):
             return _json(body)
         allowlist = live.current()
         if len(body.values) <= INLINE_BATCH_VALUES:
-            status, content, verdicts = answers.answer_check_batch(body, language, allowlist)
+            status, content, verdicts = handlers.answer_check_batch(body, language, allowlist)
         else:
             status, content, verdicts = await run_in_threadpool(
-                answers.answer_check_batch, body, language, allowlist
+                handlers.answer_check_batch, body, language, allowlist
             )
         observe.note(request.scope, verdicts=dict(verdicts))
         return _json((status, content))
@@ -349,14 +349,16 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         """Find the channels, brands and scam patterns in a message, ticket or page."""
         headers = request.headers
         language = headers.get("accept-language")
-        body = answers.parse(await request.body(), headers.get("content-type"), language, schemas.ScanRequest)
+        body = handlers.parse(
+            await request.body(), headers.get("content-type"), language, schemas.ScanRequest
+        )
         if isinstance(body, tuple):
             return _json(body)
         allowlist = live.current()
         if len(body.text) <= INLINE_SCAN_CHARS:
-            answer = answers.answer_scan(body, language, allowlist)
+            answer = handlers.answer_scan(body, language, allowlist)
         else:
-            answer = await run_in_threadpool(answers.answer_scan, body, language, allowlist)
+            answer = await run_in_threadpool(handlers.answer_scan, body, language, allowlist)
         observe.note(request.scope, risk=observe.risk_of(answer[1]))
         return _json(answer)
 
@@ -365,20 +367,20 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         """Triage a support ticket: tags, risk and a suggested first reply."""
         headers = request.headers
         language = headers.get("accept-language")
-        body = answers.parse(
+        body = handlers.parse(
             await request.body(), headers.get("content-type"), language, schemas.IntakeRequest
         )
         if isinstance(body, tuple):
             return _json(body)
         allowlist = live.current()
-        answer = await run_in_threadpool(answers.answer_intake, body, language, allowlist)
+        answer = await run_in_threadpool(handlers.answer_intake, body, language, allowlist)
         observe.note(request.scope, risk=observe.risk_of(answer[1]))
         return _json(answer)
 
     @app.get("/v1/allowlist", response_model=schemas.AllowlistResponse, tags=["allowlist"])
     async def allowlist_endpoint() -> Response:
         """The allowlist in use: version, expiry, verification state and official channels."""
-        return _json((200, answers.allowlist_body(live.current())))
+        return _json((200, handlers.allowlist_body(live.current())))
 
     @app.get("/v1/allowlist/bundle", include_in_schema=False)
     async def allowlist_bundle() -> Response:
@@ -398,7 +400,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         allowlist = live.current()
         feed = allowlist.feed_hosts
         if name != DENYLIST_TARGET or feed is None:
-            return _json((404, answers.dumps({"error": {"code": "not_found", "message": "no such file"}})))
+            return _json((404, handlers.dumps({"error": {"code": "not_found", "message": "no such file"}})))
         if not allowlist.verified:
             return _unavailable()
         return Response(feed.data, media_type="text/plain; charset=us-ascii")
@@ -419,7 +421,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         if not state.verified:
             said = {lang: _printable(allowlist.problem_text(lang) or "") for lang in LANGS}
             body["problem"], body["problem_messages"] = said["en"], said
-        return _json((200, answers.dumps(body)))
+        return _json((200, handlers.dumps(body)))
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
@@ -435,7 +437,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
         content = apidocs.asset(name)
         if content is None:
             message = text("api.no_such_file", _header_lang(request), name=name)
-            return _json(answers.error(404, "not_found", message))
+            return _json(handlers.error(404, "not_found", message))
         headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
         return Response(content, media_type=apidocs.ASSET_TYPES[name], headers=headers)
 
@@ -447,7 +449,7 @@ def create_app(settings: ServiceSettings | None = None, live: LiveAllowlist | No
     async def static(name: str, request: Request) -> Response:
         if name not in _static_names():
             message = text("api.no_such_file", _header_lang(request), name=name)
-            return _json(answers.error(404, "not_found", message))
+            return _json(handlers.error(404, "not_found", message))
         return _page(name)
 
     @app.get("/widget.js", include_in_schema=False)

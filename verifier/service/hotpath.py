@@ -2,7 +2,7 @@
 
 A check costs less than FastAPI's per-request dispatch around it (its middleware stack,
 routing and request object), so the plain case of the busiest endpoint is answered here:
-the body is read and passed to the same ``answers.answer_check`` the FastAPI route calls,
+the body is read and passed to the same ``handlers.answer_check`` the FastAPI route calls,
 so the answer is identical and only the framework cost is gone. Anything out of the plain
 case goes on to the full application, which has the size limit and CORS:
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from time import perf_counter
 
-from verifier.service.answers import check_outcome, internal_error
+from verifier.service.allowlist_reload import LiveAllowlist
+from verifier.service.handlers import check_outcome, internal_error
 from verifier.service.limits import ASGIApp, Receive, Scope, Send, send_json
-from verifier.service.live import LiveAllowlist
 from verifier.service.observe import Observer
 
 PATH = "/v1/check"

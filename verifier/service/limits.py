@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from verifier.messages import Lang, text
-from verifier.service.answers import error, request_lang
+from verifier.service.handlers import error, request_lang
 
 log = logging.getLogger("uvicorn.error")
 

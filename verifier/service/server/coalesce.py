@@ -28,7 +28,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from verifier.messages import text
-from verifier.service.answers import error, request_lang
+from verifier.service.handlers import error, request_lang
 
 # What uvicorn's --http option takes ("module:Class"); ``protocol.http_protocol`` chooses it
 # only while uvicorn's class has the shape this one was written against.

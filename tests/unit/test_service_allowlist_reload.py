@@ -10,7 +10,7 @@ from tests.conftest import NOW, SignFn
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root
-from verifier.service.live import LiveAllowlist
+from verifier.service.allowlist_reload import LiveAllowlist
 
 
 class Clock:

@@ -9,7 +9,7 @@ import pytest
 
 import verifier
 from verifier.allowlist.store import default_allowlist
-from verifier.service import answers
+from verifier.service import handlers
 
 VALUES = [
     "tokenpocket.pro",
@@ -31,7 +31,7 @@ def _standard(content: Any) -> bytes:
 @pytest.mark.parametrize("value", VALUES)
 def test_check_results_are_the_standard_compact_json(value: str, lang: str) -> None:
     content = verifier.check(value, lang=lang).to_dict()
-    assert answers.dumps(content) == _standard(content)
+    assert handlers.dumps(content) == _standard(content)
 
 
 def test_scan_results_and_the_allowlist_document_are_the_standard_compact_json() -> None:
@@ -40,6 +40,6 @@ def test_scan_results_and_the_allowlist_document_are_the_standard_compact_json()
     )
     for lang in ("en", "zh"):
         content = verifier.scan(text, lang=lang).to_dict()
-        assert answers.dumps(content) == _standard(content)
-    document = answers.allowlist_document(default_allowlist())
-    assert answers.dumps(document) == _standard(document)
+        assert handlers.dumps(content) == _standard(content)
+    document = handlers.allowlist_document(default_allowlist())
+    assert handlers.dumps(document) == _standard(document)
