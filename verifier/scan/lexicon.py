@@ -49,7 +49,8 @@ class Lexicon:
         # skipped where none of those characters occurs, as in most sentences.
         # (Patterns are told apart by identity: hashing one hashes its whole compiled code.)
         others = "".join(sorted({t[0] for t in ascii_first if t[0] not in WORD_CHARS}))
-        self.others_first = {id(p): others for p in self.passes[1 if words else 0 :]} if len(others) <= 8 else {}
+        others_passes = self.passes[1 if words else 0 :]
+        self.others_first = {id(p): others for p in others_passes} if len(others) <= 8 else {}
         # Terms that start with a Chinese character (or other non-ASCII symbol) need no word
         # boundary before them. Without separators in them, they are found in one Aho-Corasick
         # pass (the longest at a place, as the trie would); else by patterns, skipped when no

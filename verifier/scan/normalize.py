@@ -378,9 +378,8 @@ def _word_patterns() -> _WordPatterns:
         (char, re.compile(rf"{re.escape(char)}(?:(?<=[a-zA-Z].)|(?=[a-zA-Z]))")) for char in symbols
     )
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    token = (
-        rf"(?<![a-zA-Z0-9{re.escape(symbols)}])(?=[a-zA-Z0-9{re.escape(symbols)}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[a-zA-Z0-9{re.escape(symbols)}]++"
-    )
+    chars = f"a-zA-Z0-9{re.escape(symbols)}"
+    token = rf"(?<![{chars}])(?=[{chars}]*?(?:[a-zA-Z]{cls}|{cls}[a-zA-Z]))[{chars}]++"
     return _WordPatterns(
         spaced_hits,
         re.compile(rf"(?<![a-zA-Z0-9]){_SPACED}(?![a-zA-Z0-9])"),
