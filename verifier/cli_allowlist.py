@@ -374,16 +374,17 @@ def audit(
     import json  # noqa: PLC0415
 
     from verifier.allowlist.audit import audit as run_audit  # noqa: PLC0415
-    from verifier.allowlist.audit import default_fetch, summary  # noqa: PLC0415
+    from verifier.allowlist.audit import summary  # noqa: PLC0415
 
     if not (sources / "brands").is_dir():
         raise _fail(f"{sources}/brands is not a directory (run from the repository root or pass --sources)")
     fetch = None
     if online:
         from verifier.online.config import ConfigError, OnlineConfig  # noqa: PLC0415
+        from verifier.online.redirects import page_fetcher  # noqa: PLC0415
 
         try:
-            fetch = default_fetch(OnlineConfig.from_env())
+            fetch = page_fetcher(OnlineConfig.from_env())
         except ConfigError as exc:
             raise _fail(str(exc), 2) from None
     findings = run_audit(

@@ -20,7 +20,6 @@ from verifier.allowlist.audit import (
     AuditFinding,
     BrandSource,
     audit,
-    default_fetch,
     offline_findings,
     online_findings,
     page_states,
@@ -28,6 +27,7 @@ from verifier.allowlist.audit import (
 )
 from verifier.cli import app
 from verifier.online.config import OnlineConfig
+from verifier.online.redirects import page_fetcher
 
 TODAY = dt.date(2026, 12, 7)
 
@@ -182,7 +182,7 @@ def server() -> Iterator[int]:
 
 def test_online_against_a_real_server_pinned_by_configuration(tmp_path: Path, server: int) -> None:
     root = _write(tmp_path / "allowlists", f"http://evidence.test:{server}")
-    fetch = default_fetch(OnlineConfig(pinned_hosts={"evidence.test": "127.0.0.1"}, deadline=10))
+    fetch = page_fetcher(OnlineConfig(pinned_hosts={"evidence.test": "127.0.0.1"}, deadline=10))
     # only the two entries on the test host: the others are on hosts no test may reach
     found = online_findings(_only(read_brands(root), "evidence.test"), fetch, deadline=30, per_page=5)
     assert _codes(found) == [("value_missing", "help@acmewallet.com")]
@@ -196,7 +196,7 @@ def test_online_follows_a_redirect_and_reports_a_missing_page(tmp_path: Path, se
     text = text.replace(f":{server}/contact", f":{server}/gone")
     (root / "brands" / "acme.toml").write_text(text, "utf-8")
     brands = _only(read_brands(root), "evidence.test")
-    fetch = default_fetch(OnlineConfig(pinned_hosts={"evidence.test": "127.0.0.1"}, deadline=10))
+    fetch = page_fetcher(OnlineConfig(pinned_hosts={"evidence.test": "127.0.0.1"}, deadline=10))
     found = online_findings(brands, fetch, deadline=30, per_page=5)
     assert _codes(found) == [("fetch_failed", "help@acmewallet.com")]
     assert "404" in found[0].message
@@ -206,7 +206,7 @@ def test_loopback_evidence_is_refused_without_configuration(tmp_path: Path, serv
     # the evidence URL itself names 127.0.0.1: the public-address-only fetcher does not go there
     root = _write(tmp_path / "allowlists", f"http://127.0.0.1:{server}")
     brands = _only(read_brands(root), "127.0.0.1")
-    found = online_findings(brands, default_fetch(OnlineConfig(deadline=5)), deadline=10, per_page=2)
+    found = online_findings(brands, page_fetcher(OnlineConfig(deadline=5)), deadline=10, per_page=2)
     assert {f.code for f in found} == {"fetch_failed"}
     assert len(found) == 2
 

@@ -11,11 +11,11 @@ questions a reviewer asks of the evidence behind them (issue 16):
   the value; ``fetch_failed``: the page could not be read; ``not_checked``: the overall
   deadline passed before it was fetched.
 
-Nothing here is fetched unless ``fetch`` is given (the CLI's ``--online``). The default
-fetcher follows redirects with verifier's pinned, public-address-only fetcher (``online.
-redirects.follow``), bounded by a deadline per page and one for the whole audit; tests and
-split-horizon deployments reach other addresses only through ``OnlineConfig.pinned_hosts``
-(configuration, never the evidence URL).
+Nothing here is fetched unless ``fetch`` is given (the CLI's ``--online``), so the allowlist
+layer needs no network code. The CLI's fetcher (``verifier.online.redirects.page_fetcher``)
+follows redirects with verifier's pinned, public-address-only fetcher, bounded by a deadline
+per page and one for the whole audit; tests and split-horizon deployments reach other
+addresses only through ``OnlineConfig.pinned_hosts`` (configuration, never the evidence URL).
 """
 
 from __future__ import annotations
@@ -305,30 +305,6 @@ def online_findings(
                 message = f"the evidence page no longer contains {entry.value!r}"
                 out.append(_finding(entry, "value_missing", message))
     return sorted(out)
-
-
-def default_fetch(config: Any = None) -> Fetch:
-    """A fetcher for ``online_findings``: verifier's bounded, pinned, public-address-only
-    redirect follower (``verifier.online.redirects.follow``), reading at most its page limit.
-    ``config`` (an ``OnlineConfig``) may pin names to addresses (tests on 127.0.0.1)."""
-    from verifier.net.deadline import Deadline  # noqa: PLC0415 (network stack only with --online)
-    from verifier.online.config import OnlineConfig  # noqa: PLC0415
-    from verifier.online.redirects import follow  # noqa: PLC0415
-
-    settings = config if config is not None else OnlineConfig.from_env()
-
-    def fetch(url: str, seconds: float) -> tuple[str | None, str | None]:
-        followed = follow(url, settings, Deadline(seconds), read_page=True)
-        if followed.error:
-            return None, followed.error
-        if followed.status != 200:
-            return None, f"HTTP status {followed.status} at {followed.final_url}"
-        if followed.text is None:
-            kind = followed.content_type or "no content type"
-            return None, f"no text page at {followed.final_url} ({kind})"
-        return followed.text, None
-
-    return fetch
 
 
 def audit(

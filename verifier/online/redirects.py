@@ -251,3 +251,24 @@ def follow(
     if out.error_code != "fetch.too_many_redirects" and last != out.final_url:
         out.chain.append({"url": out.final_url, "status": None})  # the hop that failed ends the chain
     return out
+
+
+def page_fetcher(config: OnlineConfig | None = None) -> Callable[[str, float], tuple[str | None, str | None]]:
+    """A fetcher for ``verifier.allowlist.audit.online_findings``: ``fetch(url, seconds)`` gives
+    (the page's text, None) or (None, why not), following ``url``'s redirects (``follow``) and
+    reading at most ``MAX_PAGE_BYTES``. ``config`` may pin names to addresses (tests on
+    127.0.0.1); default ``OnlineConfig.from_env()``."""
+    settings = config if config is not None else OnlineConfig.from_env()
+
+    def fetch(url: str, seconds: float) -> tuple[str | None, str | None]:
+        followed = follow(url, settings, Deadline(seconds), read_page=True)
+        if followed.error:
+            return None, followed.error
+        if followed.status != 200:
+            return None, f"HTTP status {followed.status} at {followed.final_url}"
+        if followed.text is None:
+            kind = followed.content_type or "no content type"
+            return None, f"no text page at {followed.final_url} ({kind})"
+        return followed.text, None
+
+    return fetch
