@@ -1,4 +1,5 @@
-"""Optional network checks, off unless the user asks for them (``--online``)."""
+"""The one page ``verifier scan --online`` reads (``fetch_page``), off unless asked for; the
+fetching itself, bounded and public-address-only, is ``verifier.net``'s."""
 
 from verifier.enrich.page import FetchError, Page, fetch_page
 
