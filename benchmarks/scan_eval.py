@@ -245,15 +245,34 @@ def quality(allowlist: verifier.Allowlist) -> None:
     print()
     wrong = []
     with mock.patch.object(scanner, "shipped_model", return_value=None):
-        for row, flagged in zip(rows, flags, strict=True):
+        for i, (row, flagged) in enumerate(zip(rows, flags, strict=True)):
             if flagged != (row["label"] == "scam"):
                 result = scan(row["text"], allowlist=allowlist)
                 codes = [p.code for p in result.patterns]
                 codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
-                wrong.append(f"- {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
+                wrong.append(f"- #{i} {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
     if wrong:
-        print("Errors (plain, rules alone):")
+        print("Errors (plain, rules alone; #n = the n-th message of messages.jsonl, from 0):")
         print("\n".join(wrong))
+        print()
+    _cv_errors(rows, flags, cv, folds)
+
+
+def _cv_errors(rows: list[dict[str, str]], flags: list[bool], cv: list[bool], folds: list[int]) -> None:
+    """The messages cross-validation gets wrong, misses then false alarms, with their fold and
+    source, whether the plain run gets them right, and the start of the text: what to read for
+    shapes that recur across sources."""
+    lines = []
+    for kind, scam in (("missed", True), ("false alarm", False)):
+        for i, row in enumerate(rows):
+            if (row["label"] == "scam") == scam and cv[i] != scam:
+                text = " ".join(row["text"].split())
+                plain = "also plain" if flags[i] != scam else "plain right"
+                lines.append(f"- {kind} #{i} fold {folds[i]} {row.get('category', '')} ({plain}; "
+                             f"{source_group(row.get('source', ''))}): {text[:90]}")  # fmt: skip
+    if lines:
+        print("Errors (cross-validated, rules alone):")
+        print("\n".join(lines))
         print()
 
 
