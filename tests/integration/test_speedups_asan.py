@@ -3,8 +3,9 @@
 A copy of the package gets ``_speedups.c`` compiled with ``-fsanitize=address,undefined``; a
 subprocess loads that copy with the sanitizer runtimes preloaded and runs every evaluation host
 (a share of them), generated hostile host names and the misuse cases through both the C and the
-Python path on four allowlists, comparing the answers. Any out-of-bounds access, use after free
-or undefined behaviour aborts the subprocess, and the test fails with the sanitizer's report.
+Python path on four allowlists (and a share of them on two with large deletion indexes), comparing
+the answers. Any out-of-bounds access, use after free or undefined behaviour aborts the subprocess,
+and the test fails with the sanitizer's report.
 """
 
 from __future__ import annotations
@@ -68,10 +69,17 @@ for _ in range(3000):
         labels.append(label[: rng.choice([63, 63, 64, 200])] or "a")
     hosts.append(".".join(labels) + "." + rng.choice([*suffixes, *platforms[:20]]))
 
+# large deletion indexes (1,000 synthetic brands; names sharing variants past MAX_NEAR, 63 letters):
+# a share of the hosts above, and names a few edits from their officials
+large = {
+    name: hosts[::6] + T._near_miss_hosts(T._allowlist(name), 600, seed=3) for name in T.LARGE_ALLOWLISTS
+}
+large["dense"] += [T.DENSE_STEM + "zz.com", "z" + T.DENSE_STEM * 7 + "abcdxf.com", T.DENSE_STEM * 8 + ".com"]
+
 mismatches = 0
-for name in ("shipped", "unrelated", "crowded", "acme"):
+for name in ("shipped", "unrelated", "crowded", "acme", *T.LARGE_ALLOWLISTS):
     allowlist = T._allowlist(name)
-    for host in hosts:
+    for host in large.get(name, hosts):
         native = T._outcome(host, allowlist)
         with T._pure_python(allowlist):
             pure = T._outcome(host, allowlist)
@@ -94,7 +102,8 @@ for call in calls:
         call()
     except (TypeError, ValueError):
         pass
-print("checked", len(hosts), "hosts on 4 allowlists;", mismatches, "mismatches")
+print("checked", len(hosts), "hosts on 4 allowlists and", sum(map(len, large.values())), "on",
+      len(large), "large ones;", mismatches, "mismatches")
 sys.exit(1 if mismatches else 0)
 """
 

@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import shutil
 import string
 import subprocess
@@ -74,25 +75,69 @@ _WORDS = ("coin", "chain", "block", "ether", "vault", "satoshi", "nonce", "hash"
 _ENDINGS = ("wallet", "safe", "keep", "pay", "swap", "hub", "box", "port", "mint", "dock")
 
 
+def _made_up_brand(label: str) -> dict[str, Any]:
+    """A brand whose one official domain is ``label``.io."""
+    domain = {"value": f"{label}.io", "evidence": "https://example.com", "checked": "2026-01-01"}
+    return {
+        "name": label.title(),
+        "aliases": [],
+        "custody": "self",
+        "default_region": "US",
+        "domains": [domain],
+        "emails": [],
+        "phones": [],
+        "handles": [],
+        "no_phone_support": None,
+        "unrelated": [],
+    }
+
+
 def _crowded_signed() -> dict[str, Any]:
     """The shipped brands plus a hundred more: past SCAN_LIMIT names, where fuzzy search goes
     through the deletion index instead of comparing with every name."""
     signed = _shipped_signed()
     # "zorix": a five-letter name, the shortest a misspelt brand beside keywords may be.
     for label in [*(word + ending for word in _WORDS for ending in _ENDINGS), "zorix"]:
-        domain = {"value": f"{label}.io", "evidence": "https://example.com", "checked": "2026-01-01"}
-        signed["brands"][label] = {
-            "name": label.title(),
-            "aliases": [],
-            "custody": "self",
-            "default_region": "US",
-            "domains": [domain],
-            "emails": [],
-            "phones": [],
-            "handles": [],
-            "no_phone_support": None,
-            "unrelated": [],
-        }
+        signed["brands"][label] = _made_up_brand(label)
+    return signed
+
+
+def _lookalike_speed() -> ModuleType:
+    """benchmarks/lookalike_speed.py, whose synthetic brands the scaling benchmark adds."""
+    _evaluation_data()  # registers evaldata, which lookalike_speed imports
+    spec = importlib.util.spec_from_file_location("lookalike_speed", BENCHMARKS / "lookalike_speed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["lookalike_speed"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _synthetic_signed() -> dict[str, Any]:
+    """The shipped brands plus the 1,000 synthetic ones of the scaling benchmark (the same seed):
+    a deletion index of some 80,000 variants, behind the C matcher's Bloom filter."""
+    speed = _lookalike_speed()
+    signed: dict[str, Any] = speed.with_synthetic(_shipped_signed(), 1000, speed.SEED)
+    return signed
+
+
+# Names sharing deletion variants: "quorvexa" and two letters, so that one query near them meets
+# more officials than the C matcher keeps (MAX_NEAR, 512) and Python decides; and long names, whose
+# two-deletion variants reach the ends of the text.
+DENSE_STEM = "quorvexa"
+DENSE_LABELS = (
+    *(f"{DENSE_STEM}{a}{b}" for a in "abcdefghijklmnopqrstuvwxy" for b in "abcdefghijklmnopqrstuvwxy"),
+    DENSE_STEM * 3,
+    DENSE_STEM * 5,
+    "z" + DENSE_STEM * 7 + "abcdef",  # 63 letters
+    "wallet-" + DENSE_STEM,
+)
+
+
+def _dense_signed() -> dict[str, Any]:
+    signed = _shipped_signed()
+    for label in DENSE_LABELS:
+        signed["brands"][label.replace("-", "")] = _made_up_brand(label)
     return signed
 
 
@@ -101,7 +146,8 @@ def _allowlist(name: str) -> Allowlist:
     """An allowlist by name; each is built once, and so is its lookalike index."""
     if name == "acme":  # the test bundle's: a reported url, an official subdomain, zones
         return Allowlist.from_signed(build_bundle(TEST_SOURCES)["signed"], verified=True)
-    signed = _crowded_signed() if name == "crowded" else _shipped_signed()
+    made = {"crowded": _crowded_signed, "synthetic": _synthetic_signed, "dense": _dense_signed}
+    signed = made.get(name, _shipped_signed)()
     if name in ("unrelated", "crowded"):
         for brand, domains in UNRELATED.items():
             signed["brands"][brand]["unrelated"] = domains
@@ -109,13 +155,15 @@ def _allowlist(name: str) -> Allowlist:
     allowlist = Allowlist.from_signed(
         signed, verified=verified, problem=None if verified else "test: unsigned"
     )
-    if name == "crowded":
+    if name in ("crowded", "synthetic", "dense"):
         assert len(index_for(allowlist).domains.forms) > SCAN_LIMIT
     return allowlist
 
 
 ALLOWLISTS = ("shipped", "unrelated", "crowded", "unverified")
 EVERY_ALLOWLIST = (*ALLOWLISTS, "acme")
+# Large deletion indexes (built in a second or two each): compared on their own cases below.
+LARGE_ALLOWLISTS = ("synthetic", "dense")
 
 # ------------------------------------------------------------------------------------------------
 # Running one value both ways.
@@ -318,7 +366,7 @@ def test_check_answers_the_same_in_c_and_python_on_real_phishing_hosts() -> None
 
 
 @needs_native
-@pytest.mark.parametrize("name", ["unrelated", "crowded"])
+@pytest.mark.parametrize("name", ["unrelated", "crowded", *LARGE_ALLOWLISTS])
 def test_domain_index_finds_the_same_in_c_and_python_on_the_evaluation_data(name: str) -> None:
     allowlist = _allowlist(name)
     hosts = _evaluation_hosts_or_skip()[::4]
@@ -497,6 +545,104 @@ loose_text = st.text(string.ascii_letters + string.digits + ".-_", max_size=30)
 @example(raw="xn--tokenpocet-cui.pro")
 def test_generated_hosts_answer_the_same_in_c_and_python(name: str, raw: str) -> None:
     _assert_same(raw, _allowlist(name))
+
+
+# Look-alike letters and their skeletons' sources, for edits of made-up names.
+_LOOKALIKE_LETTERS = dict(zip("oaecip", "\u043e\u0430\u0435\u0441\u0456\u0440", strict=True))
+
+
+def _edited(label: str, rng: random.Random) -> str:
+    """``label`` with one to three edits: deletions, insertions, substitutions, transpositions,
+    look-alike letters and ASCII look-alikes (rn for m, 0 for o), sometimes a keyword beside it."""
+    chars = list(label)
+    for _ in range(rng.choice([1, 1, 2, 2, 3])):
+        if not chars:
+            break
+        i = rng.randrange(len(chars))
+        kind = rng.randrange(7)
+        if kind == 0 and len(chars) > 1:
+            del chars[i]
+        elif kind == 1:
+            chars.insert(i, rng.choice(string.ascii_lowercase + "0-"))
+        elif kind == 2:
+            chars[i] = rng.choice(string.ascii_lowercase + "01")
+        elif kind == 3 and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif kind == 4 and chars[i] in _LOOKALIKE_LETTERS:
+            chars[i] = _LOOKALIKE_LETTERS[chars[i]]
+        elif kind == 5:
+            chars[i] = {"m": "rn", "o": "0", "l": "1", "w": "vv"}.get(chars[i], chars[i])
+    name = "".join(chars).strip("-") or label
+    return name + rng.choice(["", "", "", "-wallet", "-support", "-app-login", "wallet", "official"])
+
+
+def _near_miss_hosts(allowlist: Allowlist, count: int, seed: int) -> list[str]:
+    """``count`` hosts one to three edits from the allowlist's official names, on varied endings,
+    some under a subdomain: most meet officials in the deletion index, many are within tolerance."""
+    rng = random.Random(seed)
+    labels = sorted({o.label for o in index_for(allowlist).domains.officials})
+    endings = ["com", "io", "app", "xyz", "co.uk", "pages.dev", "net"]
+    hosts = []
+    for _ in range(count):
+        host = f"{_edited(rng.choice(labels), rng)}.{rng.choice(endings)}"
+        hosts.append(host if rng.random() < 0.8 else f"{rng.choice(['www', 'help', 'login'])}.{host}")
+    return hosts
+
+
+@needs_native
+@pytest.mark.parametrize("name", LARGE_ALLOWLISTS)
+def test_names_near_many_officials_answer_the_same_in_c_and_python(name: str) -> None:
+    """The deletion index of a large allowlist (its Bloom filter, the variant hashes made from the
+    text's prefix hashes, one and two deletions up to the ends of 63-letter names, look-alike
+    letters): every check and lookalike the same as in Python."""
+    allowlist = _allowlist(name)
+    hosts = _near_miss_hosts(allowlist, 1500, seed=16)
+    for raw in hosts:
+        _assert_same(raw, allowlist)
+    flagged = sum(verifier.check(raw, allowlist=allowlist).verdict is Verdict.LOOKALIKE for raw in hosts)
+    assert flagged > len(hosts) // 4  # the comparison reaches found lookalikes, not only misses
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"{DENSE_STEM}zz.com",  # two deletions meet every quorvexa??: more than MAX_NEAR
+        f"{DENSE_STEM}z.com",  # one deletion meets them all too
+        f"{DENSE_STEM}zz-wallet.com",  # the misspelt brand beside keywords (_combo_typo)
+        f"{DENSE_STEM}ab.xyz",  # an official name on another ending
+        f"{DENSE_STEM}.com",
+        f"x{DENSE_STEM * 3}.com",
+        DENSE_STEM * 5 + "x.com",
+        "z" + DENSE_STEM * 7 + "abcdxf.com",
+        "z" + DENSE_STEM * 7 + "abcd.com",
+        "q\u0443orvexaab.com",
+    ],
+)
+def test_more_officials_met_than_the_c_matcher_keeps_answer_the_same(raw: str) -> None:
+    _assert_same(raw, _allowlist("dense"))
+
+
+@needs_native
+def test_python_decides_when_more_than_max_near_officials_are_met(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_NEAR officials met, the C matcher asks DomainIndex._fuzzy_of, and gets its answer."""
+    allowlist = _allowlist("dense")
+    domains = index_for(allowlist).domains
+    asked: list[str] = []
+    fuzzy_of = domains._fuzzy_of
+
+    def spy(label: str, *args: Any) -> Any:
+        asked.append(label)
+        return fuzzy_of(label, *args)
+
+    monkeypatch.setattr(domains, "_fuzzy_of", spy)
+    found = _lookalikes(f"{DENSE_STEM}zz.com", allowlist)  # find_python calls _fuzzy, not _fuzzy_of
+    assert found is not None and found[0] == found[1]
+    assert asked == [f"{DENSE_STEM}zz"]
+    asked.clear()
+    found = _lookalikes("metamsk.com", allowlist)  # a few officials met: C decides alone
+    assert found is not None and found[0] == found[1] and found[0] is not None
+    assert asked == []
 
 
 # ------------------------------------------------------------------------------------------------
