@@ -119,3 +119,101 @@ def test_term_starts_find_what_the_pattern_finds(monkeypatch: pytest.MonkeyPatch
                 want = lex.find(padded, start, end)
                 monkeypatch.setattr(lexicon, "_STARTS_CHARS", 0)  # the pattern where a term may start
                 assert lex.find(padded, start, end) == want
+
+
+def _reference_apply(source: str, pieces: list[tuple[int, int, str]]) -> tuple[str, list[list[int]]]:
+    """``normalize._apply`` as a plain loop (the truth)."""
+    out, at, starts, ends, sizes = [], [], [], [], []
+    pos = length = 0
+    for start, end, replacement in pieces:
+        out.append(source[pos:start])
+        length += start - pos
+        if len(replacement) != end - start:
+            at.append(length)
+            starts.append(start)
+            ends.append(end)
+            sizes.append(len(replacement))
+        out.append(replacement)
+        length += len(replacement)
+        pos = end
+    out.append(source[pos:])
+    return "".join(out), [at, starts, ends, sizes]
+
+
+def _reference_spaced_runs(text: str) -> list[tuple[int, int]]:
+    """``normalize._spaced_runs`` as first written (the truth)."""
+    words = normalize._word_patterns()
+    runs: list[tuple[int, int]] = []
+    for separator, pattern in words.spaced_hits:
+        if separator not in text:
+            continue
+        done = 0
+        hit = pattern.search(text)
+        while hit is not None:
+            start = hit.start() - 1
+            if start < 0 or not _reference_single(text, start):
+                start += 2
+            while start - 2 >= done and text[start - 1] == separator and _reference_single(text, start - 2):
+                start -= 2
+            run = words.spaced.match(text, max(start, done, 0))
+            done = max(run.end() if run else 0, hit.end() - 1, done + 1)
+            if run is not None and not (
+                run.end() - run.start() > 2 * normalize._SPACED_MAX
+                or (run.group().isascii() and not any(c.isalpha() for c in run.group()))
+            ):
+                runs.append(run.span())
+            hit = pattern.search(text, done)
+    return runs
+
+
+def _reference_single(text: str, i: int) -> bool:
+    char = text[i]
+    if not (char.isascii() and char.isalnum()) and not "\u4e00" <= char <= "\u9fff":
+        return False
+    return i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
+
+
+def _spaced_texts() -> list[str]:
+    import random
+
+    rng = random.Random(19)
+    alphabet = [
+        "a",
+        "b",
+        "Z",
+        "1",
+        "9",
+        "助",
+        "记",
+        "é",
+        " ",
+        " ",
+        " ",
+        ".",
+        "-",
+        "*",
+        "_",
+        "·",
+        "  ",
+        "x\u200b",
+    ]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(400)]
+    return [*texts, "s e e d  p h r a s e " * 50, "1 " * 100, "a." * 100, "p.r.i.v.a.t.e k-e-y 助 记 词"]
+
+
+def test_spaced_runs_and_apply_are_the_plain_loops() -> None:
+    for text in _spaced_texts():
+        runs = normalize._spaced_runs(text)
+        assert runs == _reference_spaced_runs(text)
+        pieces, covered = [], 0
+        for start, end in sorted(runs):
+            if start >= covered:
+                pieces.append((start, end, text[start:end:2]))
+                covered = end
+        got, edits = normalize._apply(text, pieces)
+        assert (got, [edits.at, edits.start, edits.end, edits.size]) == _reference_apply(text, pieces)
+    # Replacements of one character for one (leet) and of other lengths, at the ends too.
+    text = "abcdefghij"
+    for pieces in ([], [(0, 1, "x")], [(9, 10, "")], [(0, 2, "xyz"), (4, 4, "q"), (8, 10, "")]):
+        got, edits = normalize._apply(text, pieces)
+        assert (got, [edits.at, edits.start, edits.end, edits.size]) == _reference_apply(text, pieces)

@@ -26,6 +26,7 @@ import operator
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -123,26 +124,24 @@ def normalize(text: str) -> Normalized:
 def _apply(source: str, pieces: list[tuple[int, int, str]]) -> tuple[str, _Edits]:
     """``source`` with each (start, end, replacement) piece (sorted, apart) replaced; only
     pieces that change length are recorded (a piece of n characters replaced by n keeps the
-    offsets of each)."""
-    out: list[str] = []
-    at: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    sizes: list[int] = []
-    pos = length = 0
-    for start, end, replacement in pieces:
-        out.append(source[pos:start])
-        length += start - pos
-        if len(replacement) != end - start:  # one character for one keeps the offsets
-            at.append(length)
-            starts.append(start)
-            ends.append(end)
-            sizes.append(len(replacement))
-        out.append(replacement)
-        length += len(replacement)
-        pos = end
-    out.append(source[pos:])
-    return "".join(out), _Edits(at, starts, ends, sizes)
+    offsets of each). The parts between the pieces are cut, and the offsets summed, in C."""
+    starts = [piece[0] for piece in pieces]
+    ends = [piece[1] for piece in pieces]
+    replacements = [piece[2] for piece in pieces]
+    parts = [""] * (2 * len(pieces) + 1)  # kept, replacement, kept, ..., kept
+    parts[0::2] = map(source.__getitem__, map(slice, [0, *ends], [*starts, len(source)]))
+    parts[1::2] = replacements
+    sizes = list(map(len, replacements))
+    changed = list(map(operator.ne, sizes, map(operator.sub, ends, starts)))
+    # A replacement starts in the result where the part before it ends.
+    at = itertools.accumulate(map(len, parts))
+    edits = _Edits(
+        list(itertools.compress(itertools.islice(at, 0, None, 2), changed)),
+        list(itertools.compress(starts, changed)),
+        list(itertools.compress(ends, changed)),
+        list(itertools.compress(sizes, changed)),
+    )
+    return "".join(parts), edits
 
 
 def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
@@ -189,27 +188,7 @@ def _fold(text: str, tables: _Tables) -> tuple[str, _Edits | None]:
 
 def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
     """Steps 2 and 3: spaced letters joined, leet inside words read as letters."""
-    words = _word_patterns()
-    runs: list[tuple[int, int]] = []
-    for separator, pattern in words.spaced_hits:
-        if separator not in text:
-            continue
-        done = 0
-        hit = pattern.search(text)
-        while hit is not None:
-            start = hit.start() - 1  # the letter before the first separator found, if any
-            if start < 0 or not _single(text, start):
-                start += 2  # the run starts after the separator
-            while start - 2 >= done and text[start - 1] == separator and _single(text, start - 2):
-                start -= 2
-            run = words.spaced.match(text, max(start, done, 0))
-            done = max(run.end() if run else 0, hit.end() - 1, done + 1)  # each place read once
-            if run is not None and not (
-                run.end() - run.start() > 2 * _SPACED_MAX
-                or (run.group().isascii() and not any(c.isalpha() for c in run.group()))
-            ):
-                runs.append(run.span())  # not "1 2 3", "1.2.3" (numbers), nor "a.a.a..." (no word)
-            hit = pattern.search(text, done)
+    runs = _spaced_runs(text)
     # One piece per run: a span inside it maps to the whole run, as written.
     pieces: list[tuple[int, int, str]] = []
     covered = 0
@@ -232,14 +211,50 @@ def _rewrite_words(text: str) -> tuple[str, _Edits | None]:
     return text, edits
 
 
+def _spaced_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of spaced letters ("s e e d", "p.r.i.v.a.t.e", "助 记 词"), found from two
+    spaced letters with each separator, each place read once; a run with mixed separators is
+    found once per separator."""
+    words = _word_patterns()
+    runs: list[tuple[int, int]] = []
+    for separator, pattern in words.spaced_hits:
+        if separator not in text:
+            continue
+        done = 0
+        search, spaced = pattern.search, words.spaced.match
+        hit = search(text)
+        while hit is not None:
+            start = hit.start() - 1  # the letter before the first separator found, if any
+            if start < 0 or not _single(text, start):
+                start += 2  # the run starts after the separator
+            while start - 2 >= done and text[start - 1] == separator and _single(text, start - 2):
+                start -= 2
+            run = spaced(text, start if start > done else done)  # start >= 0
+            # Each place is read once: on from the run's end, the hit's last letter, or one on.
+            last = hit.end() - 1
+            end = done + 1 if done + 1 > last else last
+            if run is not None:
+                span = run.span()
+                end = span[1] if span[1] > end else end
+                if not (
+                    span[1] - span[0] > 2 * _SPACED_MAX
+                    or (run.group().isascii() and words.ascii_letter(text, span[0], span[1]) is None)
+                ):
+                    runs.append(span)  # not "1 2 3", "1.2.3" (numbers), nor "a.a.a..." (no word)
+            done = end
+            hit = search(text, done)
+    return runs
+
+
 def _single(text: str, i: int) -> bool:
     """Whether text[i] is a letter, digit or Chinese character standing alone before i + 1."""
     char = text[i]
-    if not (char.isascii() and char.isalnum()) and not "\u4e00" <= char <= "\u9fff":
+    if char not in _ASCII_ALNUM and not "\u4e00" <= char <= "\u9fff":
         return False
-    return i == 0 or not (text[i - 1].isascii() and text[i - 1].isalnum())
+    return i == 0 or text[i - 1] not in _ASCII_ALNUM
 
 
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _DENSE_LEET = 2000  # with more leet sites than this, whole tokens are found by one expression
 
 
@@ -349,6 +364,7 @@ def _leet() -> _Leet:
 class _WordPatterns:
     spaced_hits: tuple[tuple[str, re.Pattern[str]], ...]  # per separator: two spaced letters
     spaced: re.Pattern[str]  # a whole run of spaced letters, from its first
+    ascii_letter: Callable[[str, int, int], re.Match[str] | None]  # search for an ASCII letter
     leet_hits: tuple[tuple[str, re.Pattern[str]], ...]  # per leet character: next to a letter
     token_chars: frozenset[str]
     token_back: re.Pattern[str]  # the part of a token before a place (searched up to it)
@@ -383,6 +399,7 @@ def _word_patterns() -> _WordPatterns:
     return _WordPatterns(
         spaced_hits,
         re.compile(rf"(?<![a-zA-Z0-9]){_SPACED}(?![a-zA-Z0-9])"),
+        re.compile("[a-zA-Z]").search,
         leet_hits,
         frozenset(letters + symbols),
         re.compile(rf"(?:[a-zA-Z0-9]|{cls})+\Z"),
