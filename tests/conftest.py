@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from verifier.allowlist.bundle import build_bundle, canonical_bytes
+from verifier.allowlist.bundle import build_bundle
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import verify_bytes
 from verifier.allowlist.trust import Root, root_document, sign_document

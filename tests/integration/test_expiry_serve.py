@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 import verifier
 from tests.conftest import SignFn
 from tests.integration.live_server import serving
-from verifier.allowlist.bundle import canonical_bytes
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root, root_document, sign_document
 from verifier.service import ServiceSettings, create_service

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from tests.conftest import TEST_SOURCES
 from tests.integration.live_server import serving
 from verifier import check
-from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.bundleformat import DENYLIST_TARGET
 from verifier.allowlist.store import highest_seen, load_allowlist, state_dir
 from verifier.allowlist.trust import Root
 from verifier.allowlist.update import update

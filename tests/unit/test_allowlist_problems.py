@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 import verifier
 from tests.conftest import NOW, SignFn
-from verifier.allowlist.bundle import canonical_bytes
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist, verify_bytes
 from verifier.allowlist.trust import (

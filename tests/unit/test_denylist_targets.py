@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.conftest import NOW, TEST_SOURCES
 from verifier import check
-from verifier.allowlist.bundle import DENYLIST_TARGET, build_release, canonical_bytes, write_bundle
+from verifier.allowlist.bundle import build_release, write_bundle
+from verifier.allowlist.bundleformat import DENYLIST_TARGET, canonical_bytes
 from verifier.allowlist.store import load_allowlist
 from verifier.allowlist.trust import Root, sign_document
 from verifier.errors import SourceError

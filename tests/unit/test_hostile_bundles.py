@@ -40,7 +40,8 @@ import verifier
 from tests.conftest import NOW, TEST_SOURCES, SignFn
 from tests.integration.live_server import serving
 from verifier.allowlist import strictjson
-from verifier.allowlist.bundle import build_bundle, canonical_bytes, write_bundle
+from verifier.allowlist.bundle import build_bundle, write_bundle
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.diff import diff_bundles, load_bundle_file
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.store import load_allowlist, shipped_root, trusted_root

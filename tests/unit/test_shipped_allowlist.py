@@ -6,7 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from verifier.allowlist.bundle import build_bundle, canonical_bytes
+from verifier.allowlist.bundle import build_bundle
+from verifier.allowlist.bundleformat import canonical_bytes
 from verifier.allowlist.store import shipped_root
 from verifier.allowlist.trust import parse_expires, verify_bundle
 
