@@ -237,3 +237,92 @@ def test_the_shapes_issue_14_names_are_flagged(text: str) -> None:
 )
 def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
     assert scan(text).risk not in FLAGGED
+
+
+# Issue 14, second pass: shapes that recur across sources (cross-validation by source).
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Unusual sign-in on your wallet from a new device. If this wasn't you, follow the link to "
+            "secure it: [ACME WALLET](https://acme-secure.web.app/login)",
+            "vishing.alert_link",
+        ),
+        (
+            "You need to contact the Trust Wallet support team directly. Follow the link to reach "
+            "them: https://example-forms.com/trust-ticket",
+            "off_platform.support_follow_link",
+        ),
+        ("資產凍結查詢：用戶需通過視頻核身驗證", "farm.account_freeze_zh"),
+        (
+            "Email me at wizard (AT) example.com. Website https://crypto-recovery-wizard.example "
+            "WhatsApp +1 555 201 7788",
+            "recovery.contact_card",
+        ),
+        (
+            "Your issue was noted. Kindly report it on the official page to an agent for assistance.",
+            "off_platform.agent_referral",
+        ),
+        (
+            "Hello @user, visit our protocol page to report this for a quick resolution via "
+            "[Dapps Portal](https://dapps-websupport.com/) and complete your request. Note: be careful.",
+            "off_platform.our_support_link",
+        ),
+        ("مرحبا يرجى التواصل معنا عبر التلجرام لحل مشكلتك", "off_platform.redirect"),
+        (
+            "I fixed the same thing with the help of a dev on Telegram: @walletdoctor_dev, message him.",
+            "off_platform.redirect",
+        ),
+    ],
+)
+def test_second_pass_shapes(text: str, code: str) -> None:
+    assert code in _codes(text)
+
+
+def test_a_bare_name_after_telegram_is_a_handle() -> None:
+    result = scan("I can help you with whatever, message me on telegram Walletfix_777")
+    assert any(c.normalized == "telegram:walletfix_777" for c in result.channels)
+    assert "off_platform.private_helper" in _codes("I can help you, message me on telegram Walletfix_777")
+
+
+def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
+    text = "@lovejiya0213 you will get better support on telegram, look up the project group"
+    assert not any((c.normalized or "").startswith("telegram:") for c in scan(text).channels)
+    assert scan(text).risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Warnings, news, help centres, maintainers and victims quoting what they received.
+        "Suspicious login detected on your Coinbase account. If this wasn't you, follow the link in "
+        "the Coinbase app to secure your account.",
+        "Thanks for the report. To reach our support team, follow the link below: https://support.metamask.io",
+        "警方已冻结涉案账户，追回部分资金。",
+        "去中心化钱包无法冻结您的资产，任何声称可以解冻的人都是骗子。",
+        "Try https://btcrecover.readthedocs.io and if stuck, ask in our Telegram group.",
+        "Coinbase support agents are available 24/7 in the Help Center.",
+        "A support agent contacted the victim on Telegram and asked for the recovery phrase.",
+        "Thanks for the report. A support agent will look into your ticket shortly.",
+        "This PR adds a user agent header to resolve the support module crash.",
+        "I contacted support through the app and an agent helped me resolve the sync issue. Thanks team!",
+        "Our support team has seen fake pages such as wallet-rectify.pages.dev; do not enter your phrase there.",
+        "Our support team will never ask you to fill a Google Form or visit a web.app page. Report any such comment.",
+        "dont download it, it steals your crypto wallet, he took 365$ from my wallet dm me in telegram for proofs",
+        "此时,“客服”显得非常热情,帮助刘先生下载了一个应用程序,并通过屏幕共享功能指导他进行操作。",
+        'I got this SMS: "Coinbase: unusual sign-in detected. If this wasn\'t you call +1 855 555 0100". '
+        "Is this real? I didn't call.",
+        'Recovery scams target people who lost crypto: "I lost $50k until I found Wizard Recovery, contact '
+        'them on WhatsApp". These are fake testimonials.',
+        "Send me your private keys, and I will help empty your wallet, no need for moon, only Lambo!!",
+        "常见问题：如何联系客服？imToken 不提供电话客服，请在 App 内“我的-帮助与反馈”提交问题。",
+        "@suiet users: please report usage issues in our official Discord channel or Telegram channel "
+        "https://t.me/example_dev. Our support team is committed to assisting you there.",
+        "The maintainer @alice is on vacation; message her on Matrix when she's back.",
+        "My wallet was hacked yesterday. I tried the Data Recovery tool but nothing works, any ideas?",
+    ],
+)
+def test_second_pass_honest_lines_stay_clear(text: str) -> None:
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
