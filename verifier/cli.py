@@ -1,35 +1,35 @@
-"""The ``verifier`` command: a thin layer that calls the library and formats its answers."""
+"""The ``verifier`` command: a thin layer that calls the library and formats its answers.
+
+A fresh ``verifier check VALUE`` is the command people wait for, so this module imports only
+what a check needs: typer, the other commands (allowlist, denylist, serve, watch, suffixes),
+the batch and scan code are imported when ``app`` is first used (``_build_app``), and
+``main`` runs a plain check without them (``quick_check_arguments``).
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import sys
 import time
 from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
-
-import typer
 
 from verifier.allowlist.model import Allowlist, unknown_brand_message
 from verifier.allowlist.store import default_allowlist, load_allowlist, state_dir
 from verifier.checker import check as check_value
-from verifier.cli_allowlist import app as allowlist_app
-from verifier.cli_batch import BatchFormat, BatchOptions, exit_status, summary, values_of, write_batch
-from verifier.cli_denylist import app as denylist_app
-from verifier.cli_serve import serve
-from verifier.cli_suffixes import app as suffixes_app
-from verifier.cli_usage import argv_lang, missing_argument, plain_flags, shown, unknown_region
-from verifier.cli_usage import run as run_localized
-from verifier.cli_watch import watch
+from verifier.cli_usage import argv_lang, missing_argument, shown, unknown_region
 from verifier.errors import AllowlistError, UnknownBrand
 from verifier.messages import Lang, normalize_lang, os_reason, text
 from verifier.model import CheckResult, Verdict
 
 if TYPE_CHECKING:
+    import typer
+
+    from verifier.cli_batch import BatchFormat
     from verifier.scan.scanner import ScanResult
 
 EXIT_UNVERIFIED = 3
@@ -41,6 +41,8 @@ DISTRIBUTION = "wallet-support-verifier"  # the name on PyPI; the command and im
 
 def distribution_version() -> str:
     """The installed distribution's version (the package's own when run from a source tree)."""
+    from importlib import metadata  # noqa: PLC0415 (only for --version)
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -49,22 +51,81 @@ def distribution_version() -> str:
         return __version__
 
 
-app = typer.Typer(
-    help="Is this phone number, link, email or handle really a wallet's official support channel?",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-plain_flags()
+def _build_app() -> typer.Typer:
+    """The typer app with every command, built on first use of ``app``.
+
+    typer reads the commands' annotations (``typer.Option``, ``BatchFormat``) from this
+    module's globals when it runs them, so they are bound here, before any command runs.
+    """
+    global typer, BatchFormat  # noqa: PLW0603 (bound for the annotations typer reads)
+    import typer  # noqa: PLC0415
+
+    from verifier.cli_allowlist import app as allowlist_app  # noqa: PLC0415
+    from verifier.cli_batch import BatchFormat  # noqa: PLC0415
+    from verifier.cli_denylist import app as denylist_app  # noqa: PLC0415
+    from verifier.cli_serve import serve  # noqa: PLC0415
+    from verifier.cli_suffixes import app as suffixes_app  # noqa: PLC0415
+    from verifier.cli_usage import plain_flags  # noqa: PLC0415
+    from verifier.cli_watch import watch  # noqa: PLC0415
+
+    built = typer.Typer(
+        help="Is this phone number, link, email or handle really a wallet's official support channel?",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    plain_flags()
+    built.callback()(_options)
+    built.command()(check)
+    built.command("scan")(scan_command)
+    built.command()(update)
+    built.command()(serve)
+    built.command()(watch)
+    built.add_typer(allowlist_app, name="allowlist")
+    built.add_typer(denylist_app, name="denylist")
+    built.add_typer(suffixes_app, name="suffixes")
+    return built
+
+
+def _app() -> typer.Typer:
+    """The typer app, built once."""
+    built = globals().get("app")
+    if built is None:
+        built = globals()["app"] = _build_app()
+    return built
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # ``from verifier.cli import app`` (PEP 562)
+        return _app()
+    raise AttributeError(f"module 'verifier.cli' has no attribute {name!r}")
+
+
+def _echo(message: str, *, err: bool = False) -> None:
+    """``_echo(message, err=err)`` without importing typer when it would only write the
+    line and flush: a text stream not in ASCII (click re-encodes those) and no ESC in the
+    message (click strips colour codes when the stream is no terminal). Else typer.echo."""
+    stream = sys.stderr if err else sys.stdout
+    if (
+        "\x1b" not in message
+        and isinstance(stream, io.TextIOWrapper)
+        and sys.platform != "win32"
+        and codecs.lookup(stream.encoding).name != "ascii"
+    ):
+        stream.write(message + "\n")
+        stream.flush()
+        return
+    import typer  # noqa: PLC0415
+
+    typer.echo(message, err=err)
 
 
 def _print_version(asked: bool) -> None:
     if asked:
-        typer.echo(f"verifier ({DISTRIBUTION}) {distribution_version()}")
-        raise typer.Exit(0)
+        _echo(f"verifier ({DISTRIBUTION}) {distribution_version()}")
+        raise SystemExit(0)
 
 
-@app.callback()
 def _options(
     version: Annotated[
         bool,
@@ -87,14 +148,14 @@ class LangOption(StrEnum):
 
 
 def _print_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    _echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def _fail(message: str, lang: Lang) -> NoReturn:
     """Print ``message`` as an error line in ``lang`` ("Error: ...", "错误：...") and exit 2; control
     characters from the input (a file name, a brand) are shown escaped."""
-    typer.echo(shown(text("cli.error", lang, message=message), lines=True), err=True)
-    raise typer.Exit(2)
+    _echo(shown(text("cli.error", lang, message=message), lines=True), err=True)
+    raise SystemExit(2)
 
 
 def _finish(
@@ -106,14 +167,14 @@ def _finish(
     if as_json:
         _print_json(payload)
     else:
-        typer.echo(human)
+        _echo(human)
     if not allowlist.verified:
         language = normalize_lang(lang)
         problem = allowlist.problem_text(language)
-        typer.echo(shown(text("cli.exit_unverified", language, problem=problem), lines=True), err=True)
-        raise typer.Exit(EXIT_UNVERIFIED)
+        _echo(shown(text("cli.exit_unverified", language, problem=problem), lines=True), err=True)
+        raise SystemExit(EXIT_UNVERIFIED)
     _warn_if_expiring(allowlist, normalize_lang(lang))
-    raise typer.Exit(status)
+    raise SystemExit(status)
 
 
 EXPIRY_WARNING_DAYS = 30
@@ -124,7 +185,7 @@ def _warn_if_expiring(allowlist: Allowlist, lang: Lang) -> None:
     days = allowlist.days_left()
     if days is not None and days < EXPIRY_WARNING_DAYS:
         said = text("cli.expires_soon", lang, version=allowlist.version, days=days, expires=allowlist.expires)
-        typer.echo(said, err=True)
+        _echo(said, err=True)
 
 
 def _human(result: CheckResult, lang: str) -> str:
@@ -152,7 +213,6 @@ def _human(result: CheckResult, lang: str) -> str:
     return "\n".join(shown(line) for line in lines)
 
 
-@app.command()
 def check(
     value: Annotated[
         str | None,
@@ -216,6 +276,8 @@ def check(
     if value == "-" or file is not None:
         if value is not None and file is not None:
             _fail(text("cli.batch_value_and_file", language), language)
+        from verifier.cli_batch import BatchFormat  # noqa: PLC0415 (batch code only for batches)
+
         fmt = output_format or (BatchFormat.json if as_json else BatchFormat.human)
         _check_batch(
             str(file) if file is not None else "-",
@@ -294,7 +356,7 @@ def _check_message(
         )
     else:
         said = text("cli.message_one_channel", lang, channel=channel.raw, kind=kind_said)
-    typer.echo(shown(said), err=True)
+    _echo(shown(said), err=True)
     return check_value(
         channel.raw,
         brand=brand,
@@ -319,6 +381,15 @@ def _check_batch(
 ) -> NoReturn:
     """Check every line of ``source`` (a file or - for stdin), print a line each and a summary,
     then exit as ``cli_batch.exit_status`` says (3 when the allowlist did not verify)."""
+    from verifier.cli_batch import (  # noqa: PLC0415 (batch code only for batches)
+        BatchFormat,
+        BatchOptions,
+        exit_status,
+        summary,
+        values_of,
+        write_batch,
+    )
+
     body = _read_input(source, MAX_BATCH_CHARS, lang, too_large="cli.batch_too_large")
     values = values_of(body)
     if not values:
@@ -341,7 +412,7 @@ def _check_batch(
             rate=f"{rate:,.0f}",
             concurrency=online.concurrency,
         )
-        typer.echo(said, err=True)
+        _echo(said, err=True)
     state = allowlist.state
     allowlist_line = text(
         "cli.allowlist_line",
@@ -351,13 +422,13 @@ def _check_batch(
         expires=state.expires or "-",
     )
     separator = "；" if lang == "zh" else "; "
-    typer.echo(f"{summary(counts, lang)}{separator}{allowlist_line}", err=fmt is not BatchFormat.human)
+    _echo(f"{summary(counts, lang)}{separator}{allowlist_line}", err=fmt is not BatchFormat.human)
     if not allowlist.verified:
         problem = allowlist.problem_text(lang)
-        typer.echo(shown(text("cli.exit_unverified", lang, problem=problem), lines=True), err=True)
-        raise typer.Exit(EXIT_UNVERIFIED)
+        _echo(shown(text("cli.exit_unverified", lang, problem=problem), lines=True), err=True)
+        raise SystemExit(EXIT_UNVERIFIED)
     _warn_if_expiring(allowlist, lang)
-    raise typer.Exit(exit_status(counts))
+    raise SystemExit(exit_status(counts))
 
 
 # Byte order marks and the encodings they announce; UTF-32's before UTF-16's, whose marks begin theirs.
@@ -430,7 +501,6 @@ def _fetch_page(url: str, lang: Lang) -> tuple[str, bool]:
     return page.text, page.is_html
 
 
-@app.command("scan")
 def scan_command(
     source: Annotated[
         str,
@@ -474,7 +544,6 @@ def scan_command(
     _finish(allowlist, result.to_dict(), _human_scan(result, lang.value), as_json, lang.value, status)
 
 
-@app.command()
 def update(
     url: Annotated[
         str | None,
@@ -503,12 +572,12 @@ def update(
             url or default_update_url(), directory=directory, root_urls=tuple(root_url or ())
         )
     except UpdateError as exc:
-        typer.echo(shown(text("cli.error", language, message=exc.text(language)), lines=True), err=True)
-        raise typer.Exit(1) from None
+        _echo(shown(text("cli.error", language, message=exc.text(language)), lines=True), err=True)
+        raise SystemExit(1) from None
     except AllowlistError as exc:
         refused = text("cli.update_refused", language, problem=exc.text(language))
-        typer.echo(shown(text("cli.error", language, message=refused), lines=True), err=True)
-        raise typer.Exit(EXIT_UNVERIFIED) from None
+        _echo(shown(text("cli.error", language, message=refused), lines=True), err=True)
+        raise SystemExit(EXIT_UNVERIFIED) from None
     except OSError as exc:
         unwritable = text(
             "cli.update_unwritable",
@@ -516,8 +585,8 @@ def update(
             path=exc.filename or directory,
             reason=os_reason(exc).text(language),
         )
-        typer.echo(shown(text("cli.error", language, message=unwritable), lines=True), err=True)
-        raise typer.Exit(1) from None
+        _echo(shown(text("cli.error", language, message=unwritable), lines=True), err=True)
+        raise SystemExit(1) from None
     default_allowlist.cache_clear()
     installed_line = text(
         "cli.update_installed",
@@ -527,14 +596,7 @@ def update(
         path=installed.path,
         root_version=installed.root_version,
     )
-    typer.echo(shown(installed_line, lines=True))
-
-
-app.command()(serve)
-app.command()(watch)
-app.add_typer(allowlist_app, name="allowlist")
-app.add_typer(denylist_app, name="denylist")
-app.add_typer(suffixes_app, name="suffixes")
+    _echo(shown(installed_line, lines=True))
 
 
 # The options of ``check`` that main() reads itself, and the parameter each one sets.
@@ -602,13 +664,13 @@ def main() -> None:
     if quick is None:
         lang = argv_lang(sys.argv[1:])
         if lang is not None and lang != "en":
-            run_localized(app, lang)  # typer would say a usage error in English
-        app()
+            from verifier.cli_usage import run as run_localized  # noqa: PLC0415
+
+            run_localized(_app(), lang)  # typer would say a usage error in English
+        _app()()
         return
     try:
-        check(**quick)
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
+        check(**quick)  # exits (SystemExit) with the verdict's status, as typer would
     except KeyboardInterrupt:
         raise SystemExit(130) from None  # as typer ends an interrupted command
     except BrokenPipeError:

@@ -9,18 +9,25 @@ escapes the control characters of text that came from the user before a terminal
 from __future__ import annotations
 
 import re
-from typing import Any, NoReturn, cast
-
-import typer
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from verifier.messages import Lang, normalize_lang, text
 
-try:  # typer 0.2x carries its own copy of click; older typer raises click's own exceptions
-    from typer._click import exceptions as errors
-    from typer._click.globals import get_current_context
-except ImportError:  # pragma: no cover - depends on the typer release installed
-    from click import exceptions as errors  # type: ignore[no-redef]
-    from click import get_current_context  # type: ignore[no-redef]
+# typer (and its click) are imported on first use, not with this module: ``shown`` and
+# ``argv_lang`` serve a plain ``verifier check``, which runs without typer (verifier/cli.py).
+
+
+def _click() -> tuple[ModuleType, Any]:
+    """click's exceptions module and ``get_current_context``, as the installed typer has them."""
+    try:  # typer 0.2x carries its own copy of click; older typer raises click's own exceptions
+        from typer._click import exceptions as errors  # noqa: PLC0415
+        from typer._click.globals import get_current_context  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the typer release installed
+        from click import exceptions as errors  # type: ignore[no-redef] # noqa: PLC0415
+        from click import get_current_context  # type: ignore[no-redef] # noqa: PLC0415
+    return errors, get_current_context
+
 
 # Between a sentence and its bracketed hint: none after Chinese full-width punctuation.
 _SPACE: dict[Lang, str] = {"en": " ", "zh": ""}
@@ -48,14 +55,41 @@ def shown(value: str, *, lines: bool = False) -> str:
     return (_CONTROLS_BUT_NEWLINE if lines else _CONTROLS).sub(_escape, value)
 
 
-class CatalogueBadParameter(errors.BadParameter):
-    """A bad option value whose explanation is a catalogue entry: said in English by typer,
-    in the user's language by ``run``."""
+def _catalogue_bad_parameter() -> type[CatalogueBadParameter]:
+    """The class ``CatalogueBadParameter``, defined once click is imported."""
+    made = globals().get("CatalogueBadParameter")
+    if made is None:
+        errors = _click()[0]
 
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(text(code, "en", **params))
-        self.code = code
-        self.params = params
+        class CatalogueBadParameter(errors.BadParameter):  # type: ignore[misc,name-defined]
+            """A bad option value whose explanation is a catalogue entry: said in English by
+            typer, in the user's language by ``run``."""
+
+            def __init__(self, code: str, **params: object) -> None:
+                super().__init__(text(code, "en", **params))
+                self.code = code
+                self.params = params
+
+        CatalogueBadParameter.__module__ = __name__
+        CatalogueBadParameter.__qualname__ = "CatalogueBadParameter"
+        made = globals()["CatalogueBadParameter"] = CatalogueBadParameter
+    return made
+
+
+if TYPE_CHECKING:
+    from typer._click.exceptions import BadParameter
+
+    class CatalogueBadParameter(BadParameter):
+        code: str
+        params: dict[str, object]
+
+        def __init__(self, code: str, **params: object) -> None: ...
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CatalogueBadParameter":  # PEP 562: a click exception, so made with click
+        return _catalogue_bad_parameter()
+    raise AttributeError(f"module 'verifier.cli_usage' has no attribute {name!r}")
 
 
 def unknown_region(value: str | None) -> str | None:
@@ -64,7 +98,7 @@ def unknown_region(value: str | None) -> str | None:
     from verifier.channels.phone import known_region  # noqa: PLC0415 (phonenumbers only when asked)
 
     if value is not None and not known_region(value):
-        raise CatalogueBadParameter("region.unknown", region=shown(value[:20]))
+        raise _catalogue_bad_parameter()("region.unknown", region=shown(value[:20]))
     return value
 
 
@@ -97,9 +131,10 @@ def plain_flags() -> None:
 def missing_argument(name: str) -> NoReturn:
     """Say that the current command's argument ``name`` is missing, as typer does for a required
     one (usage line, exit 2; in the user's language under ``run``)."""
+    errors, get_current_context = _click()
     ctx = get_current_context()
     param = next(p for p in ctx.command.params if p.name == name)
-    raise errors.MissingParameter(ctx=ctx, param=param)  # type: ignore[arg-type] # typer's own Parameter
+    raise errors.MissingParameter(ctx=ctx, param=param)
 
 
 def argv_lang(argv: list[str]) -> Lang | None:
@@ -117,12 +152,13 @@ def argv_lang(argv: list[str]) -> Lang | None:
 
 def message(exc: Any, lang: Lang) -> str:
     """What went wrong, in ``lang``; the parts click fills in (names, values) as they are."""
+    errors = _click()[0]
     if isinstance(exc, errors.MissingParameter):
         name = _hint(exc)
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
         code = "cli.usage.missing_option" if kind == "option" else "cli.usage.missing_argument"
         return text(code, lang, name=name)
-    if isinstance(exc, CatalogueBadParameter):
+    if isinstance(exc, _catalogue_bad_parameter()):
         return text("cli.usage.bad_value", lang, name=_hint(exc), detail=text(exc.code, lang, **exc.params))
     if isinstance(exc, errors.BadParameter):
         return text("cli.usage.bad_value", lang, name=_hint(exc), detail=exc.message)
@@ -155,12 +191,17 @@ def show(exc: Any, lang: Lang) -> None:
         lines.append(text("cli.usage.help", lang, command=exc.ctx.command_path))
         lines.append("")
     lines.append(text("cli.error", lang, message=message(exc, lang)))
+    import typer  # noqa: PLC0415
+
     typer.echo(shown("\n".join(lines), lines=True), err=True)
 
 
 def run(app: Any, lang: Lang) -> NoReturn:
     """Run ``app`` (a typer app) to its exit status, usage errors said in ``lang``; the rest as
     typer's standalone mode does it (an ``Exit`` code, ``Aborted!``, a broken pipe)."""
+    import typer  # noqa: PLC0415
+
+    errors = _click()[0]
     try:
         status = app(standalone_mode=False)  # an Exit's code, or what the command returned
     except errors.UsageError as exc:

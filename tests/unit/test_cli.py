@@ -194,3 +194,38 @@ def test_closed_output_pipe_exits_1_quietly_both_ways(args: tuple[str, ...]) -> 
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (1, b"")
+
+
+def test_a_plain_check_imports_neither_typer_nor_the_other_commands() -> None:
+    """A fresh ``verifier check VALUE`` loads what the check needs: not typer (nor click), the
+    scanner, the batch, serve, watch or update code, the network clients or package metadata."""
+    code = (
+        "import sys\n"
+        "from verifier.cli import main\n"
+        "sys.argv = ['verifier', 'check', 'example-shop.com', '--json']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    status = exc.code\n"
+        "heavy = ['typer', 'click', 'rich', 'httpx', 'http.server', 'importlib.metadata',\n"
+        "         'verifier.scan', 'verifier.cli_batch', 'verifier.cli_allowlist', 'verifier.cli_watch',\n"
+        "         'verifier.cli_serve', 'verifier.cli_denylist', 'verifier.service', 'verifier.online']\n"
+        "print(status, [name for name in heavy if name in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stderr.strip() == "1 []"
+    assert json.loads(done.stdout)["verdict"] == "unknown"
+
+
+def test_the_app_is_built_once_with_every_command() -> None:
+    import typer
+
+    from verifier import cli
+
+    assert cli.app is app
+    names = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert names == {"check", "scan", "update", "serve", "watch", "allowlist", "denylist", "suffixes"}
+    with pytest.raises(AttributeError):
+        cli.no_such_name  # type: ignore[attr-defined]  # noqa: B018
