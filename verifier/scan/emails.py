@@ -29,6 +29,8 @@ class _Patterns:
             rf"(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:\[at\]|\(at\))[ \t]+)(?={LABEL}){_DOMAIN}",
             re.IGNORECASE,
         )
+        # "[at]" or "(at)" in any case: only a character written "A" lowers to "a", "T" to "t".
+        self.bracketed_at = re.compile(r"[\[(][aA][tT][\])]")
         # "name at domain dot com", read from its " at " (found back from the rarer " dot ").
         self.spelled = re.compile(rf"{_LOCAL}++[ \t]+(?P<word>at)[ \t]+{_DOMAIN}", re.IGNORECASE)
 
@@ -70,7 +72,7 @@ def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
         yield from (m.span() for m in patterns.address.finditer(shadow))
         return
     anchors = _find_all(shadow, "@")
-    if any(at in shadow for at in ("at]", "at)", "AT]", "AT)", "At]", "At)", "aT]", "aT)")):
+    if patterns.bracketed_at.search(shadow):
         lowered = shadow.lower()  # rare: only text that writes "[at]" or "(at)" in some case
         for marker in ("[at]", "(at)"):
             anchors += _find_all(lowered, marker)
