@@ -64,8 +64,9 @@ class _Patterns:
         self.label_follows = re.compile(r"[ \t]*:?[ \t]*@")
         # "message me on telegram Blackhathacker111": a messenger word, then a bare name that
         # holds a digit or an underscore (a plain word after it is text: "telegram group").
+        # Matched only where str.find met the word (no pass of a regular expression over the text).
         self.messenger_name = re.compile(
-            r"(?<![a-z0-9_])(?P<word>telegram|whatsapp)[ \t]+(?:(?:id|username|handle)[ \t]+)?"
+            r"(?P<word>telegram|whatsapp)[ \t]+(?:(?:id|username|handle)[ \t]+)?"
             r"(?P<name>(?=[a-z0-9_]*[0-9_])[a-z][a-z0-9_]{3,31})(?![a-z0-9_@/-]|\.[a-z])",
             re.IGNORECASE,
         )
@@ -86,10 +87,7 @@ def labelled_handles(text: str, shadow: str) -> Iterator[Candidate]:
         platform = _platform_before(shadow, colon) if name else None
         if name and platform:
             yield _handle(text, shadow, *name.span("name"), platform)
-    if "legram" in shadow or "LEGRAM" in shadow or "hatsapp" in shadow or "HATSAPP" in shadow:
-        for match in patterns.messenger_name.finditer(shadow):
-            word = match.group("word").lower()
-            yield _handle(text, shadow, *match.span("name"), PLATFORM_WORDS.get(word, word))
+    yield from _messenger_names(text, shadow, patterns)
     labels = [(hit, "qq") for hit in hits(shadow, patterns.qq_hits)]
     if not shadow.isascii():
         for hit in patterns.cjk_word_hit.finditer(shadow):
@@ -106,6 +104,25 @@ def labelled_handles(text: str, shadow: str) -> Iterator[Candidate]:
         name = patterns.bare_label.match(shadow, start + len(label))
         if name and (label != "qq" or name.group("name").isdigit()):
             yield _handle(text, shadow, *name.span("name"), PLATFORM_WORDS[label])
+
+
+# The tails of "telegram" / "whatsapp" as written ("Telegram", "TELEGRAM", "WhatsApp" ...).
+_MESSENGER_TAILS = ("elegram", "ELEGRAM", "hatsapp", "hatsApp", "HATSAPP")
+
+
+def _messenger_names(text: str, shadow: str, patterns: _Patterns) -> Iterator[Candidate]:
+    """A bare name after a messenger word ("message me on telegram Name111")."""
+    for tail in _MESSENGER_TAILS:
+        found = shadow.find(tail, 1)
+        while found > 0:
+            start = found - 1
+            before = shadow[start - 1] if start else " "
+            if shadow[start] in "tTwW" and not (before.isascii() and (before.isalnum() or before == "_")):
+                match = patterns.messenger_name.match(shadow, start)
+                if match:
+                    word = match.group("word").lower()
+                    yield _handle(text, shadow, *match.span("name"), PLATFORM_WORDS.get(word, word))
+            found = shadow.find(tail, found + 1)
 
 
 def at_handles(text: str, shadow: str) -> Iterator[Candidate]:
