@@ -1,6 +1,7 @@
 """What the feed denylist costs with about 400,000 hosts loaded (issue 15's targets): extra load
 time (< 300 ms), extra memory (< 60 MB), checks/s with the feed within 10% of without, and the
-CLI's cold answer (< 0.5 s).
+CLI's cold answer (< 0.5 s, and no slower than ``dnstwist --format list`` on the same host, run
+alternately with ours when dnstwist is installed: ``--dnstwist PATH``, default the one on PATH).
 
 Builds, in a temporary directory, two bundles from ``allowlists/``: one as is and one with a
 synthetic feed of ``--hosts`` hosts (fixed seed; realistic shapes: random labels, hyphenated
@@ -9,7 +10,7 @@ signed with ``--key`` (default: the two moderator keys in ../shared/moderator-ke
 place, never copied) so that the CLI, which trusts the shipped root, verifies them. Each
 measurement runs in a fresh interpreter so one does not warm the next.
 
-    .venv/bin/python benchmarks/denylist_cost.py [--hosts 400000] [--checks 20000]
+    .venv/bin/python benchmarks/denylist_cost.py [--hosts 400000] [--checks 20000] [--dnstwist PATH]
 """
 
 from __future__ import annotations
@@ -169,6 +170,16 @@ def installed_state(bundle: Path) -> Path:
     return state
 
 
+def dnstwist_cold(dnstwist: str, host: str) -> float:
+    """One fresh ``dnstwist --format list HOST`` (its permutations, no lookups), in seconds."""
+    start = time.perf_counter()
+    done = subprocess.run([dnstwist, "--format", "list", host], check=False, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{dnstwist} --format list {host} exited {done.returncode}: {done.stderr[:300]!r}")
+    return elapsed
+
+
 def cli_cold(bundle: Path, host: str, runs: int) -> list[float]:
     times = []
     cmd = [sys.executable, "-m", "verifier", "check", host]
@@ -189,6 +200,9 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--key", type=Path, action="append", help="moderator private key (PEM); give two")
+    parser.add_argument(
+        "--dnstwist", default=shutil.which("dnstwist"), help="dnstwist command to compare (default: on PATH)"
+    )
     args = parser.parse_args()
     keys = args.key or [KEYS / "moderator-1.pem", KEYS / "moderator-2.pem"]
     listed = synthetic_hosts(args.hosts)
@@ -223,9 +237,16 @@ def main() -> None:
             "with, listed host": (fed, listed_host),
         }
         cold: dict[str, list[float]] = {name: [] for name in configs}
+        twist = "dnstwist --format list, unknown host"
+        if args.dnstwist:
+            cold[twist] = []
         for _ in range(args.cli_runs):  # alternated, so the machine's load falls on each alike
             for name, (bundle, host) in configs.items():
                 cold[name] += cli_cold(bundle, host, 1)
+            if args.dnstwist:
+                cold["dnstwist --format list, unknown host"].append(
+                    dnstwist_cold(args.dnstwist, "example-shop.com")
+                )
     print(f"# denylist cost, {dt.date.today()}, Python {platform.python_version()}, {platform.machine()}")
     print(f"{len(listed)} synthetic feed hosts; denylist-hosts.txt {size / 1e6:.1f} MB; ", end="")
     print(f"built and signed both bundles in {built:.1f} s\n")
@@ -248,8 +269,14 @@ def main() -> None:
             f"| {name} | {without:,.0f} | {with_:,.0f} | {with_ / without:.2f} | {rate['with']['verdicts']} |"
         )
     print(
+        "\nextra load time with the feed (load + hash set build, as a long-running process pays it):"
+        f" {rows['with']['load_ms'] + rows['with']['index_ms'] - rows['without']['load_ms']:.0f} ms"
+    )
+    print(
         "\nCLI cold answer, `python -m verifier check HOST` with the bundle installed in the state "
-        "directory (seconds, min / median / max, runs alternated):\n"
+        "directory (seconds, min / median / max, runs alternated"
+        + ("" if args.dnstwist else "; dnstwist not found, not compared")
+        + "):\n"
     )
     for name, times in cold.items():
         print(f"- {name}: {min(times):.3f} / {statistics.median(times):.3f} / {max(times):.3f}")

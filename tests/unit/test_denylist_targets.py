@@ -240,3 +240,53 @@ def test_use_denylist_false_looks_up_no_feed_host_and_answers_as_the_full_judge(
     fast = [check(h, allowlist=allowlist, use_denylist=False) for h in hosts]
     assert [r.to_dict() for r in fast] == [r.to_dict() for r in full]
     assert [r.verdict.value for r in fast] == ["lookalike", "unknown", "unknown", "official", "unknown"]
+
+
+def test_a_feed_listed_host_gets_the_full_judges_answer_from_the_quick_path(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root
+) -> None:
+    """``check`` answers a bare host that a feed lists without the full judge (``_feed_listed``):
+    the same object as ``_Judge`` gives, in both languages, before and after the hash set is
+    built; a host the reported-fakes denylist names keeps that entry's answer."""
+    from verifier.channels import native_host, parse_channel
+    from verifier.checker import _Judge, _judge_host
+
+    eth = ETH + "acme-wallet-help.com 2026-12-01\nsub.polka-phish.io 2026-12-01\n"
+    release = build_release(
+        sources_with_feeds(tmp_path, **{"eth-phishing-detect": eth, "polkadot-js": POLKADOT})
+    )
+    document = {"signed": release.bundle["signed"], "signatures": []}
+    for key in moderator_keys[:2]:
+        document = sign_document(document, key)
+    out = tmp_path / "out" / "allowlist.json"
+    write_bundle(document, out)
+    for name, data in release.targets.items():
+        (out.parent / name).write_bytes(data)
+    allowlist = load_allowlist(out, root=test_root, now=NOW)
+    assert allowlist.verified and allowlist.feed_hosts is not None
+    hosts = [
+        "evil-feed.com",
+        "login.evil-feed.com",
+        "xn--80ak6aa92e.evil-feed.com",  # an IDN label: the note's reason follows the feed's
+        "a.b.sub.polka-phish.io",
+        "acme-wallet-restore.com",  # listed, and a lookalike: known_scam
+        "acme-wallet-help.com",  # in denylist.toml too: that entry's reason
+        "shop.acmewallet.com",
+        "example.org",
+    ]
+    for built in (False, True):
+        if built:
+            allowlist.feed_hosts.index()
+        for lang in ("en", "zh"):
+            quick = [check(h, allowlist=allowlist, lang=lang).to_dict() for h in hosts]
+            full = [_Judge(allowlist, parse_channel(h), None, lang).result().to_dict() for h in hosts]
+            assert quick == full
+            assert [q["verdict"] for q in quick] == [*["known_scam"] * 6, "official", "unknown"]
+            assert [q["reasons"][0]["code"] for q in quick[:6]] == [
+                *["known_scam.feed"] * 5,
+                "known_scam.listed",
+            ]
+            assert [r["code"] for r in quick[2]["reasons"]] == ["known_scam.feed", "url.idn"]
+            if native_host is not None:  # bare hosts parsed in C take the quick path
+                quicker = [_judge_host(allowlist, native_host(h), lang) for h in hosts[:6]]  # type: ignore[arg-type]
+                assert [q is not None for q in quicker] == [*[True] * 5, False]
