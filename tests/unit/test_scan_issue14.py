@@ -322,6 +322,10 @@ def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
         "https://t.me/example_dev. Our support team is committed to assisting you there.",
         "The maintainer @alice is on vacation; message her on Matrix when she's back.",
         "My wallet was hacked yesterday. I tried the Data Recovery tool but nothing works, any ideas?",
+        "Security notice: we detected unusual activity on some accounts and reset their sessions. Log in "
+        "through the app to continue; we will never ask you to call a number.",
+        "在设置中可以修改钱包自动锁定的时间。",
+        "质押后资产锁定期为30天，到期自动解锁。",
     ],
 )
 def test_second_pass_honest_lines_stay_clear(text: str) -> None:
