@@ -217,3 +217,24 @@ def test_spaced_runs_and_apply_are_the_plain_loops() -> None:
     for pieces in ([], [(0, 1, "x")], [(9, 10, "")], [(0, 2, "xyz"), (4, 4, "q"), (8, 10, "")]):
         got, edits = normalize._apply(text, pieces)
         assert (got, [edits.at, edits.start, edits.end, edits.size]) == _reference_apply(text, pieces)
+
+
+def test_terms_outside_ascii_found_by_aho_corasick_as_by_the_patterns() -> None:
+    """Terms that start outside ASCII, found in one Aho-Corasick pass except those of a first
+    character some term with a separator starts with, give what the patterns of all of them
+    (the truth) give."""
+    from verifier.scan import lexicon
+    from verifier.scan.ruleset import load_rules
+
+    terms = load_rules()[1]
+    for chosen, tries in (({n: v for n, v in terms.items() if not n.startswith("~")}, 4), (terms, 1)):
+        fast = lexicon.Lexicon(chosen, tries)
+        truth = lexicon.Lexicon(chosen, tries)
+        unicode_first = [t for t in truth.literals if not t[0].isascii()]
+        truth.unicode_words = None
+        truth.unicode_passes = lexicon._passes(unicode_first, tries)
+        truth.unicode_firsts = re.compile(lexicon._char_class({t[0] for t in unicode_first}))
+        for text in [*_term_texts(), "助记词" * 300, "واتس اب " * 40, "请联系客服 WhatsApp واتس اب 助记词"]:
+            padded = " " + normalize.normalize(text).text.lower()
+            for start, end in ((0, len(padded)), (1, len(padded) // 2), (len(padded) // 3, len(padded))):
+                assert fast.find(padded, start, end) == truth.find(padded, start, end)

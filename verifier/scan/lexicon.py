@@ -52,19 +52,18 @@ class Lexicon:
         others_passes = self.passes[1 if words else 0 :]
         self.others_first = {id(p): others for p in others_passes} if len(others) <= 8 else {}
         # Terms that start with a Chinese character (or other non-ASCII symbol) need no word
-        # boundary before them. Without separators in them, they are found in one Aho-Corasick
-        # pass (the longest at a place, as the trie would); else by patterns, skipped when no
-        # such first character occurs, as in most English text.
+        # boundary before them. Those of a first character that no term with a separator (a
+        # space or an apostrophe) starts with are found in one Aho-Corasick pass (the longest
+        # at a place, as the trie would); the others ("واتس اب" and the terms that start as it
+        # does) by patterns, skipped when none of their first characters occurs, as in most
+        # text. A place has one first character, so the two never compete for a place.
         unicode_first = [t for t in literals if not t[0].isascii()]
-        self.unicode_words: _Words | None = None
-        self.unicode_passes: list[re.Pattern[str]] = []
-        if all(" " not in t and "'" not in t for t in unicode_first):
-            self.unicode_words = _Words(unicode_first, self.classes) if unicode_first else None
-        else:
-            self.unicode_passes = _passes(unicode_first, tries)
-        self.unicode_firsts = re.compile(
-            _char_class({t[0] for t in unicode_first}) if unicode_first else "(?!)"
-        )
+        separated = {t[0] for t in unicode_first if " " in t or "'" in t}
+        free = [t for t in unicode_first if t[0] not in separated]
+        unread = [t for t in unicode_first if t[0] in separated]
+        self.unicode_words = _Words(free, self.classes) if free else None
+        self.unicode_passes = _passes(unread, tries) if unread else []
+        self.unicode_firsts = re.compile(_char_class({t[0] for t in unread}) if unread else "(?!)")
 
     def find(self, padded: str, start: int = 0, end: int | None = None) -> list[Hit]:
         """The terms in padded[start:end] (lower-cased text after one space: offsets in the
@@ -77,7 +76,9 @@ class Lexicon:
         if not padded.isascii():
             if self.unicode_words is not None:
                 found = self.unicode_words.find(padded, start, end)
-            elif len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end):
+            if self.unicode_passes and (
+                len(self.unicode_passes) == 1 or self.unicode_firsts.search(padded, start, end)
+            ):
                 passes = passes + self.unicode_passes
         get = self.classes.get
         starts = self.starts if end - start >= _STARTS_CHARS else None
