@@ -271,6 +271,7 @@ def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
             "off_platform.our_support_link",
         ),
         ("مرحبا يرجى التواصل معنا عبر التلجرام لحل مشكلتك", "off_platform.redirect"),
+        ("社交媒體：小狐狸錢包在微博、推特上都有官方帳號。用戶可以透過這些平台進行諮詢。", "farm.social_support_zh"),
         (
             "I fixed the same thing with the help of a dev on Telegram: @walletdoctor_dev, message him.",
             "off_platform.redirect",
@@ -325,6 +326,9 @@ def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
         "Security notice: we detected unusual activity on some accounts and reset their sessions. Log in "
         "through the app to continue; we will never ask you to call a number.",
         "在设置中可以修改钱包自动锁定的时间。",
+        "TP钱包不会通过微博私信联系用户，请勿相信。",
+        "关注TP钱包官方推特获取最新公告，谨防假冒账号私信。",
+        "币安在微博上有官方账号，用户可以咨询。",
         "质押后资产锁定期为30天，到期自动解锁。",
     ],
 )
