@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from verifier.allowlist.hostdeny import DeniedHost
+from verifier.allowlist.hostdeny import DeniedHost, HostDenylist
 from verifier.allowlist.model import Allowlist, Brand, Entry
 from verifier.allowlist.store import default_allowlist
 from verifier.channels import native_host, parse_channel
+from verifier.channels.email import is_free_mail
 from verifier.errors import InvalidChannel
 from verifier.lookalike import HOST_FINDER, HostFinder, Lookalike, find_lookalike, host_finder, index_for
 from verifier.messages import Lang, invalid_detail, normalize_lang, reason, text
@@ -309,8 +310,8 @@ class _Judge:
         if denied is not None:
             return self._known_scam(denied)
         feed = self.allowlist.feed_hosts if self.use_denylist else None
-        if feed is not None and self.channel.kind is ChannelKind.URL and self.channel.host:
-            listed = feed.find(self.channel.host)
+        if feed is not None and self.channel.host:
+            listed = self._feed_listed(feed)
             if listed is not None:
                 return self._feed_scam(listed)
         matches = self.allowlist.find(self.channel)
@@ -399,10 +400,27 @@ class _Judge:
             ],
         )
 
+    def _feed_listed(self, feed: HostDenylist) -> DeniedHost | None:
+        """The feed entry for a url's host, or for the domain of an email address (an address
+        at a phishing site is that site's), itself or a parent; None for anything else and for
+        an address at a free-mail provider (a feed listing one would be a feed's mistake)."""
+        channel = self.channel
+        host = channel.host
+        if not host:
+            return None
+        if channel.kind is ChannelKind.URL:
+            return feed.find(host)
+        if channel.kind is ChannelKind.EMAIL and not is_free_mail(channel.registrable_domain or host):
+            return feed.find(host)
+        return None
+
     def _feed_scam(self, listed: DeniedHost) -> tuple[Verdict, str | None, str | None, list[Reason]]:
         """A host (or a parent of it) that a public phishing feed lists: known_scam, naming the
-        feed and the snapshot that first listed it."""
-        return Verdict.KNOWN_SCAM, None, None, [_feed_reason(listed, self.value, self.lang)]
+        feed and the snapshot that first listed it. For an email address the reason names its
+        domain, the site the feed lists."""
+        channel = self.channel
+        value = channel.host_unicode or channel.host if channel.kind is ChannelKind.EMAIL else self.value
+        return Verdict.KNOWN_SCAM, None, None, [_feed_reason(listed, value, self.lang)]
 
     def _matched(self, entry: Entry) -> tuple[Verdict, str | None, str | None, list[Reason]]:
         brand_name = self._brand_name(entry.brand)

@@ -57,6 +57,20 @@ def signed_release(tmp_path: Path, keys: list[Ed25519PrivateKey], **overrides: A
     return out
 
 
+def signed_release_with(tmp_path: Path, keys: list[Ed25519PrivateKey], eth: str) -> Path:
+    """As ``signed_release``, with ``eth`` as the eth-phishing-detect feed file."""
+    feeds = {"eth-phishing-detect": eth, "polkadot-js": POLKADOT}
+    release = build_release(sources_with_feeds(tmp_path, **feeds))
+    document = {"signed": release.bundle["signed"], "signatures": []}
+    for key in keys[:2]:
+        document = sign_document(document, key)
+    out = tmp_path / "out" / "allowlist.json"
+    write_bundle(document, out)
+    for name, data in release.targets.items():
+        (out.parent / name).write_bytes(data)
+    return out
+
+
 def test_the_build_names_the_target_by_length_digest_and_feeds(tmp_path: Path) -> None:
     release = build_release(sources_with_feeds(tmp_path))
     meta = release.bundle["signed"]["targets"][DENYLIST_TARGET]
@@ -252,17 +266,7 @@ def test_a_feed_listed_host_gets_the_full_judges_answer_from_the_quick_path(
     from verifier.checker import _Judge, _judge_host
 
     eth = ETH + "acme-wallet-help.com 2026-12-01\nsub.polka-phish.io 2026-12-01\n"
-    release = build_release(
-        sources_with_feeds(tmp_path, **{"eth-phishing-detect": eth, "polkadot-js": POLKADOT})
-    )
-    document = {"signed": release.bundle["signed"], "signatures": []}
-    for key in moderator_keys[:2]:
-        document = sign_document(document, key)
-    out = tmp_path / "out" / "allowlist.json"
-    write_bundle(document, out)
-    for name, data in release.targets.items():
-        (out.parent / name).write_bytes(data)
-    allowlist = load_allowlist(out, root=test_root, now=NOW)
+    allowlist = load_allowlist(signed_release_with(tmp_path, moderator_keys, eth), root=test_root, now=NOW)
     assert allowlist.verified and allowlist.feed_hosts is not None
     hosts = [
         "evil-feed.com",
@@ -290,3 +294,44 @@ def test_a_feed_listed_host_gets_the_full_judges_answer_from_the_quick_path(
             if native_host is not None:  # bare hosts parsed in C take the quick path
                 quicker = [_judge_host(allowlist, native_host(h), lang) for h in hosts[:6]]  # type: ignore[arg-type]
                 assert [q is not None for q in quicker] == [*[True] * 5, False]
+
+
+def test_an_address_at_a_feed_listed_site_is_known_scam(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root
+) -> None:
+    """An email address whose domain a feed lists (itself or a parent) is known_scam: the
+    reason names the domain, the feed and its snapshot; the free-mail providers, the brands'
+    own domains and use_denylist=False are left as they were."""
+    allowlist = load_allowlist(signed_release(tmp_path, moderator_keys), root=test_root, now=NOW)
+    for value in ("support@evil-feed.com", "Help@Login.Evil-Feed.com", "mailto:desk@polka-phish.io"):
+        result = check(value, allowlist=allowlist)
+        assert (result.kind.value if result.kind else None, result.verdict.value) == ("email", "known_scam")
+        assert [r.code for r in result.reasons] == ["known_scam.feed"]
+        message = result.reasons[0].message
+        assert (
+            message.startswith(result.normalized.rpartition("@")[2])
+            and " is a known phishing site" in message
+        )
+        zh = check(value, allowlist=allowlist, lang="zh").reasons[0].message
+        assert "钓鱼" in zh
+    assert "eth-phishing-detect" in check("support@evil-feed.com", allowlist=allowlist).reasons[0].message
+    # known_scam outranks the lookalike an address there would otherwise be
+    assert check("help@acme-wallet-restore.com", allowlist=allowlist).verdict.value == "known_scam"
+    alone = check("help@acme-wallet-restore.com", allowlist=allowlist, use_denylist=False)
+    assert alone.verdict.value == "lookalike"
+    assert check("support@evil-feed.com", allowlist=allowlist, use_denylist=False).verdict.value == "unknown"
+    # a name that only ends the same way, a brand's own domain: untouched
+    assert check("support@notevil-feed.com", allowlist=allowlist).verdict.value != "known_scam"
+    assert check("help@acmewallet.com", allowlist=allowlist).verdict.value != "known_scam"
+
+
+def test_an_address_at_a_free_mail_provider_is_never_known_scam_by_a_feed(
+    tmp_path: Path, moderator_keys: list[Ed25519PrivateKey], test_root: Root
+) -> None:
+    """A feed that lists a free-mail provider's domain (a feed's mistake) turns no address there
+    into known_scam; the site itself, as a url, is what the feed says."""
+    eth = ETH + "gmail.com 2026-12-01\n"
+    allowlist = load_allowlist(signed_release_with(tmp_path, moderator_keys, eth), root=test_root, now=NOW)
+    assert allowlist.verified and allowlist.feed_hosts is not None and "gmail.com" in allowlist.feed_hosts
+    assert check("acme.support@gmail.com", allowlist=allowlist).verdict.value != "known_scam"
+    assert check("gmail.com", allowlist=allowlist).verdict.value == "known_scam"
