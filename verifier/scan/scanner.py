@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 from verifier.allowlist.model import Allowlist, Brand
@@ -383,7 +384,8 @@ def _self_only() -> frozenset[str]:
 def _exchange_context(scanned: RuleScan, brands: list[Brand]) -> bool:
     """Whether the text is about an exchange (a brand with custody "exchange", or an exchange
     word) and names no self-custody wallet: exchanges can freeze accounts, wallets cannot."""
-    names: set[str] = set().union(*(hit[2] for hit in scanned.hits)) if scanned.hits else set()
+    # The sets of the hits are few and repeat: each distinct one is merged once.
+    names: set[str] = set().union(*set(map(itemgetter(2), scanned.hits)))
     if names & {"zh_wallet", "wallet_noun"}:
         return False
     return "exchange_context" in names or any(b.custody == "exchange" for b in brands)
