@@ -108,18 +108,26 @@ def labelled_handles(text: str, shadow: str) -> Iterator[Candidate]:
 
 # The tails of "telegram" / "whatsapp" as written ("Telegram", "TELEGRAM", "WhatsApp" ...).
 _MESSENGER_TAILS = ("elegram", "ELEGRAM", "hatsapp", "hatsApp", "HATSAPP")
+_MESSENGER_NAMES = 32
+_MESSENGER_TRIES = 2000  # messenger words read per text: "telegram x_1 " x 70,000 costs no more
 
 
 def _messenger_names(text: str, shadow: str, patterns: _Patterns) -> Iterator[Candidate]:
-    """A bare name after a messenger word ("message me on telegram Name111")."""
+    """A bare name after a messenger word ("message me on telegram Name111"): each name once,
+    at most _MESSENGER_NAMES of them, from the first _MESSENGER_TRIES messenger words (a text
+    that repeats the pattern gives nothing more)."""
+    seen: set[str] = set()
+    tries = 0
     for tail in _MESSENGER_TAILS:
         found = shadow.find(tail, 1)
-        while found > 0:
+        while found > 0 and len(seen) < _MESSENGER_NAMES and tries < _MESSENGER_TRIES:
+            tries += 1
             start = found - 1
             before = shadow[start - 1] if start else " "
             if shadow[start] in "tTwW" and not (before.isascii() and (before.isalnum() or before == "_")):
                 match = patterns.messenger_name.match(shadow, start)
-                if match:
+                if match and (name := match.group("name").lower()) not in seen:
+                    seen.add(name)
                     word = match.group("word").lower()
                     yield _handle(text, shadow, *match.span("name"), PLATFORM_WORDS.get(word, word))
             found = shadow.find(tail, found + 1)
