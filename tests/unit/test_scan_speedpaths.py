@@ -238,3 +238,46 @@ def test_terms_outside_ascii_found_by_aho_corasick_as_by_the_patterns() -> None:
             padded = " " + normalize.normalize(text).text.lower()
             for start, end in ((0, len(padded)), (1, len(padded) // 2), (len(padded) // 3, len(padded))):
                 assert fast.find(padded, start, end) == truth.find(padded, start, end)
+
+
+def test_address_pattern_is_the_lookbehind_first_one() -> None:
+    """The address pattern, led by its first character's class, finds and matches what the
+    pattern written with the look-behind first (the truth) does."""
+    import random
+
+    from verifier.scan.candidates import LABEL
+
+    truth = re.compile(
+        rf"(?<!{emails._LOCAL}){emails._LOCAL}{{1,64}}+"
+        rf"(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:\[at\]|\(at\))[ \t]+)(?={LABEL}){emails._DOMAIN}",
+        re.IGNORECASE,
+    )
+    fast = emails._patterns().address
+    rng = random.Random(12)
+    pieces = [
+        "a",
+        "B",
+        "x",
+        ".",
+        "-",
+        "_",
+        "%",
+        "+",
+        "@",
+        "[at]",
+        " (AT) ",
+        "[@]",
+        " ",
+        "\n",
+        "co",
+        "é",
+        "\u212a",
+        "1",
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 120))) for _ in range(1500)]
+    texts += ["x@a.co " * 50, "a.b@" * 50, "a" * 70 + "@b.io", "\n@b.io x@y.z"]
+    for text in texts:
+        assert fast.findall(text) == truth.findall(text)
+        for at in range(len(text)):
+            got, want = fast.match(text, at), truth.match(text, at)
+            assert (got and got.span()) == (want and want.span())

@@ -23,9 +23,10 @@ class _Patterns:
     def __init__(self) -> None:
         # A whole address, found in one pass of the engine from the start of its local part
         # (at most 64 characters, not inside a longer run of them): no Python work per "@",
-        # so a megabyte of "a.b@" costs what one search costs.
+        # so a megabyte of "a.b@" costs what one search costs. It starts with the class of
+        # its first character, which the engine skips to, then looks back past it.
         self.address = re.compile(
-            rf"(?<!{_LOCAL}){_LOCAL}{{1,64}}+"
+            rf"{_LOCAL}(?<!{_LOCAL}.){_LOCAL}{{0,63}}+"
             rf"(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:\[at\]|\(at\))[ \t]+)(?={LABEL}){_DOMAIN}",
             re.IGNORECASE,
         )
