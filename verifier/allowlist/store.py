@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.allowlist import strictjson
-from verifier.allowlist.bundle import DENYLIST_TARGET
+from verifier.allowlist.bundleformat import DENYLIST_TARGET
 from verifier.allowlist.hostdeny import HostDenylist, verify_target
 from verifier.allowlist.model import Allowlist
 from verifier.allowlist.trust import Root, parse_bundle, verify_bundle, verify_root_update
