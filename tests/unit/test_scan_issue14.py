@@ -327,6 +327,9 @@ def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
         "through the app to continue; we will never ask you to call a number.",
         "在设置中可以修改钱包自动锁定的时间。",
         "TP钱包不会通过微博私信联系用户，请勿相信。",
+        "Our support team cannot see your wallet or your funds. For help, use the Help button in the app.",
+        "Security researchers found that the attackers used netlify.app and vercel.app pages titled "
+        '"Wallet Support" to collect recovery phrases.',
         "关注TP钱包官方推特获取最新公告，谨防假冒账号私信。",
         "币安在微博上有官方账号，用户可以咨询。",
         "质押后资产锁定期为30天，到期自动解锁。",
