@@ -250,7 +250,9 @@ def quality(allowlist: verifier.Allowlist) -> None:
                 result = scan(row["text"], allowlist=allowlist)
                 codes = [p.code for p in result.patterns]
                 codes += [f"{c.verdict.value}:{c.normalized}" for c in result.channels]
-                wrong.append(f"- #{i} {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}")
+                wrong.append(
+                    f"- #{i} {row['label']} {row.get('category', '')} -> risk {result.risk} {codes[:4]}"
+                )
     if wrong:
         print("Errors (plain, rules alone; #n = the n-th message of messages.jsonl, from 0):")
         print("\n".join(wrong))

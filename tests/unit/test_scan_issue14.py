@@ -271,7 +271,10 @@ def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
             "off_platform.our_support_link",
         ),
         ("مرحبا يرجى التواصل معنا عبر التلجرام لحل مشكلتك", "off_platform.redirect"),
-        ("社交媒體：小狐狸錢包在微博、推特上都有官方帳號。用戶可以透過這些平台進行諮詢。", "farm.social_support_zh"),
+        (
+            "社交媒體：小狐狸錢包在微博、推特上都有官方帳號。用戶可以透過這些平台進行諮詢。",
+            "farm.social_support_zh",
+        ),
         (
             "I fixed the same thing with the help of a dev on Telegram: @walletdoctor_dev, message him.",
             "off_platform.redirect",
@@ -309,9 +312,12 @@ def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
         "Thanks for the report. A support agent will look into your ticket shortly.",
         "This PR adds a user agent header to resolve the support module crash.",
         "I contacted support through the app and an agent helped me resolve the sync issue. Thanks team!",
-        "Our support team has seen fake pages such as wallet-rectify.pages.dev; do not enter your phrase there.",
-        "Our support team will never ask you to fill a Google Form or visit a web.app page. Report any such comment.",
-        "dont download it, it steals your crypto wallet, he took 365$ from my wallet dm me in telegram for proofs",
+        "Our support team has seen fake pages such as wallet-rectify.pages.dev; "
+        "do not enter your phrase there.",
+        "Our support team will never ask you to fill a Google Form or visit a web.app page. "
+        "Report any such comment.",
+        "dont download it, it steals your crypto wallet, he took 365$ from my wallet "
+        "dm me in telegram for proofs",
         "此时,“客服”显得非常热情,帮助刘先生下载了一个应用程序,并通过屏幕共享功能指导他进行操作。",
         'I got this SMS: "Coinbase: unusual sign-in detected. If this wasn\'t you call +1 855 555 0100". '
         "Is this real? I didn't call.",

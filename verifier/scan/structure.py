@@ -84,7 +84,11 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
     if not isinstance(framed, bool):
         raise RuleDataError(f"{where}: `framed` must be true or false")
-    if not isinstance(frame_reach, int) or isinstance(frame_reach, bool) or not 0 < frame_reach <= _FRAME_REACH:
+    if (
+        not isinstance(frame_reach, int)
+        or isinstance(frame_reach, bool)
+        or not 0 < frame_reach <= _FRAME_REACH
+    ):
         raise RuleDataError(f"{where}: `frame_reach` must be 1..{_FRAME_REACH}")
     if voice not in (None, "first_person", "not_first_person"):
         raise RuleDataError(f'{where}: `voice` can only be "first_person" or "not_first_person"')
