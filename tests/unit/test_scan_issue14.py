@@ -291,6 +291,13 @@ def test_a_bare_name_after_telegram_is_a_handle() -> None:
     assert "off_platform.private_helper" in _codes("I can help you, message me on telegram Walletfix_777")
 
 
+@pytest.mark.parametrize(
+    "text", ["install telegram v10_2 first", "set the telegram bot_token and the telegram chat_id"]
+)
+def test_versions_and_settings_after_telegram_are_not_handles(text: str) -> None:
+    assert not any((c.normalized or "").startswith("telegram:") for c in scan(text).channels)
+
+
 def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
     text = "@lovejiya0213 you will get better support on telegram, look up the project group"
     assert not any((c.normalized or "").startswith("telegram:") for c in scan(text).channels)

@@ -67,7 +67,9 @@ class _Patterns:
         # Matched only where str.find met the word (no pass of a regular expression over the text).
         self.messenger_name = re.compile(
             r"(?P<word>telegram|whatsapp)[ \t]+(?:(?:id|username|handle)[ \t]+)?"
-            r"(?P<name>(?=[a-z0-9_]*[0-9_])[a-z][a-z0-9_]{3,31})(?![a-z0-9_@/-]|\.[a-z])",
+            # Not a version ("v10_2") or a setting ("bot_token", "chat_id", "api_key").
+            r"(?P<name>(?=[a-z0-9_]*[0-9_])(?!v[0-9])(?![a-z0-9_]*(?:token|_id|_key|api))"
+            r"[a-z][a-z0-9_]{3,31})(?![a-z0-9_@/-]|\.[a-z])",
             re.IGNORECASE,
         )
 
