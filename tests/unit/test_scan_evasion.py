@@ -179,3 +179,17 @@ def test_repeated_addresses_keep_the_first_place_and_other_channels() -> None:
     found = extract_channels(text)
     assert [f.raw for f in found] == ["a.b@evil.com", "+1 (888) 731-6334"]
     assert found[0].span == (6, 18)
+
+
+def test_lone_surrogates_do_not_raise_and_keep_offsets() -> None:
+    """A string may hold a lone surrogate (from JSON or surrogateescape); scan reads it as U+FFFD."""
+    from verifier.scan.scanner import scan
+
+    text = "\ud800 please send your seed phrase to our agent \udfff" + "x" * 300 + "\udc80"
+    result = scan(text)
+    clean = scan(text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd").replace("\udc80", "\ufffd"))
+    assert result.to_dict() == clean.to_dict()
+    assert result.patterns
+    for document in ("\ud800" * 5000, "seed phrase \udfff" * 200, "\ud83d\ude00 x@a.co"):
+        scan(document)
+        scan(document, html=True)

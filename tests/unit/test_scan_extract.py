@@ -419,3 +419,12 @@ def test_extraction_is_linear_on_adversarial_input(unit: str, size: int) -> None
 def test_html_is_linear_on_unterminated_markup(unit: str) -> None:
     # html.parser alone is quadratic on every one of these
     _linear(html_to_text, unit, 200_000)
+
+
+def test_bracketed_at_after_a_letter_that_lowers_to_two() -> None:
+    """"İ" lowers to two characters: "[at]" and "(at)" are found in the text itself, at their
+    own offsets (a lower-cased copy used to put them past the end, an IndexError)."""
+    text = "İ" * 30 + " write to help (AT) example.com or x [at] example.org " + "(At)"
+    raws = [found.raw for found in extract_channels(text)]
+    assert "help (AT) example.com" in raws
+    assert "x [at] example.org" in raws

@@ -30,8 +30,8 @@ class _Patterns:
             rf"(?:@|\[(?:@|at)\]|\(at\)|[ \t]+(?:\[at\]|\(at\))[ \t]+)(?={LABEL}){_DOMAIN}",
             re.IGNORECASE,
         )
-        # "[at]" or "(at)" in any case: only a character written "A" lowers to "a", "T" to "t".
-        self.bracketed_at = re.compile(r"[\[(][aA][tT][\])]")
+        # "[at]" or "(at)" in any case (only "A" lowers to "a", only "T" to "t").
+        self.bracketed_at = re.compile(r"\[[aA][tT]\]|\([aA][tT]\)")
         # "name at domain dot com", read from its " at " (found back from the rarer " dot ").
         self.spelled = re.compile(rf"{_LOCAL}++[ \t]+(?P<word>at)[ \t]+{_DOMAIN}", re.IGNORECASE)
 
@@ -73,10 +73,9 @@ def _addresses(shadow: str) -> Iterator[tuple[int, int]]:
         yield from (m.span() for m in patterns.address.finditer(shadow))
         return
     anchors = _find_all(shadow, "@")
-    if patterns.bracketed_at.search(shadow):
-        lowered = shadow.lower()  # rare: only text that writes "[at]" or "(at)" in some case
-        for marker in ("[at]", "(at)"):
-            anchors += _find_all(lowered, marker)
+    # Rare: "[at]" or "(at)" in some case, found in the shadow itself (a lower-cased copy may
+    # be longer: "İ" lowers to two characters).
+    anchors += [match.start() for match in patterns.bracketed_at.finditer(shadow)]
     pos = 0
     for anchor in sorted(set(anchors)):
         if anchor < pos:
