@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.allowlist.hostdeny import HASH_MASK, HostDenylist
+from verifier.allowlist.hostdeny import HostDenylist
 from verifier.errors import BundleFormatError, UnknownBrand
 from verifier.messages import Lang, Message, normalize_lang, text
 from verifier.model import AllowlistState, Channel, ChannelKind
@@ -293,7 +293,7 @@ class Allowlist:
                 if hashes is None:  # no index yet: the feed walks the parents itself
                     if feed.denies(host):
                         return True
-                elif hash(host) & HASH_MASK in hashes and feed.find(host) is not None:
+                elif hash(host) in hashes and feed.find(host) is not None:
                     return True
         elif host in self._official_hosts:
             return True
@@ -308,7 +308,7 @@ class Allowlist:
             parent = host[at + 1 :]
             if parent in zones:
                 return True
-            if hashes is not None and hash(parent) & HASH_MASK in hashes and feed.find(host) is not None:  # type: ignore[union-attr]
+            if hashes is not None and hash(parent) in hashes and feed.find(host) is not None:  # type: ignore[union-attr]
                 return True
             at = host.find(".", at + 1)
         return False
