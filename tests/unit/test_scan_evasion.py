@@ -193,3 +193,14 @@ def test_lone_surrogates_do_not_raise_and_keep_offsets() -> None:
     for document in ("\ud800" * 5000, "seed phrase \udfff" * 200, "\ud83d\ude00 x@a.co"):
         scan(document)
         scan(document, html=True)
+
+
+def test_lone_surrogates_in_the_scan_parts_do_not_raise() -> None:
+    from verifier.scan.extract import extract_channels
+    from verifier.scan.rules import match_patterns
+    from verifier.scan.shadow import shadow
+
+    text = "\ud800 http://ex\ud800ample.com/ +1 888 731 6334 x\ud800@gmail.com 请发送助记词\udfff给客服 ｆ"
+    assert len(shadow(text)) == len(text)
+    assert any(found.raw == "+1 888 731 6334" for found in extract_channels(text))
+    assert match_patterns(text * 10)

@@ -16,6 +16,8 @@ from typing import Any
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
+from verifier.scan.normalize import without_surrogates
+
 WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_END = r"(?![a-z0-9])"
 _WORD_END_OR_NT = r"(?![a-z0-9]|['’]t\b)"  # "I can" is not a term in "I can't"
@@ -182,7 +184,11 @@ class _Words:
         if window.isascii():
             return []  # every word starts with a character outside ASCII
         lengths, closed, size = self.lengths, self.closed, len(window)
-        matches = self.automaton.find_matches_as_indexes(window, overlapping=True)
+        try:
+            matches = self.automaton.find_matches_as_indexes(window, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate, which no word holds
+            window = without_surrogates(window)
+            matches = self.automaton.find_matches_as_indexes(window, overlapping=True)
         if self.any_closed:
             matches = [
                 (index, first, last)

@@ -105,6 +105,22 @@ class Normalized:
         return start, max(start, end)
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (a Python or JSON string may hold one; UTF-8, which
+    the Aho-Corasick searches read, cannot) replaced by U+FFFD, one for one: offsets stay.
+    Costs a UTF-8 encode of non-ASCII text (about a millisecond a megabyte)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def normalize(text: str) -> Normalized:
     """``text`` with invisible characters removed, compatibility and look-alike letters folded,
     spaced letters joined and leet read as letters; offsets kept (``Normalized.span``)."""

@@ -25,7 +25,7 @@ from verifier.scan.hosts import contact_tags, markdown_support_link
 from verifier.scan.html import html_to_text
 from verifier.scan.mentions import brand_mentions
 from verifier.scan.model import scam_like, shipped_model
-from verifier.scan.normalize import normalize
+from verifier.scan.normalize import normalize, without_surrogates
 from verifier.scan.placement import excerpt
 from verifier.scan.rules import PatternMatch, rule_scan
 from verifier.scan.structure import frame_cues, message_matches
@@ -277,7 +277,7 @@ def _scan(
         size, limit = len(body), MAX_SCAN_CHARS
         raise ScanTooLarge(text("scan.too_large", "en", size=size, limit=limit), size=size, limit=limit)
     allowlist = allowlist if allowlist is not None else default_allowlist()
-    body = _without_surrogates(body)
+    body = without_surrogates(body)
     plain = html_to_text(body) if html else body
     normalized = normalize(plain)  # what the rules and brand names are read in
     mentioned = brand_mentions(allowlist).find(normalized.text)
@@ -344,23 +344,6 @@ def _scan(
             _phone_line(allowlist, target, patterns, code),
         ),
     )
-
-
-@cache
-def _surrogates() -> re.Pattern[str]:
-    return re.compile("[\ud800-\udfff]")
-
-
-def _without_surrogates(text: str) -> str:
-    """``text`` with each lone surrogate (a Python or JSON string may hold one; UTF-8, which
-    the Aho-Corasick searches read, cannot) replaced by U+FFFD, one for one: offsets stay."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _surrogates().sub("\ufffd", text)
-    return text
 
 
 def _disguised(

@@ -8,6 +8,8 @@ from functools import cache
 
 from ahocorasick_rs import AhoCorasick
 
+from verifier.scan.normalize import without_surrogates
+
 
 def shadow(text: str) -> str:
     """``text`` with each foldable character replaced by its ASCII form (same length)."""
@@ -15,7 +17,8 @@ def shadow(text: str) -> str:
         return text
     folds, automaton = _folds()
     # One pass finds which foldable characters occur; each is then replaced in C.
-    for index in {index for index, _, _ in automaton.find_matches_as_indexes(text)}:
+    found = automaton.find_matches_as_indexes(without_surrogates(text))
+    for index in {index for index, _, _ in found}:
         text = text.replace(*folds[index])
     return text
 
