@@ -17,7 +17,10 @@ def shadow(text: str) -> str:
         return text
     folds, automaton = _folds()
     # One pass finds which foldable characters occur; each is then replaced in C.
-    found = automaton.find_matches_as_indexes(without_surrogates(text))
+    try:
+        found = automaton.find_matches_as_indexes(text)
+    except UnicodeEncodeError:  # a lone surrogate: matched as U+FFFD, left as it is
+        found = automaton.find_matches_as_indexes(without_surrogates(text))
     for index in {index for index, _, _ in found}:
         text = text.replace(*folds[index])
     return text
