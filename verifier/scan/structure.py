@@ -11,6 +11,7 @@ See the header of ``rules/support.toml``.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ class MessageRule:
     first_person: bool = False
     frame_reach: int = _FRAME_REACH  # how far from the anchor a warning cue frames the message
     impersonal: bool = False  # voice = "not_first_person": a bot or desk, not a victim telling
+    # Term sets (refusals: "never", "won't", 不提供) that drop the match only in a clause that
+    # also holds what the rule rests on: its channel (a link, number, address or a word for
+    # one: "form", "number") when it needs one, else a term of its `when` alternative. A scam
+    # bot's footer ("support will never ask for your seed phrase") leaves the claim standing.
+    unless_near: frozenset[str] = frozenset()
 
 
 @cache
@@ -79,6 +85,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     framed = entry.pop("framed", True)
     frame_reach = entry.pop("frame_reach", _FRAME_REACH)
     voice = entry.pop("voice", None)
+    unless_near = entry.pop("unless_near", [])
     where = f"{file}: message rule {entry.get('code', '?')!r}"
     if not isinstance(contact, list) or not set(contact) <= CONTACTS:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
@@ -92,6 +99,8 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         raise RuleDataError(f"{where}: `frame_reach` must be 1..{_FRAME_REACH}")
     if voice not in (None, "first_person", "not_first_person"):
         raise RuleDataError(f'{where}: `voice` can only be "first_person" or "not_first_person"')
+    if not isinstance(unless_near, list) or not set(unless_near) <= known:
+        raise RuleDataError(f"{where}: `unless_near` must list known term sets")
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
@@ -104,6 +113,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         voice == "first_person",
         frame_reach,
         voice == "not_first_person",
+        frozenset(unless_near),
     )
 
 
@@ -161,6 +171,8 @@ def message_matches(
             continue
         if rule.impersonal and _first_person(_original(scan)):
             continue
+        if rule.unless_near & present and _refused(scan, rule, alternative, placed):
+            continue
         anchor = alternative[0]
         near = first.get(anchor) or _inner_start(scan, placed[anchor])
         if rule.framed and _framed(scan, near, rule.frame_reach):
@@ -170,6 +182,70 @@ def message_matches(
         else:
             found.append(_match(scan, rule.rule, first[anchor], original=not mapped))
     return found
+
+
+REFUSAL_OBJECT = "refusal_object"  # words for a channel ("form", "link", "number", 电话)
+_CLAUSE_REACH = 300  # characters either side of a refusal read for its clause
+
+
+@cache
+def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A clause boundary (a sentence end, a semicolon, a line break, a contrast: "but",
+    但), and what marks a channel written in a clause (a link, an address, a handle, a number)."""
+    boundary = re.compile(
+        r"[.!?](?=\s|$)|[。！？；;\n]|(?<![a-z])(?:but|however|instead|though|although|yet)(?![a-z])"
+        r"|但是|但|不过|不過|然而|可是|而是"
+    )
+    channel = re.compile(
+        r"https?://|www\.|[a-z0-9-]\.(?:app|dev|com|io|org|net|me|xyz|site|online|link|page|gle|ly|co)\b"
+        r"|[a-z0-9._+-]@[a-z0-9-]+\.|(?<![a-z0-9])@[a-z0-9_]{3,}|\+?[0-9][0-9 ().-]{6,}[0-9]"
+    )
+    return boundary, channel
+
+
+def _clause(padded: str, position: int) -> tuple[int, int]:
+    """The clause of ``padded`` (lower-cased) around ``position``, with the question before it
+    when it follows one."""
+    boundary, _ = _clause_patterns()
+    low = max(0, position - _CLAUSE_REACH)
+    ends = [(found.start(), found.end()) for found in boundary.finditer(padded, low, position)]
+    start = ends[-1][1] if ends else low
+    if ends and padded[ends[-1][0]] in "?？":
+        # An answer governs the question it answers: "如何联系客服？imToken 不提供电话客服".
+        start = ends[-2][1] if len(ends) > 1 else low
+    after = boundary.search(padded, position, position + _CLAUSE_REACH)
+    return start, after.start() if after else min(len(padded), position + _CLAUSE_REACH)
+
+
+def _refused(
+    scan: RuleScan,
+    rule: MessageRule,
+    alternative: tuple[str, ...],
+    placed: dict[str, tuple[int, int]],
+) -> bool:
+    """Whether a refusal term of ``rule.unless_near`` governs what the rule rests on: a clause
+    that holds the refusal also holds a channel (for a rule that needs one) or a term of the
+    rule's ``alternative`` ("we will never ask you to call a number")."""
+    _, channel = _clause_patterns()
+    padded = scan.padded  # the lower-cased text after one space: offset n of the text is n + 1
+    wanted = set(alternative)
+    spans = [_inner_start(scan, span)[0] for name, span in placed.items() if name in wanted]
+    objects = frozenset({REFUSAL_OBJECT}) if rule.contact else frozenset(wanted)
+    for start, _, names in scan.hits:
+        if not names & rule.unless_near:
+            continue
+        low, high = _clause(padded, start + 1)
+        if rule.contact and channel.search(padded, low, high):
+            return True
+        low, high = low - 1, high - 1
+        if not rule.contact and any(low <= s < high for s in spans):
+            return True
+        i = bisect.bisect_left(scan.positions, low)
+        while i < len(scan.hits) and scan.hits[i][0] < high:
+            if scan.hits[i][2] & objects and scan.hits[i][0] != start:
+                return True
+            i += 1
+    return False
 
 
 _LINK_JOINERS = frozenset("-./_@:")
