@@ -1342,7 +1342,47 @@ delete_table_new_search(DeleteTable *t)
 typedef struct {
     uint32_t *keys;
     uint32_t mask;
+    int shift; /* 32 - log2(mask + 1): a key's first slot is the top bits of key * 2654435761 */
 } HeadTable;
+
+/* A HeadTable of at most a quarter full (a miss, the usual answer, then ends in a probe or two). */
+static int
+head_table_alloc(HeadTable *t, Py_ssize_t count)
+{
+    uint32_t size = 16;
+    int bits = 4;
+    while (size < 4 * (uint32_t)count + 4) {
+        size *= 2;
+        bits++;
+    }
+    t->keys = PyMem_Calloc(size, sizeof(uint32_t));
+    if (t->keys == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->mask = size - 1;
+    t->shift = 32 - bits;
+    return 0;
+}
+
+/* The first slot of a key: the top bits of a multiplicative (Fibonacci) hash. The low bits of
+ * key * 2654435761 depend only on the low bits of the key (its first letter), which crowded the
+ * keys of one first letter into a few runs of slots. */
+static inline uint32_t
+head_slot(const HeadTable *t, uint32_t key)
+{
+    return (uint32_t)(key * 2654435761u) >> t->shift;
+}
+
+static void
+head_table_put(HeadTable *t, uint32_t key)
+{
+    uint32_t i = head_slot(t, key);
+    while (t->keys[i] != 0 && t->keys[i] != key) {
+        i = (i + 1) & t->mask;
+    }
+    t->keys[i] = key;
+}
 
 /* A short ASCII string of a table: its characters, its head_key, and two numbers. */
 typedef struct {
@@ -1533,7 +1573,7 @@ head_known(const HeadTable *t, uint32_t key)
     if (key == 0 || t->keys == NULL) {
         return 0;
     }
-    for (uint32_t i = (key * 2654435761u) & t->mask;; i = (i + 1) & t->mask) {
+    for (uint32_t i = head_slot(t, key);; i = (i + 1) & t->mask) {
         if (t->keys[i] == key) {
             return 1;
         }
@@ -1556,17 +1596,9 @@ static int
 head_table_build(HeadTable *t, PyObject *heads)
 {
     head_table_free(t);
-    Py_ssize_t count = PyDict_GET_SIZE(heads);
-    uint32_t size = 16;
-    while (size < 2 * (uint32_t)count + 2) {
-        size *= 2;
-    }
-    t->keys = PyMem_Calloc(size, sizeof(uint32_t));
-    if (t->keys == NULL) {
-        PyErr_NoMemory();
+    if (head_table_alloc(t, PyDict_GET_SIZE(heads)) < 0) {
         return -1;
     }
-    t->mask = size - 1;
     Py_ssize_t pos = 0;
     PyObject *head, *value;
     while (PyDict_Next(heads, &pos, &head, &value)) {
@@ -1579,11 +1611,7 @@ head_table_build(HeadTable *t, PyObject *heads)
             PyErr_SetString(PyExc_ValueError, "a token head is not ASCII");
             return -1;
         }
-        uint32_t i = (key * 2654435761u) & t->mask;
-        while (t->keys[i] != 0 && t->keys[i] != key) {
-            i = (i + 1) & t->mask;
-        }
-        t->keys[i] = key;
+        head_table_put(t, key);
     }
     return 0;
 }
@@ -3439,23 +3467,11 @@ static int
 pieces_heads(HeadTable *t, const Piece *pieces, Py_ssize_t count)
 {
     head_table_free(t);
-    uint32_t size = 16;
-    while (size < 2 * (uint32_t)count + 2) {
-        size *= 2;
-    }
-    t->keys = PyMem_Calloc(size, sizeof(uint32_t));
-    if (t->keys == NULL) {
-        PyErr_NoMemory();
+    if (head_table_alloc(t, count) < 0) {
         return -1;
     }
-    t->mask = size - 1;
     for (Py_ssize_t k = 0; k < count; k++) {
-        uint32_t key = pieces[k].key;
-        uint32_t i = (key * 2654435761u) & t->mask;
-        while (t->keys[i] != 0 && t->keys[i] != key) {
-            i = (i + 1) & t->mask;
-        }
-        t->keys[i] = key;
+        head_table_put(t, pieces[k].key);
     }
     return 0;
 }
