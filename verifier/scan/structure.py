@@ -191,14 +191,15 @@ _CLAUSE_REACH = 300  # characters either side of a refusal read for its clause
 @cache
 def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A clause boundary (a sentence end, a semicolon, a line break, a contrast: "but",
-    但), and what marks a channel written in a clause (a link, an address, a handle, a number)."""
+    但), and what marks a channel written in a clause (a link, an address, a number; not an
+    @name, which on GitHub greets the person answered: "Hi @omar, never share your phrase")."""
     boundary = re.compile(
         r"[.!?](?=\s|$)|[。！？；;\n]|(?<![a-z])(?:but|however|instead|though|although|yet)(?![a-z])"
         r"|但是|但|不过|不過|然而|可是|而是"
     )
     channel = re.compile(
         r"https?://|www\.|[a-z0-9-]\.(?:app|dev|com|io|org|net|me|xyz|site|online|link|page|gle|ly|co)\b"
-        r"|[a-z0-9._+-]@[a-z0-9-]+\.|(?<![a-z0-9])@[a-z0-9_]{3,}|\+?[0-9][0-9 ().-]{6,}[0-9]"
+        r"|[a-z0-9._+-]@[a-z0-9-]+\.|\+?[0-9][0-9 ().-]{6,}[0-9]"
     )
     return boundary, channel
 
