@@ -490,7 +490,7 @@ def _human_scan(result: ScanResult, lang: str) -> str:
 def _fetch_page(url: str, lang: Lang) -> tuple[str, bool]:
     """The text of the page at ``url`` and whether it is HTML; exit 2 with the reason in ``lang``
     if not fetched."""
-    from verifier.enrich.page import FetchError, fetch_page  # noqa: PLC0415 (network only with --online)
+    from verifier.net.page import FetchError, fetch_page  # noqa: PLC0415 (network only with --online)
 
     try:
         page = fetch_page(url)

@@ -98,7 +98,7 @@ def _fetch(url: str, format_name: str) -> bytes:
     One deadline covers every request."""
     from verifier.allowlist.feeds import MAX_FEED_BYTES  # noqa: PLC0415
     from verifier.allowlist.update import UpdateError, fetch  # noqa: PLC0415
-    from verifier.enrich.page import Deadline  # noqa: PLC0415
+    from verifier.net import Deadline  # noqa: PLC0415
 
     deadline = Deadline(FETCH_SECONDS)
     try:

@@ -33,8 +33,7 @@ from typer.testing import CliRunner
 from verifier.allowlist.update import UpdateError
 from verifier.allowlist.update import fetch as fetch_update
 from verifier.cli import app
-from verifier.enrich import FetchError, fetch_page
-from verifier.enrich.page import TIMEOUT_SECONDS
+from verifier.net.page import TIMEOUT_SECONDS, FetchError, fetch_page
 
 PUBLIC = "93.184.216.34"
 BUDGET = 1.5

@@ -31,8 +31,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from verifier.allowlist.update import UpdateError
 from verifier.allowlist.update import fetch as fetch_update
-from verifier.enrich import FetchError, fetch_page
 from verifier.net import pinned_request
+from verifier.net.page import FetchError, fetch_page
 
 PUBLIC = "93.184.216.34"
 PAGE = b"<html><body><h1>TokenPocket support</h1><p>send your seed phrase</p></body></html>"

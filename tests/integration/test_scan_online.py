@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from verifier import scan
 from verifier.cli import app
-from verifier.enrich import FetchError, fetch_page
+from verifier.net.page import FetchError, fetch_page
 
 PUBLIC = "93.184.216.34"
 SCAM_PAGE = (

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from verifier.allowlist.store import default_allowlist
 from verifier.cli import MAX_SCAN_CHARS, app, main, quick_check_arguments
-from verifier.enrich import page
+from verifier.net import page
 
 runner = CliRunner()
 PUBLIC = "93.184.216.34"

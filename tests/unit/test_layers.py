@@ -41,7 +41,7 @@ def test_the_fetching_layer_needs_only_url_parsing_and_the_errors(path: Path) ->
 
 @pytest.mark.parametrize("path", _modules("allowlist/*.py"), ids=lambda p: p.name)
 def test_the_allowlist_does_not_reach_up_to_the_page_fetcher_or_online_checks(path: Path) -> None:
-    above = ("verifier.enrich", "verifier.online", "verifier.service", "verifier.cli")
+    above = ("verifier.net.page", "verifier.online", "verifier.service", "verifier.cli")
     assert {n for n in imports_of(path) if _under(n, above)} == set()
 
 

@@ -12,15 +12,11 @@ from verifier.allowlist.source import Sources, read_sources
 
 FEEDS_DIR = "feeds"  # allowlists/feeds/<feed>.txt, written by ``verifier denylist import``
 
-# canonical_bytes and DENYLIST_TARGET are bundleformat's; named here as well because
-# verifier/allowlist/__init__.py and store.py import them from this module.
 __all__ = [
-    "DENYLIST_TARGET",
     "FEEDS_DIR",
     "Release",
     "build_bundle",
     "build_release",
-    "canonical_bytes",
     "signed_payload",
     "write_bundle",
 ]

@@ -194,7 +194,7 @@ def load_log_list(source: str, *, timeout: float = 30.0) -> LogList:
     """The log list at ``source``: a file path, or an https URL on a public address (a user
     chose it, so the usual fetch rules apply). Raises LogListError."""
     if source.startswith(("https://", "http://")):
-        from verifier.enrich.page import FetchError, fetch_page  # noqa: PLC0415 (network when asked)
+        from verifier.net.page import FetchError, fetch_page  # noqa: PLC0415 (network when asked)
 
         if not source.startswith("https://"):
             raise LogListError("a log list URL must use https")

@@ -1,9 +1,9 @@
 """Fetch one web page for ``verifier scan --online``, and nothing the user did not name.
 
 Bounded in time, size and redirects, and never sent to a private, loopback, link-local or
-otherwise non-public address: the fetching itself, and its checks, are ``verifier.net``'s
-(``public_address``, ``RedirectWalk``, ``read_bounded``); this module sets its bounds and makes
-a ``Page`` of the answer.
+otherwise non-public address: the fetching itself, and its checks, are the rest of
+``verifier.net`` (``public_address``, ``RedirectWalk``, ``read_bounded``); this module sets the
+bounds of ``scan --online`` and makes a ``Page`` of the answer.
 """
 
 from __future__ import annotations
@@ -93,5 +93,4 @@ def fetch_page(
     return pages[0]
 
 
-# Deadline too: verifier/cli_denylist.py still imports it from here (issue 19, left for its owner).
-__all__ = ["TIMEOUT_SECONDS", "Deadline", "FetchError", "Page", "fetch_page"]
+__all__ = ["TIMEOUT_SECONDS", "FetchError", "Page", "fetch_page"]
