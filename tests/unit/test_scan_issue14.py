@@ -262,7 +262,7 @@ def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
             "recovery.contact_card",
         ),
         (
-            "Your issue was noted. Kindly report it on the official page to an agent for assistance.",
+            "Your issue was noted. Kindly report it to an agent for assistance on Telegram @wallet_desk_help.",
             "off_platform.agent_referral",
         ),
         (

@@ -62,6 +62,9 @@ class MessageRule:
     # one: "form", "number") when it needs one, else a term of its `when` alternative. A scam
     # bot's footer ("support will never ask for your seed phrase") leaves the claim standing.
     unless_near: frozenset[str] = frozenset()
+    # Contacts that lift `unless`: a testimonial that says "so many recovery scams out there"
+    # and then gives the outfit's gmail or WhatsApp is one more testimonial, not an article.
+    unless_lifted_by: frozenset[str] = frozenset()
 
 
 @cache
@@ -86,6 +89,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     frame_reach = entry.pop("frame_reach", _FRAME_REACH)
     voice = entry.pop("voice", None)
     unless_near = entry.pop("unless_near", [])
+    lifted = entry.pop("unless_lifted_by", [])
     where = f"{file}: message rule {entry.get('code', '?')!r}"
     if not isinstance(contact, list) or not set(contact) <= CONTACTS:
         raise RuleDataError(f"{where}: `contact` must list some of {sorted(CONTACTS)}")
@@ -101,6 +105,8 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         raise RuleDataError(f'{where}: `voice` can only be "first_person" or "not_first_person"')
     if not isinstance(unless_near, list) or not set(unless_near) <= known:
         raise RuleDataError(f"{where}: `unless_near` must list known term sets")
+    if not isinstance(lifted, list) or not set(lifted) <= CONTACTS:
+        raise RuleDataError(f"{where}: `unless_lifted_by` must list some of {sorted(CONTACTS)}")
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
@@ -114,6 +120,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         frame_reach,
         voice == "not_first_person",
         frozenset(unless_near),
+        frozenset(lifted),
     )
 
 
@@ -156,7 +163,12 @@ def message_matches(
         return derived[name]
 
     for rule in rules:
-        if rule.unless & present or rule.unless & contacts:
+        if rule.unless & contacts:
+            continue
+        if rule.unless & present and not (
+            rule.unless_lifted_by & contacts
+            or any(shows(n) for n in rule.unless_lifted_by & _DERIVED)
+        ):
             continue
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
         if alternative is None:
