@@ -262,7 +262,8 @@ def test_honest_links_next_to_wallet_words_stay_clear(text: str) -> None:
             "recovery.contact_card",
         ),
         (
-            "Your issue was noted. Kindly report it to an agent for assistance on Telegram @wallet_desk_help.",
+            "Your issue was noted. Kindly report it to an agent for "
+            "assistance on Telegram @wallet_desk_help.",
             "off_platform.agent_referral",
         ),
         (
@@ -310,7 +311,8 @@ def test_a_reply_addressee_does_not_become_a_telegram_contact() -> None:
         # Warnings, news, help centres, maintainers and victims quoting what they received.
         "Suspicious login detected on your Coinbase account. If this wasn't you, follow the link in "
         "the Coinbase app to secure your account.",
-        "Thanks for the report. To reach our support team, follow the link below: https://support.metamask.io",
+        "Thanks for the report. To reach our support team, follow "
+        "the link below: https://support.metamask.io",
         "警方已冻结涉案账户，追回部分资金。",
         "去中心化钱包无法冻结您的资产，任何声称可以解冻的人都是骗子。",
         "Try https://btcrecover.readthedocs.io and if stuck, ask in our Telegram group.",
@@ -359,7 +361,8 @@ def test_second_pass_honest_lines_stay_clear(text: str) -> None:
     [
         # A. A refusal elsewhere in the message (a safety footer) leaves the claim standing.
         "Hello @kai\nThanks for reporting. Kindly reach our support team via [Live Chat]"
-        "(https://dapp-resolve.web.app) with ticket ID TW-2231.\nNote: support will never ask for your seed phrase.",
+        "(https://dapp-resolve.web.app) with ticket ID TW-2231.\nNote: "
+        "support will never ask for your seed phrase.",
         "Hi @x, no one on GitHub can fix account issues. Please use the live support desk: "
         "[SUPPORT](https://chain-desk.pages.dev)",
         "Hi, the devs won't see account problems here. Talk to the help desk: "
@@ -394,8 +397,10 @@ def test_second_pass_honest_lines_stay_clear(text: str) -> None:
         "https://walletrectify-desk.web.app",
         "An agent will assist you with the refund, message our desk on Telegram @wallet_refund_desk.",
         # E, H. A recovery card that lists Discord among its contacts.
-        "Contact the recovery team at cryptorescue-hackers.com or on Telegram / Discord, they got my funds back",
-        "Email: info@bitrecoverypros.com WhatsApp: +1 (661) 555-0142 Website: bitrecoverypros.com Discord: brp#2231",
+        "Contact the recovery team at cryptorescue-hackers.com or on "
+        "Telegram / Discord, they got my funds back",
+        "Email: info@bitrecoverypros.com WhatsApp: +1 (661) 555-0142 "
+        "Website: bitrecoverypros.com Discord: brp#2231",
         # F. A referral to someone else for a lost wallet.
         "Lost access to your wallet? There is a dev on Telegram @fixdev99 who can recover it, dm him now.",
     ],
@@ -411,14 +416,19 @@ def test_reviewer_scams_flag(text: str) -> None:
         "We've seen fake replies. We will never ask you to fill a Google Form or visit a web.app page.",
         "Support will never DM you on Telegram; open tickets only in the app.",
         # D. Wallets' own agents, in the app or on their site.
-        "If the article didn't solve it, tap 'Contact us' in the app and a support agent will help you within 24 hours.",
-        "We don't handle account questions here. Open the in-app chat; a support agent can assist you with the refund.",
-        "Victims said an 'agent' offered assistance over the phone and asked them to read out their recovery phrase.",
+        "If the article didn't solve it, tap 'Contact us' in the app and "
+        "a support agent will help you within 24 hours.",
+        "We don't handle account questions here. Open the in-app chat; a "
+        "support agent can assist you with the refund.",
+        "Victims said an 'agent' offered assistance over the phone and "
+        "asked them to read out their recovery phrase.",
         "Open a request from the Help Center and a support agent will help you resolve it by email.",
         # E. Reports and warnings about a recovery outfit.
-        "The FBI said the operators of fundsrecoverypro.com contacted victims on WhatsApp and demanded upfront fees.",
+        "The FBI said the operators of fundsrecoverypro.com contacted "
+        "victims on WhatsApp and demanded upfront fees.",
         "Do not trust cryptorecoverywizards.net — they message on WhatsApp and take fees.",
-        "Police say fastcoinrecovery.net reached victims by phone and on Telegram, then vanished with the money.",
+        "Police say fastcoinrecovery.net reached victims by phone and "
+        "on Telegram, then vanished with the money.",
         # F. Maintainers referring to each other.
         "For the Rust bindings ask Alex, he's on Discord and Telegram, message him there.",
         "Bob maintains the Android build; he is on WhatsApp, text him about the release date.",
@@ -436,5 +446,8 @@ def test_reviewer_honest_lines_stay_clear(text: str) -> None:
 
 def test_a_maintainer_referral_next_to_a_brand_fires_no_rule() -> None:
     # The handle itself is still shown as not official for Ledger (the channel check, not a rule).
-    text = "The Ledger plugin is maintained by Tom; he's on Telegram as @tomdev, message him if you want to help with the port."
+    text = (
+        "The Ledger plugin is maintained by Tom; he's on Telegram as "
+        "@tomdev, message him if you want to help with the port."
+    )
     assert not _codes(text)

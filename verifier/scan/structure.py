@@ -166,8 +166,7 @@ def message_matches(
         if rule.unless & contacts:
             continue
         if rule.unless & present and not (
-            rule.unless_lifted_by & contacts
-            or any(shows(n) for n in rule.unless_lifted_by & _DERIVED)
+            rule.unless_lifted_by & contacts or any(shows(n) for n in rule.unless_lifted_by & _DERIVED)
         ):
             continue
         alternative = next((a for a in rule.when if present.issuperset(a)), None)
