@@ -451,3 +451,25 @@ def test_a_maintainer_referral_next_to_a_brand_fires_no_rule() -> None:
         "@tomdev, message him if you want to help with the port."
     )
     assert not _codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@rkoval99 Thanks for opening this issue. To speed things up, file your complaint with the help "
+        "team at suppportdesk.walletline@gmail.com",
+        "@danielo-rs this was escalated. Please email customercare.exodusassist@outlook.com with your "
+        "wallet address and the problem and you will be attended to.",
+        "Write to walletservice.desk@yahoo.com for help with the stuck transaction.",
+    ],
+)
+def test_a_free_mail_address_named_as_a_desk_is_off_platform(text: str) -> None:
+    assert "off_platform.freemail_desk" in _codes(text)
+
+
+def test_a_rescue_outfit_is_a_recovery_name() -> None:
+    text = (
+        "I was scammed out of $18k by a romance scammer and Agent Morrison from Digital Asset Rescue "
+        "recovered it. Email: morrisonrescue [at] gmail [dot] com"
+    )
+    assert scan(text).risk in FLAGGED

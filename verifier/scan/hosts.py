@@ -119,6 +119,11 @@ def is_support_link(link: str) -> bool:
     return any(word in path for word in link_path_words())
 
 
+# Besides link_words: what a free-mail address named as a desk says ("suppportdesk.walletline@
+# gmail.com", "customercare.exodusassist@outlook.com").
+_DESK_MAIL_WORDS = ("desk", "care", "service", "helpline", "help-team", "helpteam")
+
+
 @cache
 def _free_mail() -> frozenset[str]:
     return frozenset(_lines("free_mail.txt"))
@@ -161,6 +166,9 @@ def contact_tags(channels: Iterable[CheckResult]) -> frozenset[str]:
             domain = value.rpartition("@")[2]
             if domain in _free_mail() or any(domain.endswith("." + d) for d in _free_mail()):
                 tags.add("free_mail")
+                local = value.rpartition("@")[0]
+                if any(word in local for word in (*link_words(), *_DESK_MAIL_WORDS)):
+                    tags.add("desk_mail")  # a free-mail address named as a desk
         elif channel.kind is ChannelKind.URL and (is_free_host(value) or is_free_host(channel.input or "")):
             tags.add("free_host")
     return frozenset(tags)

@@ -30,6 +30,7 @@ CONTACTS = frozenset({
     "phone", "phone_like", "free_host", "free_mail", "messenger", "link", "unofficial_link", "support_link",
     "recovery_link",
     "recovery_name",
+    "desk_mail",
     "contact",
 })  # fmt: skip
 # A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
