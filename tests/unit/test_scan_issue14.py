@@ -473,3 +473,30 @@ def test_a_rescue_outfit_is_a_recovery_name() -> None:
         "recovered it. Email: morrisonrescue [at] gmail [dot] com"
     )
     assert scan(text).risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone replied to my issue with a link to 'wallet-support-live.web.app' saying to open a ticket. "
+        "I entered my seed phrase and everything was drained. Please take that site down.",
+        "Got an SMS saying 'If this wasn't you, call +1 866...' about a Kraken withdrawal I never made. "
+        "Reported it as spam.",
+        "The 'recovery expert' I paid $3,000 to get back my stolen ETH disappeared. Don't trust anyone "
+        "in these comments offering to recover funds.",
+    ],
+)
+def test_a_victim_telling_what_was_done_is_not_flagged(text: str) -> None:
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If your wallet was drained, open a ticket with support here: https://drain-claim-desk.web.app",
+        "Hi @lee, if your tokens disappeared, kindly reach our support team via "
+        "[Live Chat](https://token-restore-desk.pages.dev)",
+    ],
+)
+def test_a_bot_that_opens_with_the_loss_still_flags(text: str) -> None:
+    assert scan(text).risk in FLAGGED
