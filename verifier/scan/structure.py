@@ -152,6 +152,7 @@ def message_matches(
         placed.setdefault("rule:" + match.rule.code, match.span)
     present = frozenset(first) | frozenset(placed)
     found: list[PatternMatch] = []
+    refusals: _Refusals | None = None  # read on first need
     derived: dict[str, bool] = {}  # what the text itself shows, read once and only if needed
 
     def shows(name: str) -> bool:
@@ -183,8 +184,11 @@ def message_matches(
             continue
         if rule.impersonal and _first_person(_original(scan)):
             continue
-        if rule.unless_near & present and _refused(scan, rule, alternative, placed):
-            continue
+        if rule.unless_near & present:
+            if refusals is None:
+                refusals = _Refusals(scan, frozenset().union(*(r.unless_near for r in rules)))
+            if refusals.refuse(rule, alternative, placed):
+                continue
         anchor = alternative[0]
         near = first.get(anchor) or _inner_start(scan, placed[anchor])
         if rule.framed and _framed(scan, near, rule.frame_reach):
@@ -216,49 +220,60 @@ def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return boundary, channel
 
 
-def _clause(padded: str, position: int) -> tuple[int, int]:
-    """The clause of ``padded`` (lower-cased) around ``position``, with the question before it
-    when it follows one."""
-    boundary, _ = _clause_patterns()
-    low = max(0, position - _CLAUSE_REACH)
-    ends = [(found.start(), found.end()) for found in boundary.finditer(padded, low, position)]
-    start = ends[-1][1] if ends else low
-    if ends and padded[ends[-1][0]] in "?？":
-        # An answer governs the question it answers: "如何联系客服？imToken 不提供电话客服".
-        start = ends[-2][1] if len(ends) > 1 else low
-    after = boundary.search(padded, position, position + _CLAUSE_REACH)
-    return start, after.start() if after else min(len(padded), position + _CLAUSE_REACH)
+class _Refusals:
+    """The refusals of a message and their clauses, read once for all message rules: the clause
+    boundaries of the whole text in one pass, a clause per refusal, whether it holds a channel."""
 
+    def __init__(self, scan: RuleScan, names: frozenset[str]) -> None:
+        boundary, channel = _clause_patterns()
+        padded = scan.padded  # the lower-cased text after one space: offset n of the text is n + 1
+        found = [(m.start(), m.end()) for m in boundary.finditer(padded)]
+        starts = [b for b, _ in found]
+        self.scan = scan
+        # (refusal term sets, clause start, clause end in the text, whether it writes a channel)
+        self.clauses: list[tuple[frozenset[str], int, int, bool]] = []
+        for position, _, hit_names in scan.hits:
+            if not hit_names & names:
+                continue
+            at = position + 1
+            i = bisect.bisect_left(starts, at)  # boundaries before the refusal: found[:i]
+            low = found[i - 1][1] if i else 0
+            if i and padded[found[i - 1][0]] in "?？":
+                # An answer governs the question it answers: "如何联系客服？imToken 不提供电话客服".
+                low = found[i - 2][1] if i > 1 else 0
+            high = found[i][0] if i < len(found) else len(padded)
+            low, high = max(low, at - _CLAUSE_REACH), min(high, at + _CLAUSE_REACH)
+            writes = channel.search(padded, low, high) is not None
+            self.clauses.append((hit_names, low - 1, high - 1, writes))
+        self._positions: dict[frozenset[str], list[int]] = {}
 
-def _refused(
-    scan: RuleScan,
-    rule: MessageRule,
-    alternative: tuple[str, ...],
-    placed: dict[str, tuple[int, int]],
-) -> bool:
-    """Whether a refusal term of ``rule.unless_near`` governs what the rule rests on: a clause
-    that holds the refusal also holds a channel (for a rule that needs one) or a term of the
-    rule's ``alternative`` ("we will never ask you to call a number")."""
-    _, channel = _clause_patterns()
-    padded = scan.padded  # the lower-cased text after one space: offset n of the text is n + 1
-    wanted = set(alternative)
-    spans = [_inner_start(scan, span)[0] for name, span in placed.items() if name in wanted]
-    objects = frozenset({REFUSAL_OBJECT}) if rule.contact else frozenset(wanted)
-    for start, _, names in scan.hits:
-        if not names & rule.unless_near:
-            continue
-        low, high = _clause(padded, start + 1)
-        if rule.contact and channel.search(padded, low, high):
-            return True
-        low, high = low - 1, high - 1
-        if not rule.contact and any(low <= s < high for s in spans):
-            return True
-        i = bisect.bisect_left(scan.positions, low)
-        while i < len(scan.hits) and scan.hits[i][0] < high:
-            if scan.hits[i][2] & objects and scan.hits[i][0] != start:
+    def positions(self, names: frozenset[str]) -> list[int]:
+        """Where terms of ``names`` occur in the text, in order (read once per set)."""
+        if names not in self._positions:
+            self._positions[names] = [p for p, _, n in self.scan.hits if n & names]
+        return self._positions[names]
+
+    def refuse(
+        self, rule: MessageRule, alternative: tuple[str, ...], placed: dict[str, tuple[int, int]]
+    ) -> bool:
+        """Whether a refusal of ``rule.unless_near`` governs what the rule rests on: a clause that
+        holds the refusal also holds a channel (for a rule that needs one; a written link, address
+        or number, or a refusal_object word: "we will never ask you to fill a form") or a term of
+        the rule's ``alternative`` ("we will never ask you to call a number")."""
+        wanted = frozenset(alternative)
+        objects = frozenset({REFUSAL_OBJECT}) if rule.contact else wanted
+        spans = sorted(_inner_start(self.scan, span)[0] for name, span in placed.items() if name in wanted)
+        positions = self.positions(objects)
+        for names, low, high, writes in self.clauses:
+            if not names & rule.unless_near:
+                continue
+            if rule.contact and writes:
                 return True
-            i += 1
-    return False
+            for held in (positions, spans):
+                i = bisect.bisect_left(held, low)
+                if i < len(held) and held[i] < high:
+                    return True
+        return False
 
 
 _LINK_JOINERS = frozenset("-./_@:")
