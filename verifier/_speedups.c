@@ -2830,8 +2830,25 @@ embedded_hit(DomainMatcherObject *self, PyObject **labels, PyObject **skels, Py_
     for (Py_ssize_t k = 0; k < n_order; k++) {
         Py_ssize_t i = order[k];
         flat_label(self, t->chars + t->start[i], t->len[i], l);
+        /* the characters of the skeleton: a name whose first one is not there cannot start
+         * anywhere in it, and is passed over (the order names are tried in stays the same) */
+        uint64_t present[2] = {0, 0};
+        int beyond_ascii = 0;
+        for (Py_ssize_t at = 0; at < l->m; at++) {
+            Py_UCS4 ch = l->skel[at];
+            if (ch < 128) {
+                present[ch >> 6] |= UINT64_C(1) << (ch & 63);
+            } else {
+                beyond_ascii = 1;
+            }
+        }
         for (Py_ssize_t c = 0; c < self->n_emb_short; c++) {
             const Piece *name = &self->emb_short[c];
+            Py_UCS4 first = name->len > 0 ? name->chars[0] : 0;
+            if (name->len > l->m || (name->len > 0 && (first < 128 ? !((present[first >> 6] >> (first & 63)) & 1)
+                                                                   : !beyond_ascii))) {
+                continue;
+            }
             for (Py_ssize_t at = 0; at + name->len <= l->m; at++) {
                 if (l->skel[at] != name->chars[0] ||
                     memcmp(l->skel + at, name->chars, (size_t)name->len * sizeof(Py_UCS4)) != 0) {
