@@ -500,3 +500,27 @@ def test_a_victim_telling_what_was_done_is_not_flagged(text: str) -> None:
 )
 def test_a_bot_that_opens_with_the_loss_still_flags(text: str) -> None:
     assert scan(text).risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Still stuck? A live agent is available to help you via chat from 9am to 5pm.",
+        "To reach a live person, use the chat in the app.",
+    ],
+)
+def test_a_live_agent_in_the_app_is_honest(text: str) -> None:
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I talk to a live person at Rabby Wallet? Dial +1 ➤ 844 ➤ 609 ➤ 3317 to reach Rabby "
+        "support directly, available around the clock.",
+        "Speak to a live agent now on WhatsApp +44 7700 900123 for your wallet issue.",
+        "A live support agent is waiting: [Start chat](https://wallet-live-agent.web.app)",
+    ],
+)
+def test_a_live_agent_off_the_platform_flags(text: str) -> None:
+    assert scan(text).risk in FLAGGED

@@ -125,7 +125,6 @@ POSITIVE = [
     ("資產凍結查詢：用戶需通過視頻核身驗證", "farm.account_freeze_zh"),
     ("reset your password via email", "farm.password_reset"),
     ("密码重置:如果忘记密码,客服能够提供指导步骤", "farm.password_reset"),
-    ("To reach a live person, use the chat.", "farm.live_agent"),
     ("转人工服务请按0", "farm.live_agent"),
     ("客服可以查看您的资产", "farm.live_agent"),
     ("注册账户后绑定邮箱", "farm.account_registration"),

@@ -33,10 +33,10 @@ CONTACTS = frozenset({
     "desk_mail",
     "contact",
 })  # fmt: skip
-# A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794",
+# A run of digits written to slip past phone-number readers: "+1 ⇄ 855 ⇄ 442 ⇄ 7794", "+1 ➤ 844",
 # ".(650).239.5384", "1 8 8 8 7 3 1 6 3 3 4", "8OO" (letter O for zero). Searched only when a
 # message rule needs it.
-_PHONE_LIKE = r"[0-9+(][0-9oO \t\-.()*~⇄⇆↔→•·∙|/+_]{8,48}[0-9oO]"
+_PHONE_LIKE = r"[0-9+(][0-9oO \t\-.()*~⇄⇆↔→➤►▶➔➜⟶–—•·∙|/+_]{8,48}[0-9oO]"
 _NANP = r"1?[2-9][0-9]{2}[2-9][0-9]{6}"
 
 
