@@ -524,3 +524,24 @@ def test_a_live_agent_in_the_app_is_honest(text: str) -> None:
 )
 def test_a_live_agent_off_the_platform_flags(text: str) -> None:
     assert scan(text).risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        (
+            "Hello @dev, the team won't handle wallet issues here, kindly reach the support desk: "
+            "https://wallet-desk-support.vercel.app",
+            True,
+        ),
+        ("imToken从不提供电话客服，不过您可以联系在线客服解冻资产。", True),
+        (
+            "Nobody from the team will send you a forms.gle link or a web.app support page. Ignore such replies.",
+            False,
+        ),
+        ("Our support team never uses web.app or pages.dev pages. For help, use the in-app chat.", False),
+        ("TP钱包绝不会通过电话联系用户解冻资产，请通过App内的帮助中心提交问题。", False),
+    ],
+)
+def test_a_refusal_governs_its_own_clause_only(text: str, flagged: bool) -> None:
+    assert (scan(text).risk in FLAGGED) is flagged, [(p.code, p.severity) for p in scan(text).patterns]

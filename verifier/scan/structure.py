@@ -206,12 +206,14 @@ _CLAUSE_REACH = 300  # characters either side of a refusal read for its clause
 
 @cache
 def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A clause boundary (a sentence end, a semicolon, a line break, a contrast: "but",
-    但), and what marks a channel written in a clause (a link, an address, a number; not an
-    @name, which on GitHub greets the person answered: "Hi @omar, never share your phrase")."""
+    """A clause boundary (a sentence end, a semicolon, a line break, a contrast: "but", 但, or
+    a new request: "kindly", "please", 请), and what marks a channel written in a clause (a
+    link, an address, a number; not an @name, which on GitHub greets the person answered: "Hi
+    @omar, never share your phrase")."""
     boundary = re.compile(
-        r"[.!?](?=\s|$)|[。！？；;\n]|(?<![a-z])(?:but|however|instead|though|although|yet)(?![a-z])"
-        r"|但是|但|不过|不過|然而|可是|而是"
+        r"[.!?](?=\s|$)|[。！？；;\n]"
+        r"|(?<![a-z])(?:but|however|instead|though|although|yet|please|pls|kindly)(?![a-z])"
+        r"|但是|但|不过|不過|然而|可是|而是|请(?!勿)|請(?!勿)"
     )
     channel = re.compile(
         r"https?://|www\.|[a-z0-9-]\.(?:app|dev|com|io|org|net|me|xyz|site|online|link|page|gle|ly|co)\b"
