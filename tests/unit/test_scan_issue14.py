@@ -536,7 +536,8 @@ def test_a_live_agent_off_the_platform_flags(text: str) -> None:
         ),
         ("imToken从不提供电话客服，不过您可以联系在线客服解冻资产。", True),
         (
-            "Nobody from the team will send you a forms.gle link or a web.app support page. Ignore such replies.",
+            "Nobody from the team will send you a forms.gle link or a web.app support page. "
+            "Ignore such replies.",
             False,
         ),
         ("Our support team never uses web.app or pages.dev pages. For help, use the in-app chat.", False),
