@@ -546,3 +546,15 @@ def test_a_live_agent_off_the_platform_flags(text: str) -> None:
 )
 def test_a_refusal_governs_its_own_clause_only(text: str, flagged: bool) -> None:
     assert (scan(text).risk in FLAGGED) is flagged, [(p.code, p.severity) for p in scan(text).patterns]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We've seen bots replying to issues with a Google Form asking for your seed phrase. "
+        "We will never ask you to fill a form with your recovery phrase.",
+        "Spam bots post Google Forms that ask for your recovery phrase; do not fill them.",
+    ],
+)
+def test_a_report_about_the_bots_is_a_warning(text: str) -> None:
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
