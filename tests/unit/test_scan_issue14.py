@@ -558,3 +558,12 @@ def test_a_refusal_governs_its_own_clause_only(text: str, flagged: bool) -> None
 )
 def test_a_report_about_the_bots_is_a_warning(text: str) -> None:
     assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
+
+
+def test_an_exchange_appeal_to_unfreeze_is_not_a_recovery_service() -> None:
+    text = (
+        "币安账户被冻结怎么办？如系统检测到异常，账户可能被临时冻结。"
+        "您可以登录后按照提示完成身份验证，或通过在线客服申诉解冻。"
+    )
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
+    assert scan("TP钱包被冻结了？联系在线客服申诉解冻钱包资产。").risk in FLAGGED
