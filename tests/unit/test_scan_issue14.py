@@ -567,3 +567,15 @@ def test_an_exchange_appeal_to_unfreeze_is_not_a_recovery_service() -> None:
     )
     assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]
     assert scan("TP钱包被冻结了？联系在线客服申诉解冻钱包资产。").risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@lumi-node thanks, we see this a lot. It will be resolved faster through our help form here "
+        "https://form.jotform.com/241883310042 - fill it and a technician will contact you.",
+        "A technician will review your wallet once you submit https://forms.gle/xYz12AbC",
+    ],
+)
+def test_a_help_form_or_technician_on_a_form_service_is_off_platform(text: str) -> None:
+    assert scan(text).risk in FLAGGED
