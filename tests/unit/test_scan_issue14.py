@@ -579,3 +579,11 @@ def test_an_exchange_appeal_to_unfreeze_is_not_a_recovery_service() -> None:
 )
 def test_a_help_form_or_technician_on_a_form_service_is_off_platform(text: str) -> None:
     assert scan(text).risk in FLAGGED
+
+
+def test_an_article_quoting_a_testimonial_with_its_number_stays_clear() -> None:
+    text = (
+        'Recovery scams post fake testimonials like "I lost $50k until I found Wizard Recovery, contact '
+        'them on WhatsApp +1 415 555 0199". These are fake.'
+    )
+    assert scan(text).risk not in FLAGGED, [(p.code, p.severity) for p in scan(text).patterns]

@@ -63,8 +63,10 @@ class MessageRule:
     # one: "form", "number") when it needs one, else a term of its `when` alternative. A scam
     # bot's footer ("support will never ask for your seed phrase") leaves the claim standing.
     unless_near: frozenset[str] = frozenset()
-    # Contacts that lift `unless`: a testimonial that says "so many recovery scams out there"
-    # and then gives the outfit's gmail or WhatsApp is one more testimonial, not an article.
+    # Term sets that drop the match like `unless` but not when the message's contacts include
+    # one of `unless_lifted_by`: a testimonial that says "so many recovery scams out there" and
+    # then gives the outfit's gmail or WhatsApp is one more testimonial, not an article.
+    unless_liftable: frozenset[str] = frozenset()
     unless_lifted_by: frozenset[str] = frozenset()
 
 
@@ -90,6 +92,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
     frame_reach = entry.pop("frame_reach", _FRAME_REACH)
     voice = entry.pop("voice", None)
     unless_near = entry.pop("unless_near", [])
+    liftable = entry.pop("unless_liftable", [])
     lifted = entry.pop("unless_lifted_by", [])
     where = f"{file}: message rule {entry.get('code', '?')!r}"
     if not isinstance(contact, list) or not set(contact) <= CONTACTS:
@@ -108,6 +111,8 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         raise RuleDataError(f"{where}: `unless_near` must list known term sets")
     if not isinstance(lifted, list) or not set(lifted) <= CONTACTS:
         raise RuleDataError(f"{where}: `unless_lifted_by` must list some of {sorted(CONTACTS)}")
+    if not isinstance(liftable, list) or not set(liftable) <= known:
+        raise RuleDataError(f"{where}: `unless_liftable` must list known term sets")
     spec = spec_from_entry(file, entry)
     if unknown := {n for a in spec.when for n in a if not n.startswith("rule:")} - known:
         raise RuleDataError(f"{where}: unknown term sets {sorted(unknown)}")
@@ -121,6 +126,7 @@ def _message_rule(file: str, entry: Any, known: set[str]) -> MessageRule:
         frame_reach,
         voice == "not_first_person",
         frozenset(unless_near),
+        frozenset(liftable),
         frozenset(lifted),
     )
 
@@ -165,9 +171,9 @@ def message_matches(
         return derived[name]
 
     for rule in rules:
-        if rule.unless & contacts:
+        if rule.unless & contacts or rule.unless & present:
             continue
-        if rule.unless & present and not (
+        if rule.unless_liftable & present and not (
             rule.unless_lifted_by & contacts or any(shows(n) for n in rule.unless_lifted_by & _DERIVED)
         ):
             continue
