@@ -229,21 +229,27 @@ def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 class _Refusals:
-    """The refusals of a message and their clauses, read once for all message rules: the clause
-    boundaries of the whole text in one pass, a clause per refusal, whether it holds a channel."""
+    """The refusals of a message and their clauses, read once for all message rules: clause
+    boundaries are searched only around refusals (windows merged, one pass each), then a clause
+    per refusal and whether it writes a channel."""
 
     def __init__(self, scan: RuleScan, names: frozenset[str]) -> None:
         boundary, channel = _clause_patterns()
         padded = scan.padded  # the lower-cased text after one space: offset n of the text is n + 1
-        found = [(m.start(), m.end()) for m in boundary.finditer(padded)]
+        refusals = [(p + 1, n) for p, _, n in scan.hits if n & names]
+        found: list[tuple[int, int]] = []
+        window_end = -1
+        for at, _ in refusals:
+            low, high = max(0, at - 2 * _CLAUSE_REACH), min(len(padded), at + _CLAUSE_REACH)
+            low = max(low, window_end)  # windows overlap: go on where the last one ended
+            if low < high:
+                found += [(m.start(), m.end()) for m in boundary.finditer(padded, low, high)]
+                window_end = high
         starts = [b for b, _ in found]
         self.scan = scan
         # (refusal term sets, clause start, clause end in the text, whether it writes a channel)
         self.clauses: list[tuple[frozenset[str], int, int, bool]] = []
-        for position, _, hit_names in scan.hits:
-            if not hit_names & names:
-                continue
-            at = position + 1
+        for at, hit_names in refusals:
             i = bisect.bisect_left(starts, at)  # boundaries before the refusal: found[:i]
             low = found[i - 1][1] if i else 0
             if i and padded[found[i - 1][0]] in "?？":
@@ -253,13 +259,6 @@ class _Refusals:
             low, high = max(low, at - _CLAUSE_REACH), min(high, at + _CLAUSE_REACH)
             writes = channel.search(padded, low, high) is not None
             self.clauses.append((hit_names, low - 1, high - 1, writes))
-        self._positions: dict[frozenset[str], list[int]] = {}
-
-    def positions(self, names: frozenset[str]) -> list[int]:
-        """Where terms of ``names`` occur in the text, in order (read once per set)."""
-        if names not in self._positions:
-            self._positions[names] = [p for p, _, n in self.scan.hits if n & names]
-        return self._positions[names]
 
     def refuse(
         self, rule: MessageRule, alternative: tuple[str, ...], placed: dict[str, tuple[int, int]]
@@ -271,16 +270,20 @@ class _Refusals:
         wanted = frozenset(alternative)
         objects = frozenset({REFUSAL_OBJECT}) if rule.contact else wanted
         spans = sorted(_inner_start(self.scan, span)[0] for name, span in placed.items() if name in wanted)
-        positions = self.positions(objects)
+        hits, positions = self.scan.hits, self.scan.positions
         for names, low, high, writes in self.clauses:
             if not names & rule.unless_near:
                 continue
             if rule.contact and writes:
                 return True
-            for held in (positions, spans):
-                i = bisect.bisect_left(held, low)
-                if i < len(held) and held[i] < high:
+            i = bisect.bisect_left(spans, low)
+            if i < len(spans) and spans[i] < high:
+                return True
+            i = bisect.bisect_left(positions, low)
+            while i < len(hits) and hits[i][0] < high:
+                if hits[i][2] & objects:
                     return True
+                i += 1
         return False
 
 
