@@ -249,6 +249,7 @@ class _Refusals:
         self.scan = scan
         # (refusal term sets, clause start, clause end in the text, whether it writes a channel)
         self.clauses: list[tuple[frozenset[str], int, int, bool]] = []
+        clauses: dict[tuple[int, int], frozenset[str]] = {}  # refusals of one clause read once
         for at, hit_names in refusals:
             i = bisect.bisect_left(starts, at)  # boundaries before the refusal: found[:i]
             low = found[i - 1][1] if i else 0
@@ -256,7 +257,9 @@ class _Refusals:
                 # An answer governs the question it answers: "如何联系客服？imToken 不提供电话客服".
                 low = found[i - 2][1] if i > 1 else 0
             high = found[i][0] if i < len(found) else len(padded)
-            low, high = max(low, at - _CLAUSE_REACH), min(high, at + _CLAUSE_REACH)
+            key = max(low, at - _CLAUSE_REACH), min(high, at + _CLAUSE_REACH)
+            clauses[key] = clauses.get(key, frozenset()) | hit_names
+        for (low, high), hit_names in clauses.items():
             writes = channel.search(padded, low, high) is not None
             self.clauses.append((hit_names, low - 1, high - 1, writes))
 
