@@ -422,7 +422,7 @@ def test_html_is_linear_on_unterminated_markup(unit: str) -> None:
 
 
 def test_bracketed_at_after_a_letter_that_lowers_to_two() -> None:
-    """"İ" lowers to two characters: "[at]" and "(at)" are found in the text itself, at their
+    """The letter "İ" lowers to two characters: "[at]" and "(at)" are found in the text itself, at their
     own offsets (a lower-cased copy used to put them past the end, an IndexError)."""
     text = "İ" * 30 + " write to help (AT) example.com or x [at] example.org " + "(At)"
     raws = [found.raw for found in extract_channels(text)]
