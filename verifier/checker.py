@@ -146,6 +146,20 @@ def _judge_host(
         entry = look.entry
         verdict, brand, matched, technique = Verdict.LOOKALIKE, entry.brand, entry.label, look.technique
         first = _lookalike_reason(allowlist, look, value, lang, matched)
+    return _host_result(channel, verdict, brand, matched, technique, first, lang, state)
+
+
+def _host_result(
+    channel: Channel,
+    verdict: Verdict,
+    brand: str | None,
+    matched: str | None,
+    technique: str | None,
+    first: Reason,
+    lang: Lang,
+    state: AllowlistState,
+) -> CheckResult:
+    """The result of ``_judge_host``'s paths: ``first``, then the parser's notes on the channel."""
     notes = channel.notes
     if not notes:
         reasons: tuple[Reason, ...] = (first,)
@@ -180,24 +194,8 @@ def _feed_listed(
     listed = feed.find(channel.host)  # the answer lists_host just found, kept by the feed
     if listed is None:
         return None
-    notes = channel.notes
     first = _feed_reason(listed, channel.host_unicode, lang)
-    if not notes:
-        reasons: tuple[Reason, ...] = (first,)
-    else:
-        reasons = (first, *[_note_reason(note, channel, lang) for note in notes])
-    return _new_result(
-        channel.raw,
-        channel.kind,
-        channel.normalized,
-        Verdict.KNOWN_SCAM,
-        None,
-        None,
-        None,
-        reasons,
-        state,
-        channel,
-    )
+    return _host_result(channel, Verdict.KNOWN_SCAM, None, None, None, first, lang, state)
 
 
 def _feed_reason(listed: DeniedHost, value: str | None, lang: Lang) -> Reason:
